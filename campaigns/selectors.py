@@ -1,0 +1,215 @@
+"""Reads: querysets with the annotations each page needs, scoped to the viewer.
+
+A list costs a constant number of queries whatever its length: related rows
+come by select_related, the viewer's own votes by one Exists() annotation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+
+from .models import Brand, BrandMembership, Campaign, Comment, Idea, Notification, Vote
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+SORTS = {
+    "trending": ("-score", "-id"),
+    "top": ("-vote_count", "-created_at", "-id"),
+    "new": ("-created_at", "-id"),
+}
+DEFAULT_SORT = "trending"
+
+
+def moderated_brand_ids(user: AbstractBaseUser | None) -> list[int] | None:
+    """Brands the user moderates; None means every brand (superuser)."""
+    if user is None or not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return None
+    return list(BrandMembership.objects.filter(user=user).values_list("brand_id", flat=True))
+
+
+def brands_for_staff(user: AbstractBaseUser) -> QuerySet[Brand]:
+    ids = moderated_brand_ids(user)
+    qs = Brand.objects.all()
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def campaign_list_public() -> QuerySet[Campaign]:
+    return (
+        Campaign.objects.exclude(phase=Campaign.Phase.DRAFT)
+        .select_related("brand")
+        .order_by("phase", "-opens_at")
+    )
+
+
+def campaign_list_open() -> QuerySet[Campaign]:
+    return campaign_list_public().filter(
+        phase__in=[Campaign.Phase.IDEAS, Campaign.Phase.VOTING, Campaign.Phase.REVIEW]
+    )
+
+
+def campaign_get_visible(*, slug: str, viewer: AbstractBaseUser | None) -> Campaign | None:
+    campaign = Campaign.objects.select_related("brand").filter(slug=slug).first()
+    if campaign is None:
+        return None
+    if campaign.phase == Campaign.Phase.DRAFT and not _moderates(viewer, campaign.brand_id):
+        return None
+    return campaign
+
+
+def _moderates(viewer: AbstractBaseUser | None, brand_id: int) -> bool:
+    ids = moderated_brand_ids(viewer)
+    return ids is None or brand_id in ids
+
+
+def _with_viewer_vote(qs: QuerySet[Idea], viewer: AbstractBaseUser | None) -> QuerySet[Idea]:
+    if viewer is None or not viewer.is_authenticated:
+        return qs.annotate(has_voted=Value(False, output_field=BooleanField()))
+    return qs.annotate(has_voted=Exists(Vote.objects.filter(idea=OuterRef("pk"), user=viewer)))
+
+
+def idea_list_ranked(
+    *, campaign: Campaign, sort: str = DEFAULT_SORT, viewer: AbstractBaseUser | None = None
+) -> QuerySet[Idea]:
+    """Published and adopted ideas of a campaign, ranked; unknown sorts fall back."""
+    order = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    qs = (
+        Idea.objects.filter(campaign=campaign, status__in=Idea.VISIBLE_STATUSES)
+        .select_related("author")
+        .order_by(*order)
+    )
+    return _with_viewer_vote(qs, viewer)
+
+
+def idea_list_own_pending(*, campaign: Campaign, viewer: AbstractBaseUser | None) -> QuerySet[Idea]:
+    if viewer is None or not viewer.is_authenticated:
+        return Idea.objects.none()
+    return Idea.objects.filter(campaign=campaign, author=viewer, status=Idea.Status.PENDING).order_by(
+        "-created_at"
+    )
+
+
+def idea_get_visible(*, pk: int, viewer: AbstractBaseUser | None) -> Idea | None:
+    """An idea if the viewer may see it: public ones to all; pending, hidden and
+    declined ones to their author and the brand's moderators only."""
+    qs = _with_viewer_vote(Idea.objects.select_related("campaign__brand", "author", "merged_into"), viewer)
+    idea = qs.filter(pk=pk).first()
+    if idea is None:
+        return None
+    if idea.status in Idea.VISIBLE_STATUSES or idea.status == Idea.Status.MERGED:
+        if idea.campaign.phase != Campaign.Phase.DRAFT:
+            return idea
+    if viewer is not None and viewer.is_authenticated and idea.author_id == viewer.pk:
+        return idea
+    if _moderates(viewer, idea.campaign.brand_id):
+        return idea
+    return None
+
+
+def comment_tree(*, idea: Idea, viewer: AbstractBaseUser | None) -> list[dict[str, Any]]:
+    """Threaded comments in one query: [{"comment": c, "replies": [...]}, ...].
+
+    Viewers see published comments, plus their own pending ones; moderators see
+    everything. A reply whose parent is not visible is not shown.
+    """
+    qs = Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
+    if not _moderates(viewer, idea.campaign.brand_id):
+        visible = Q(status=Comment.Status.PUBLISHED)
+        if viewer is not None and viewer.is_authenticated:
+            visible |= Q(author=viewer, status=Comment.Status.PENDING)
+        qs = qs.filter(visible)
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for comment in qs:
+        node = {"comment": comment, "replies": []}
+        nodes[comment.pk] = node
+        if comment.parent_id is None:
+            roots.append(node)
+        elif comment.parent_id in nodes:
+            nodes[comment.parent_id]["replies"].append(node)
+    return roots
+
+
+def user_contributions(*, user: User) -> dict[str, QuerySet[Any]]:
+    return {
+        "ideas": Idea.objects.filter(author=user).select_related("campaign").order_by("-created_at"),
+        "comments": Comment.objects.filter(author=user)
+        .select_related("idea__campaign")
+        .order_by("-created_at"),
+        "votes": Vote.objects.filter(user=user).select_related("idea__campaign").order_by("-created_at"),
+    }
+
+
+def notification_list(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("idea", "comment").order_by("-created_at")
+
+
+def user_export(*, user: User) -> dict[str, Any]:
+    """Everything cocreate holds about a person, as JSON-ready data."""
+    c = user_contributions(user=user)
+    return {
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "ideas": [
+            {
+                "id": i.pk,
+                "campaign": i.campaign.slug,
+                "title": i.title,
+                "body": i.body,
+                "status": i.status,
+                "votes": i.vote_count,
+                "consent_quote": i.consent_quote,
+                "consent_ai": i.consent_ai,
+                "consent_credit": i.consent_credit,
+                "created_at": i.created_at.isoformat(),
+            }
+            for i in c["ideas"]
+        ],
+        "comments": [
+            {
+                "id": cm.pk,
+                "idea": cm.idea_id,
+                "parent": cm.parent_id,
+                "body": cm.body,
+                "stance": cm.stance,
+                "status": cm.status,
+                "created_at": cm.created_at.isoformat(),
+            }
+            for cm in c["comments"]
+        ],
+        "votes": [
+            {"idea": v.idea_id, "campaign": v.idea.campaign.slug, "created_at": v.created_at.isoformat()}
+            for v in c["votes"]
+        ],
+        "reports": [
+            {
+                "idea": r.idea_id,
+                "comment": r.comment_id,
+                "reason": r.reason,
+                "note": r.note,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in user.reports.all()
+        ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "message": n.message,
+                "url": n.url,
+                "created_at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in user.notifications.all()
+        ],
+    }

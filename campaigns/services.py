@@ -1,0 +1,528 @@
+"""Every write to community data. Site views, admin actions, API views and tasks
+call these functions, so the rules (phases, blocks, moderation, counters) live
+in one place. Each one is atomic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from . import ranking
+from .exceptions import (
+    AlreadyReported,
+    AlreadyVoted,
+    Blocked,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    NotVoted,
+    PhaseClosed,
+    VoteLimitReached,
+)
+from .models import (
+    Brand,
+    BrandBlock,
+    Campaign,
+    Comment,
+    Idea,
+    ModerationAction,
+    Notification,
+    Report,
+    TrustedAuthor,
+    Vote,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+# --- permissions (cheap checks shared by every interface) -----------------------
+
+
+def user_moderates_brand(user: AbstractBaseUser | None, brand_id: int) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.brand_memberships.filter(brand_id=brand_id).exists()
+
+
+def _check_not_blocked(user: User, brand_id: int) -> None:
+    if BrandBlock.objects.filter(brand_id=brand_id, user=user).exists():
+        raise Blocked()
+
+
+def _needs_premoderation(campaign: Campaign, author: User) -> bool:
+    policy = campaign.moderation_policy
+    if policy == Campaign.ModerationPolicy.NONE:
+        return False
+    if user_moderates_brand(author, campaign.brand_id):
+        return False
+    if policy == Campaign.ModerationPolicy.ALL:
+        return True
+    # New-users policy: someone the brand trusts, or who already has published
+    # content in this brand, skips the queue.
+    if TrustedAuthor.objects.filter(brand_id=campaign.brand_id, user=author).exists():
+        return False
+    return not (
+        Idea.objects.filter(
+            campaign__brand_id=campaign.brand_id,
+            author=author,
+            status__in=Idea.VISIBLE_STATUSES,
+        ).exists()
+        or Comment.objects.filter(
+            idea__campaign__brand_id=campaign.brand_id,
+            author=author,
+            status=Comment.Status.PUBLISHED,
+        ).exists()
+    )
+
+
+def _notify(
+    *,
+    user_id: int,
+    kind: str,
+    idea: Idea | None = None,
+    comment: Comment | None = None,
+    message: str = "",
+    url: str = "",
+) -> Notification:
+    return Notification.objects.create(
+        user_id=user_id, kind=kind, idea=idea, comment=comment, message=message[:300], url=url[:300]
+    )
+
+
+# --- ideas -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def idea_submit(
+    *,
+    campaign: Campaign,
+    author: User,
+    title: str,
+    body: str,
+    consent_quote: bool = False,
+    consent_ai: bool = False,
+    consent_credit: bool = False,
+) -> Idea:
+    if not campaign.accepts_ideas:
+        raise PhaseClosed(_("This campaign is not collecting ideas right now."))
+    _check_not_blocked(author, campaign.brand_id)
+    now = timezone.now()
+    pending = _needs_premoderation(campaign, author)
+    idea = Idea(
+        campaign=campaign,
+        author=author,
+        title=title.strip(),
+        body=body.strip(),
+        consent_quote=consent_quote,
+        consent_ai=consent_ai,
+        consent_credit=consent_credit,
+        status=Idea.Status.PENDING if pending else Idea.Status.PUBLISHED,
+        created_at=now,
+        score=ranking.score_initial(now),
+    )
+    idea.full_clean(exclude=["campaign", "author"])
+    idea.save()
+    return idea
+
+
+@transaction.atomic
+def idea_update(*, idea: Idea, user: User, title: str, body: str) -> Idea:
+    """Authors may edit their idea while it waits for moderation."""
+    if idea.author_id != user.pk:
+        raise NotAllowed()
+    if idea.status != Idea.Status.PENDING:
+        raise NotAllowed(_("Only ideas awaiting moderation can be edited."))
+    idea.title, idea.body = title.strip(), body.strip()
+    idea.full_clean(exclude=["campaign", "author"])
+    idea.save(update_fields=["title", "body", "updated_at"])
+    return idea
+
+
+_IDEA_TARGET_STATUS = {
+    ModerationAction.Action.APPROVE: Idea.Status.PUBLISHED,
+    ModerationAction.Action.APPROVE_TRUST: Idea.Status.PUBLISHED,
+    ModerationAction.Action.HIDE: Idea.Status.HIDDEN,
+    ModerationAction.Action.DECLINE: Idea.Status.DECLINED,
+    ModerationAction.Action.DECLINE_BLOCK: Idea.Status.DECLINED,
+}
+_COMMENT_TARGET_STATUS = {
+    ModerationAction.Action.APPROVE: Comment.Status.PUBLISHED,
+    ModerationAction.Action.APPROVE_TRUST: Comment.Status.PUBLISHED,
+    ModerationAction.Action.HIDE: Comment.Status.HIDDEN,
+    ModerationAction.Action.DECLINE: Comment.Status.DECLINED,
+    ModerationAction.Action.DECLINE_BLOCK: Comment.Status.DECLINED,
+}
+
+
+def _apply_author_consequence(*, action: str, brand: Brand, author: User, actor: User, reason: str) -> None:
+    if action == ModerationAction.Action.APPROVE_TRUST:
+        TrustedAuthor.objects.get_or_create(brand=brand, user=author)
+    elif action == ModerationAction.Action.DECLINE_BLOCK:
+        BrandBlock.objects.get_or_create(
+            brand=brand, user=author, defaults={"created_by": actor, "reason": reason[:200]}
+        )
+
+
+def _resolve_reports(*, actor: User | None, idea: Idea | None = None, comment: Comment | None = None) -> None:
+    Report.objects.filter(idea=idea, comment=comment, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=actor
+    )
+
+
+@transaction.atomic
+def idea_moderate(*, idea: Idea, actor: User, action: str, reason: str = "") -> Idea:
+    """Approve, approve-and-trust, hide, decline or decline-and-block an idea."""
+    if action not in _IDEA_TARGET_STATUS:
+        raise InvalidTransition()
+    idea = Idea.objects.select_for_update().select_related("campaign").get(pk=idea.pk)
+    brand = idea.campaign.brand
+    if not user_moderates_brand(actor, brand.pk):
+        raise NotAllowed()
+    if idea.status in (Idea.Status.MERGED, Idea.Status.ADOPTED):
+        raise InvalidTransition(_("Merged and adopted ideas cannot be moderated."))
+    new_status = _IDEA_TARGET_STATUS[action]
+    old_status = idea.status
+    idea.status = new_status
+    idea.save(update_fields=["status", "updated_at"])
+    _apply_author_consequence(action=action, brand=brand, author=idea.author, actor=actor, reason=reason)
+    _resolve_reports(actor=actor, idea=idea)
+    ModerationAction.objects.create(actor=actor, brand=brand, action=action, idea=idea, detail=reason[:300])
+    if old_status != new_status:
+        kind = {
+            Idea.Status.PUBLISHED: Notification.Kind.IDEA_PUBLISHED,
+            Idea.Status.DECLINED: Notification.Kind.IDEA_DECLINED,
+            Idea.Status.HIDDEN: Notification.Kind.CONTENT_HIDDEN,
+        }[new_status]
+        _notify(user_id=idea.author_id, kind=kind, idea=idea, message=reason, url=idea.get_absolute_url())
+    return idea
+
+
+@transaction.atomic
+def comment_moderate(*, comment: Comment, actor: User, action: str, reason: str = "") -> Comment:
+    if action not in _COMMENT_TARGET_STATUS:
+        raise InvalidTransition()
+    comment = Comment.objects.select_for_update().select_related("idea__campaign__brand").get(pk=comment.pk)
+    brand = comment.idea.campaign.brand
+    if not user_moderates_brand(actor, brand.pk):
+        raise NotAllowed()
+    was_published = comment.status == Comment.Status.PUBLISHED
+    comment.status = _COMMENT_TARGET_STATUS[action]
+    comment.save(update_fields=["status"])
+    _comment_count_changed(comment, was_published=was_published)
+    _apply_author_consequence(action=action, brand=brand, author=comment.author, actor=actor, reason=reason)
+    _resolve_reports(actor=actor, comment=comment)
+    ModerationAction.objects.create(
+        actor=actor, brand=brand, action=action, comment=comment, idea=comment.idea, detail=reason[:300]
+    )
+    if was_published and comment.status != Comment.Status.PUBLISHED:
+        _notify(
+            user_id=comment.author_id,
+            kind=Notification.Kind.CONTENT_HIDDEN,
+            comment=comment,
+            idea=comment.idea,
+            message=reason,
+            url=comment.idea.get_absolute_url(),
+        )
+    return comment
+
+
+def _comment_count_changed(comment: Comment, *, was_published: bool) -> None:
+    """Keep Idea.comment_count and the trending score in step with published comments."""
+    is_published = comment.status == Comment.Status.PUBLISHED
+    if was_published == is_published:
+        return
+    idea = Idea.objects.select_for_update().get(pk=comment.idea_id)
+    if is_published:
+        idea.comment_count = F("comment_count") + 1
+        idea.score = ranking.score_add(idea.score, ranking.W_COMMENT, comment.created_at)
+    else:
+        idea.comment_count = F("comment_count") - 1
+        idea.score = ranking.score_remove(
+            idea.score, ranking.W_COMMENT, comment.created_at, floor=ranking.score_initial(idea.created_at)
+        )
+    idea.save(update_fields=["comment_count", "score"])
+
+
+# --- votes ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vote_cast(*, idea: Idea, user: User) -> Vote:
+    # The row lock serialises votes on one idea so the counter and score stay
+    # exact; the unique constraint is the guard if anything slips past.
+    idea = Idea.objects.select_for_update().select_related("campaign").get(pk=idea.pk)
+    campaign = idea.campaign
+    if not idea.is_visible:
+        raise NotFound(_("This idea is not open for votes."))
+    if not campaign.accepts_votes:
+        raise PhaseClosed(_("Voting is closed for this campaign."))
+    _check_not_blocked(user, campaign.brand_id)
+    if Vote.objects.filter(idea=idea, user=user).exists():
+        raise AlreadyVoted()
+    if campaign.vote_limit is not None:
+        used = Vote.objects.filter(user=user, idea__campaign=campaign).count()
+        if used >= campaign.vote_limit:
+            raise VoteLimitReached(
+                _("You have used all %(limit)s of your votes in this campaign. Withdraw one to vote again.")
+                % {"limit": campaign.vote_limit}
+            )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            vote = Vote.objects.create(idea=idea, user=user, created_at=now)
+    except IntegrityError as exc:
+        raise AlreadyVoted() from exc
+    idea.vote_count += 1
+    idea.score = ranking.score_add(idea.score, ranking.W_VOTE, now)
+    idea.save(update_fields=["vote_count", "score"])
+    return vote
+
+
+@transaction.atomic
+def vote_withdraw(*, idea: Idea, user: User) -> None:
+    idea = Idea.objects.select_for_update().select_related("campaign").get(pk=idea.pk)
+    if not idea.campaign.accepts_votes:
+        raise PhaseClosed(_("Voting is closed for this campaign."))
+    vote = Vote.objects.filter(idea=idea, user=user).first()
+    if vote is None:
+        raise NotVoted()
+    vote.delete()
+    idea.vote_count -= 1
+    idea.score = ranking.score_remove(
+        idea.score, ranking.W_VOTE, vote.created_at, floor=ranking.score_initial(idea.created_at)
+    )
+    idea.save(update_fields=["vote_count", "score"])
+
+
+# --- comments --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    idea: Idea,
+    author: User,
+    body: str,
+    stance: str = Comment.Stance.NEUTRAL,
+    parent: Comment | None = None,
+) -> Comment:
+    campaign = idea.campaign
+    if not idea.is_visible:
+        raise NotFound(_("This idea is not open for comments."))
+    if not campaign.accepts_comments:
+        raise PhaseClosed(_("Comments are closed for this campaign."))
+    _check_not_blocked(author, campaign.brand_id)
+    depth = 0
+    if parent is not None:
+        if parent.idea_id != idea.pk:
+            raise NotAllowed(_("You can only reply to a comment on the same idea."))
+        if parent.status != Comment.Status.PUBLISHED:
+            raise NotFound(_("That comment is no longer available."))
+        # Past the maximum depth, a reply joins its parent's thread level.
+        if parent.depth + 1 > settings.COMMENT_MAX_DEPTH and parent.parent_id:
+            parent = Comment.objects.get(pk=parent.parent_id)
+        depth = parent.depth + 1
+    status = Comment.Status.PENDING if _needs_premoderation(campaign, author) else Comment.Status.PUBLISHED
+    comment = Comment(
+        idea=idea,
+        author=author,
+        parent=parent,
+        depth=depth,
+        body=body.strip(),
+        stance=stance,
+        status=status,
+    )
+    comment.full_clean(exclude=["idea", "author", "parent"])
+    comment.save()
+    _comment_count_changed(comment, was_published=False)
+    if status == Comment.Status.PUBLISHED:
+        _notify_comment(comment)
+    return comment
+
+
+def _notify_comment(comment: Comment) -> None:
+    idea = comment.idea
+    url = comment.get_absolute_url()
+    notified = {comment.author_id}
+    if comment.parent_id and comment.parent.author_id not in notified:
+        _notify(
+            user_id=comment.parent.author_id,
+            kind=Notification.Kind.NEW_REPLY,
+            idea=idea,
+            comment=comment,
+            url=url,
+        )
+        notified.add(comment.parent.author_id)
+    if idea.author_id not in notified:
+        _notify(
+            user_id=idea.author_id, kind=Notification.Kind.NEW_COMMENT, idea=idea, comment=comment, url=url
+        )
+
+
+# --- reports ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_file(
+    *,
+    reporter: User,
+    reason: str,
+    note: str = "",
+    idea: Idea | None = None,
+    comment: Comment | None = None,
+) -> Report:
+    if (idea is None) == (comment is None):
+        raise ValueError("report_file needs exactly one of idea or comment")
+    target_idea = idea if idea is not None else comment.idea  # type: ignore[union-attr]
+    brand_id = target_idea.campaign.brand_id
+    if reason not in Report.Reason.values:
+        raise NotAllowed(_("Choose a reason for the report."))
+    report = Report(
+        reporter=reporter, idea=idea, comment=comment, brand_id=brand_id, reason=reason, note=note.strip()
+    )
+    report.full_clean(exclude=["reporter", "idea", "comment", "brand"])
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as exc:
+        raise AlreadyReported() from exc
+    open_reporters = (
+        Report.objects.filter(idea=idea, comment=comment, resolved_at__isnull=True)
+        .values("reporter")
+        .distinct()
+        .count()
+    )
+    if open_reporters >= settings.REPORT_AUTOHIDE_THRESHOLD:
+        _auto_hide(idea=idea, comment=comment, brand_id=brand_id)
+    return report
+
+
+def _auto_hide(*, idea: Idea | None, comment: Comment | None, brand_id: int) -> None:
+    if idea is not None:
+        updated = Idea.objects.filter(pk=idea.pk, status=Idea.Status.PUBLISHED).update(
+            status=Idea.Status.HIDDEN
+        )
+        author_id, url = idea.author_id, idea.get_absolute_url()
+    else:
+        assert comment is not None
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        updated = 0
+        if locked.status == Comment.Status.PUBLISHED:
+            locked.status = Comment.Status.HIDDEN
+            locked.save(update_fields=["status"])
+            _comment_count_changed(locked, was_published=True)
+            updated = 1
+        author_id, url = comment.author_id, comment.idea.get_absolute_url()
+    if updated:
+        ModerationAction.objects.create(
+            actor=None,
+            brand_id=brand_id,
+            action=ModerationAction.Action.AUTO_HIDE,
+            idea=idea if idea is not None else comment.idea,  # type: ignore[union-attr]
+            comment=comment,
+            detail=_("Hidden after %(n)s reports") % {"n": settings.REPORT_AUTOHIDE_THRESHOLD},
+        )
+        _notify(user_id=author_id, kind=Notification.Kind.CONTENT_HIDDEN, idea=idea, comment=comment, url=url)
+
+
+@transaction.atomic
+def reports_dismiss(*, reports: Iterable[Report], actor: User) -> int:
+    """Close reports without acting on the content; restores auto-hidden content."""
+    count = 0
+    for report in reports:
+        if not user_moderates_brand(actor, report.brand_id) or report.resolved_at is not None:
+            continue
+        report.resolved_at, report.resolved_by = timezone.now(), actor
+        report.save(update_fields=["resolved_at", "resolved_by"])
+        ModerationAction.objects.create(
+            actor=actor,
+            brand_id=report.brand_id,
+            action=ModerationAction.Action.DISMISS_REPORTS,
+            idea=report.idea if report.idea_id else report.comment.idea,
+            comment=report.comment,
+        )
+        count += 1
+    return count
+
+
+# --- campaigns ---------------------------------------------------------------------------
+
+_PHASE_ORDER = [p.value for p in Campaign.Phase]
+
+
+def campaign_phase_allowed(current: str, new: str) -> bool:
+    """Forward to any later phase, or back one step (to reopen ideas or voting)."""
+    i, j = _PHASE_ORDER.index(current), _PHASE_ORDER.index(new)
+    return j > i or j == i - 1
+
+
+@transaction.atomic
+def campaign_set_phase(*, campaign: Campaign, phase: str, actor: User) -> Campaign:
+    if phase not in _PHASE_ORDER:
+        raise InvalidTransition()
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not user_moderates_brand(actor, campaign.brand_id):
+        raise NotAllowed()
+    if not campaign_phase_allowed(campaign.phase, phase):
+        raise InvalidTransition(
+            _("A campaign cannot move from “%(old)s” to “%(new)s”.")
+            % {"old": campaign.get_phase_display(), "new": Campaign.Phase(phase).label}
+        )
+    old = campaign.phase
+    campaign.phase = phase
+    if phase == Campaign.Phase.IDEAS and campaign.deadline_passed:
+        campaign.closes_at = None  # reopening clears a deadline already passed
+    campaign.save(update_fields=["phase", "closes_at", "updated_at"])
+    ModerationAction.objects.create(
+        actor=actor,
+        brand_id=campaign.brand_id,
+        action=ModerationAction.Action.PHASE,
+        campaign=campaign,
+        detail=f"{old} -> {phase}",
+    )
+    return campaign
+
+
+# --- notifications and accounts -------------------------------------------------------------
+
+
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Erase a person's identity but keep the community's record.
+
+    Ideas and comments stay, shown as by a deleted user; votes keep counting
+    (deleting them would silently change rankings others relied on). The user
+    row is anonymised rather than deleted so those rows keep a valid author.
+    """
+    user.username = f"deleted-{get_random_string(12).lower()}"
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.notifications.all().delete()
+    user.reports.all().delete()
+    user.brand_memberships.all().delete()
+    user.groups.clear()
+    user.user_permissions.clear()
