@@ -28,6 +28,13 @@ class Brand(models.Model):
     description = models.TextField(
         _("description"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
     )
+    banned_phrases = models.TextField(
+        _("banned claims"),
+        blank=True,
+        max_length=5000,
+        validators=[MaxLengthValidator(5000)],
+        help_text=_("One phrase per line. AI drafts containing one are flagged for the reviewer."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

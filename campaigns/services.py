@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -86,7 +87,7 @@ def _needs_premoderation(campaign: Campaign, author: User) -> bool:
     )
 
 
-def _notify(
+def notification_create(
     *,
     user_id: int,
     kind: str,
@@ -94,10 +95,25 @@ def _notify(
     comment: Comment | None = None,
     message: str = "",
     url: str = "",
+    email: bool = False,
 ) -> Notification:
-    return Notification.objects.create(
+    """An in-app notification; with email=True also an e-mail, sent after commit."""
+    notification = Notification.objects.create(
         user_id=user_id, kind=kind, idea=idea, comment=comment, message=message[:300], url=url[:300]
     )
+    if email:
+        transaction.on_commit(lambda: _send_notification_email(notification.pk))
+    return notification
+
+
+def _send_notification_email(notification_id: int) -> None:
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    if not notification.user.email or not notification.user.is_active:
+        return
+    subject = str(notification.get_kind_display())
+    link = f"{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else settings.SITE_URL
+    body = f"{notification.message}\n\n{link}\n" if notification.message else f"{link}\n"
+    send_mail(subject, body, None, [notification.user.email], fail_silently=True)
 
 
 # --- ideas -------------------------------------------------------------------------
@@ -204,8 +220,32 @@ def idea_moderate(*, idea: Idea, actor: User, action: str, reason: str = "") -> 
             Idea.Status.DECLINED: Notification.Kind.IDEA_DECLINED,
             Idea.Status.HIDDEN: Notification.Kind.CONTENT_HIDDEN,
         }[new_status]
-        _notify(user_id=idea.author_id, kind=kind, idea=idea, message=reason, url=idea.get_absolute_url())
+        notification_create(
+            user_id=idea.author_id, kind=kind, idea=idea, message=reason, url=idea.get_absolute_url()
+        )
     return idea
+
+
+@transaction.atomic
+def ideas_adopt(*, ideas: Iterable[Idea], message: str, url: str) -> list[int]:
+    """Mark ideas as adopted (their input shaped a published text) and tell their
+    authors in-app and by e-mail. Returns the ids that changed."""
+    adopted: list[int] = []
+    for idea in Idea.objects.select_for_update().filter(
+        pk__in=[i.pk for i in ideas], status=Idea.Status.PUBLISHED
+    ):
+        idea.status = Idea.Status.ADOPTED
+        idea.save(update_fields=["status", "updated_at"])
+        adopted.append(idea.pk)
+        notification_create(
+            user_id=idea.author_id,
+            kind=Notification.Kind.IDEA_ADOPTED,
+            idea=idea,
+            message=message,
+            url=url,
+            email=True,
+        )
+    return adopted
 
 
 @transaction.atomic
@@ -226,7 +266,7 @@ def comment_moderate(*, comment: Comment, actor: User, action: str, reason: str 
         actor=actor, brand=brand, action=action, comment=comment, idea=comment.idea, detail=reason[:300]
     )
     if was_published and comment.status != Comment.Status.PUBLISHED:
-        _notify(
+        notification_create(
             user_id=comment.author_id,
             kind=Notification.Kind.CONTENT_HIDDEN,
             comment=comment,
@@ -356,7 +396,7 @@ def _notify_comment(comment: Comment) -> None:
     url = comment.get_absolute_url()
     notified = {comment.author_id}
     if comment.parent_id and comment.parent.author_id not in notified:
-        _notify(
+        notification_create(
             user_id=comment.parent.author_id,
             kind=Notification.Kind.NEW_REPLY,
             idea=idea,
@@ -365,7 +405,7 @@ def _notify_comment(comment: Comment) -> None:
         )
         notified.add(comment.parent.author_id)
     if idea.author_id not in notified:
-        _notify(
+        notification_create(
             user_id=idea.author_id, kind=Notification.Kind.NEW_COMMENT, idea=idea, comment=comment, url=url
         )
 
@@ -433,7 +473,9 @@ def _auto_hide(*, idea: Idea | None, comment: Comment | None, brand_id: int) -> 
             comment=comment,
             detail=_("Hidden after %(n)s reports") % {"n": settings.REPORT_AUTOHIDE_THRESHOLD},
         )
-        _notify(user_id=author_id, kind=Notification.Kind.CONTENT_HIDDEN, idea=idea, comment=comment, url=url)
+        notification_create(
+            user_id=author_id, kind=Notification.Kind.CONTENT_HIDDEN, idea=idea, comment=comment, url=url
+        )
 
 
 @transaction.atomic
