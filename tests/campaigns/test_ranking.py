@@ -71,7 +71,7 @@ def test_trending_top_and_new_order_ideas_differently(campaign):
     recent = IdeaFactory(campaign=campaign, created_at=now - timedelta(days=2), title="Recent")
     for voter in UserFactory.create_batch(2):
         services.vote_cast(idea=recent, user=voter)
-    newest = IdeaFactory(campaign=campaign, created_at=now, title="Newest")
+    IdeaFactory(campaign=campaign, created_at=now, title="Newest")
 
     def order(sort):
         return [i.title for i in selectors.idea_list_ranked(campaign=campaign, sort=sort)]
