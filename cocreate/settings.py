@@ -267,3 +267,21 @@ GENERATION_HARD_TIME_LIMIT = env.int("GENERATION_HARD_TIME_LIMIT", default=660)
 # A message delivered more often than this is a poison pill: the request fails.
 GENERATION_MAX_DELIVERIES = env.int("GENERATION_MAX_DELIVERIES", default=3)
 GENERATION_SEED = env.int("GENERATION_SEED", default=0)
+
+# --- Generation: drafting workflow (generation/services.py, generation/tasks.py) ---
+# Requests one person may have queued or running at once; more are refused so
+# that one merchant cannot flood the GPU queue.
+GENERATION_MAX_OPEN_PER_USER = env.int("GENERATION_MAX_OPEN_PER_USER", default=5)
+# A request still "running" this long after the hard time limit lost its worker
+# (killed, machine gone): the sweeper requeues or fails it.
+GENERATION_SWEEP_MARGIN = env.int("GENERATION_SWEEP_MARGIN", default=120)
+# Beat: the sweeper every 5 minutes, on the default queue (it only touches rows).
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "generation-sweep": {"task": "generation.tasks.generation_sweep_task", "schedule": 5 * 60},
+}
+# SQLite tests use a file, one per test process, not an in-memory database:
+# the end-to-end test's Celery worker subprocess must open the same database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _test_db = str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", _test_db)
