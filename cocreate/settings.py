@@ -280,8 +280,3 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "generation-sweep": {"task": "generation.tasks.generation_sweep_task", "schedule": 5 * 60},
 }
-# SQLite tests use a file, one per test process, not an in-memory database:
-# the end-to-end test's Celery worker subprocess must open the same database.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    _test_db = str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
-    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", _test_db)
