@@ -8,25 +8,47 @@ the admin login (AdminSite.has_permission checks is_staff).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib.admin import ModelAdmin
 from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from .models import Brand, Campaign, Comment, Idea
+from .models import Brand, BrandMembership, Campaign, Comment, Idea
 from .selectors import moderated_brand_ids
 
-_BRAND_IDS_ATTR = "_cocreate_moderated_brand_ids"
+T = TypeVar("T")
+
+
+def _per_request(request: HttpRequest, name: str, compute: Callable[[], T]) -> T:
+    """Compute once per request: the admin asks for permissions dozens of times
+    while rendering one page."""
+    attr = f"_cocreate_{name}"
+    if not hasattr(request, attr):
+        setattr(request, attr, compute())
+    return getattr(request, attr)
 
 
 def request_brand_ids(request: HttpRequest) -> list[int] | None:
-    """moderated_brand_ids for the request's user, computed once per request
-    (the admin asks for permissions dozens of times while rendering a page)."""
-    if not hasattr(request, _BRAND_IDS_ATTR):
-        setattr(request, _BRAND_IDS_ATTR, moderated_brand_ids(request.user))
-    return getattr(request, _BRAND_IDS_ATTR)
+    """Brands the request's user moderates; None means every brand (superuser)."""
+    return _per_request(request, "brand_ids", lambda: moderated_brand_ids(request.user))
+
+
+def request_owned_brand_ids(request: HttpRequest) -> list[int] | None:
+    """Brands the request's user owns; None means every brand (superuser)."""
+
+    def owned() -> list[int] | None:
+        if request.user.is_superuser:
+            return None
+        return list(
+            BrandMembership.objects.filter(user=request.user, role=BrandMembership.Role.OWNER).values_list(
+                "brand_id", flat=True
+            )
+        )
+
+    return _per_request(request, "owned_brand_ids", owned)
 
 
 def is_merchant(request: HttpRequest) -> bool:
