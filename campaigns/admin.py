@@ -294,6 +294,8 @@ class ReportAdmin(BrandScopedModelAdmin):
     brand_lookup = "brand"
     scoped_permissions = VIEW_ONLY
     list_display = ("target_link", "reason", "note_excerpt", "reporter", "reports_on_target", "created_at")
+    # The first column already links to the reported content.
+    list_display_links = ("reason",)
     list_filter = (ReportStateFilter, "reason", ("brand", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("reporter", "idea", "comment")
     search_fields = ("note", "reporter__username", "idea__title", "comment__body")

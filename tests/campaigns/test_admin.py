@@ -132,6 +132,21 @@ def test_a_moderator_sees_their_brands_rows_and_not_another_brands(
     assert foreign.pk not in result_pks(response)
 
 
+def test_the_idea_changelist_offers_only_the_moderators_campaigns_as_filters(
+    as_moderator, campaign, other_campaign
+):
+    second = CampaignFactory(brand=campaign.brand)
+    for c in (campaign, second, other_campaign):
+        IdeaFactory(campaign=c)
+
+    response = as_moderator.get(changelist(Idea))
+
+    campaign_filter = next(
+        spec for spec in response.context["cl"].filter_specs if getattr(spec, "field_path", "") == "campaign"
+    )
+    assert {pk for pk, _label in campaign_filter.lookup_choices} == {campaign.pk, second.pk}
+
+
 def test_a_moderator_sees_only_their_own_brand_in_the_brand_changelist(as_moderator, brand, other_brand):
     response = as_moderator.get(changelist(Brand))
 
