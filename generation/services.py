@@ -1,0 +1,600 @@
+"""Every write to generation data. The admin, the API and the Celery tasks call
+these functions, so the rules (permissions, quotas, status tables, audit) live
+in one place.
+
+The generation path: generation_request_create() writes a queued request and
+enqueues generate_drafts_task after commit; the task claims it
+(generation_requests_claim), generation_requests_run() writes the drafts, and a
+person reviews them (draft_approve / draft_reject / draft_edit /
+draft_regenerate / draft_publish). generation_requests_sweep() recovers
+requests whose worker died.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.exceptions import ActionRefused, InvalidTransition, NotAllowed
+from campaigns.models import Campaign, Comment, Idea, Notification
+from campaigns.services import ideas_adopt, notification_create, user_moderates_brand
+
+from . import guardrails
+from .models import (
+    DRAFT_TEXT_MAX,
+    ERROR_MAX,
+    MAX_NEW_TOKENS,
+    REVIEW_NOTE_MAX,
+    Draft,
+    DraftAuditEntry,
+    DraftSource,
+    GenerationRequest,
+    Kind,
+    Length,
+)
+from .prompts import BuiltPrompt, prompt_build, supporting_texts
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# Merchant keywords go verbatim into the prompt: a handful of short ones.
+KEYWORDS_MAX = 10
+KEYWORD_CHARS_MAX = 40
+# The campaign page anchor of the "written with our community" section.
+PUBLISHED_ANCHOR = "written-with-our-community"
+
+RequestStatus = GenerationRequest.Status
+Audit = DraftAuditEntry.Action
+
+
+class GenerationQuotaExceeded(ActionRefused):
+    code = "generation_quota"
+    status_code = 429
+
+
+class GenerationOutput(Protocol):
+    text: str
+    prompt_tokens: int
+    new_tokens: int
+
+
+class Generator(Protocol):
+    """What generation.inference.TextGenerator offers; tests pass a fake."""
+
+    model_name: str
+
+    def generate(
+        self, prompts: list[list[dict[str, str]]], *, max_new_tokens: int = ..., seed: int | None = ...
+    ) -> Sequence[GenerationOutput]: ...
+
+
+# --- shared helpers -------------------------------------------------------------------
+
+
+def _transition(obj: GenerationRequest | Draft, new: str) -> None:
+    """Move obj to a new status if its model's TRANSITIONS table allows it."""
+    if new not in obj.TRANSITIONS[obj.status]:
+        raise InvalidTransition(
+            _("A %(what)s cannot go from “%(old)s” to “%(new)s”.")
+            % {
+                "what": obj._meta.verbose_name,
+                "old": obj.get_status_display(),  # type: ignore[union-attr]
+                "new": type(obj).Status(new).label,
+            }
+        )
+    obj.status = new
+
+
+def _audit(
+    *,
+    request_id: int,
+    action: str,
+    actor: User | None = None,
+    draft: Draft | None = None,
+    detail: str = "",
+) -> DraftAuditEntry:
+    return DraftAuditEntry.objects.create(
+        request_id=request_id, draft=draft, actor=actor, action=action, detail=str(detail)[:500]
+    )
+
+
+def _enqueue(request_id: int) -> None:
+    # Imported here: generation.tasks imports this module.
+    from .tasks import generate_drafts_task
+
+    generate_drafts_task.delay(request_id)
+
+
+def _request_fail(request: GenerationRequest, *, error: str) -> None:
+    _transition(request, RequestStatus.FAILED)
+    request.error = error[:ERROR_MAX]
+    request.finished_at = timezone.now()
+    request.save(update_fields=["status", "error", "finished_at"])
+    _audit(request_id=request.pk, action=Audit.FAILED, detail=error)
+
+
+def _gave_up(deliveries: int) -> str:
+    return _(
+        "Gave up after %(n)s deliveries: the worker stopped each time before finishing "
+        "(crash, out of memory or time limit). Check the worker logs, then generate again."
+    ) % {"n": deliveries}
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+def generation_params_clean(
+    *, kind: str, tone: str, length: str, keywords: Iterable[str], language: str, variants: int
+) -> dict[str, Any]:
+    """Validate a request's parameters; return them as stored in params."""
+    if kind not in Kind.values:
+        raise ActionRefused(_("Choose what to write: a product description or a user story."))
+    if tone not in Campaign.Tone.values:
+        raise ActionRefused(_("Choose a tone from the list."))
+    if length not in Length.values:
+        raise ActionRefused(_("Choose a length: short, medium or long."))
+    if language not in Campaign.Locale.values:
+        raise ActionRefused(_("Choose a language from the list."))
+    if not isinstance(variants, int) or not 1 <= variants <= settings.GENERATION_MAX_VARIANTS:
+        raise ActionRefused(
+            _("Ask for between 1 and %(max)s variants.") % {"max": settings.GENERATION_MAX_VARIANTS}
+        )
+    cleaned = list(dict.fromkeys(k.strip() for k in keywords if k.strip()))
+    if len(cleaned) > KEYWORDS_MAX:
+        raise ActionRefused(_("Give at most %(max)s keywords.") % {"max": KEYWORDS_MAX})
+    if any(len(k) > KEYWORD_CHARS_MAX for k in cleaned):
+        raise ActionRefused(
+            _("Each keyword can be at most %(max)s characters long.") % {"max": KEYWORD_CHARS_MAX}
+        )
+    return {"tone": tone, "length": length, "keywords": cleaned, "language": language, "variants": variants}
+
+
+def _check_moderates(campaign: Campaign, user: User) -> None:
+    if not user_moderates_brand(user, campaign.brand_id):
+        raise NotAllowed(_("You can only generate texts for campaigns of your own brands."))
+
+
+def _check_quota(user: User) -> None:
+    open_count = GenerationRequest.objects.filter(
+        requested_by=user, status__in=GenerationRequest.OPEN_STATUSES
+    ).count()
+    if open_count >= settings.GENERATION_MAX_OPEN_PER_USER:
+        raise GenerationQuotaExceeded(
+            _("You already have %(n)s requests waiting or running. Wait for one to finish, then try again.")
+            % {"n": open_count}
+        )
+
+
+def generation_request_check(*, campaign: Campaign, requested_by: User) -> None:
+    """Refuse a request the user may not make now: not their brand, or too many
+    open. Forms call it to show the reason beside the form."""
+    _check_moderates(campaign, requested_by)
+    _check_quota(requested_by)
+
+
+def _same_request(
+    existing: GenerationRequest, *, campaign: Campaign, requested_by: User
+) -> GenerationRequest:
+    if existing.requested_by_id != requested_by.pk or existing.campaign_id != campaign.pk:
+        raise ActionRefused(_("This idempotency key was already used for a different request."))
+    return existing
+
+
+@transaction.atomic
+def generation_request_create(
+    *,
+    campaign: Campaign,
+    requested_by: User,
+    kind: str,
+    tone: str,
+    length: str,
+    keywords: Iterable[str],
+    language: str,
+    variants: int,
+    idempotency_key: str | None = None,
+    regenerated_from: Draft | None = None,
+) -> GenerationRequest:
+    """Queue a request for drafts; the GPU task is enqueued once this commits.
+
+    The same idempotency key returns the request it first created, so a client
+    retrying after a timeout does not queue the work twice.
+    """
+    params = generation_params_clean(
+        kind=kind, tone=tone, length=length, keywords=keywords, language=language, variants=variants
+    )
+    _check_moderates(campaign, requested_by)
+    if idempotency_key:
+        existing = GenerationRequest.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _same_request(existing, campaign=campaign, requested_by=requested_by)
+    # Lock the requester's row so two concurrent requests cannot both slip under the quota.
+    get_user_model().objects.select_for_update().filter(pk=requested_by.pk).first()
+    _check_quota(requested_by)
+    request = GenerationRequest(
+        campaign=campaign,
+        kind=kind,
+        requested_by=requested_by,
+        params=params,
+        idempotency_key=idempotency_key or None,
+        regenerated_from=regenerated_from,
+    )
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        # A concurrent call with the same key committed first.
+        existing = GenerationRequest.objects.get(idempotency_key=idempotency_key)
+        return _same_request(existing, campaign=campaign, requested_by=requested_by)
+    _audit(
+        request_id=request.pk,
+        action=Audit.REQUESTED,
+        actor=requested_by,
+        detail=f"{kind}, {params['length']}, {params['language']}, {variants} variant(s)",
+    )
+    transaction.on_commit(partial(_enqueue, request.pk))
+    return request
+
+
+@transaction.atomic
+def generation_requests_claim(*, request_id: int, task_id: str) -> list[int]:
+    """Mark requests running for one task run; return their ids.
+
+    Claims the task's own request if still queued, any request this task id
+    already holds (a redelivery after the worker died mid-run), and up to
+    GENERATION_REQUESTS_PER_CLAIM in all with the oldest other queued requests of
+    the same length, so that one generate() call serves them all. Locked rows
+    are skipped: another worker has them. A request already delivered
+    GENERATION_MAX_DELIVERIES times is a poison pill and fails instead.
+    An empty list means there is nothing to do (a duplicate message).
+    """
+    lockable = GenerationRequest.objects.select_for_update(skip_locked=True).order_by("created_at", "pk")
+    own = list(
+        lockable.filter(
+            Q(pk=request_id, status=RequestStatus.QUEUED) | Q(status=RequestStatus.RUNNING, task_id=task_id)
+        )
+    )
+    if not own:
+        return []
+    room = settings.GENERATION_REQUESTS_PER_CLAIM - len(own)
+    # One generate() call has one max_new_tokens: batch requests of the same length.
+    others = (
+        list(
+            lockable.filter(status=RequestStatus.QUEUED, params__length=own[0].params["length"]).exclude(
+                pk__in=[r.pk for r in own]
+            )[:room]
+        )
+        if room > 0
+        else []
+    )
+    now = timezone.now()
+    claimed = []
+    for request in own + others:
+        if request.deliveries >= settings.GENERATION_MAX_DELIVERIES:
+            _request_fail(request, error=_gave_up(request.deliveries))
+            continue
+        if request.status == RequestStatus.QUEUED:
+            _transition(request, RequestStatus.RUNNING)
+        request.task_id = task_id
+        request.started_at = now
+        request.deliveries += 1
+        request.timings = {
+            **request.timings,
+            "queue_wait_s": round((now - request.created_at).total_seconds(), 3),
+        }
+        request.save(update_fields=["status", "task_id", "started_at", "deliveries", "timings"])
+        _audit(
+            request_id=request.pk,
+            action=Audit.STARTED,
+            detail=f"delivery {request.deliveries}, task {task_id}",
+        )
+        claimed.append(request.pk)
+    return claimed
+
+
+def _guardrail_context(
+    request: GenerationRequest, supporting: tuple[str, ...]
+) -> guardrails.GuardrailContext:
+    return guardrails.GuardrailContext(
+        language=request.params["language"],
+        length=request.params["length"],
+        banned_phrases=request.campaign.brand.banned_phrases,
+        supporting_texts=supporting,
+    )
+
+
+def _build_prompt(request: GenerationRequest) -> BuiltPrompt:
+    p = request.params
+    return prompt_build(
+        campaign=request.campaign,
+        kind=request.kind,
+        tone=p["tone"],
+        length=p["length"],
+        keywords=p["keywords"],
+        language=p["language"],
+    )
+
+
+def generation_requests_run(*, request_ids: Sequence[int], generator: Generator) -> list[int]:
+    """Write drafts for claimed (running) requests; return the ids finished.
+
+    The prompts of all requests and variants go to the engine together (one
+    generate() call per length; the claim takes one length), which is where
+    GPU throughput comes from. Each request is then finished in its own
+    transaction with a compare-and-set on (status, task_id): drafts, sources
+    and audit entries appear together or not at all, and a request the sweeper
+    or another delivery has taken over meanwhile gets nothing written.
+    """
+    requests = list(
+        GenerationRequest.objects.filter(pk__in=request_ids, status=RequestStatus.RUNNING)
+        .select_related("campaign__brand")
+        .order_by("created_at", "pk")
+    )
+    prompts = {r.pk: _build_prompt(r) for r in requests}
+    by_length: dict[str, list[GenerationRequest]] = defaultdict(list)
+    for request in requests:
+        by_length[request.params["length"]].append(request)
+    finished = []
+    for length, group in by_length.items():
+        # A seed per call, from its first request: reproducible, and a
+        # regenerated request (a new id) samples new text.
+        seed = settings.GENERATION_SEED + group[0].pk
+        batch = [prompts[r.pk].messages for r in group for _variant in range(r.params["variants"])]
+        started = time.monotonic()
+        outputs = list(generator.generate(batch, max_new_tokens=MAX_NEW_TOKENS[Length(length)], seed=seed))
+        generate_s = round(time.monotonic() - started, 3)
+        for request in group:
+            own, outputs = outputs[: request.params["variants"]], outputs[request.params["variants"] :]
+            timings = {"generate_s": generate_s, "batch_prompts": len(batch), "seed": seed}
+            if _request_complete(
+                request, prompts[request.pk], own, model_name=generator.model_name, timings=timings
+            ):
+                finished.append(request.pk)
+    return finished
+
+
+@transaction.atomic
+def _request_complete(
+    request: GenerationRequest,
+    prompt: BuiltPrompt,
+    outputs: Sequence[GenerationOutput],
+    *,
+    model_name: str,
+    timings: dict[str, Any],
+) -> bool:
+    timings = {
+        **request.timings,
+        **timings,
+        "prompt_tokens": sum(o.prompt_tokens for o in outputs),
+        "new_tokens": sum(o.new_tokens for o in outputs),
+    }
+    done = GenerationRequest.objects.filter(
+        pk=request.pk, status=RequestStatus.RUNNING, task_id=request.task_id
+    ).update(
+        status=RequestStatus.DONE,
+        finished_at=timezone.now(),
+        prompt=prompt.text,
+        prompt_version=prompt.version,
+        model_name=model_name[:200],
+        timings=timings,
+    )
+    if not done:
+        return False
+    context = _guardrail_context(request, prompt.supporting_texts)
+    for n, output in enumerate(outputs, start=1):
+        text = output.text.strip()[:DRAFT_TEXT_MAX]
+        draft = Draft.objects.create(
+            request=request,
+            campaign_id=request.campaign_id,
+            kind=request.kind,
+            text=text,
+            findings=guardrails.check_draft(text, context),
+        )
+        _copy_sources(draft, [(s, i) for i, s in enumerate(prompt.sources)])
+        _audit(
+            request_id=request.pk,
+            draft=draft,
+            action=Audit.GENERATED,
+            detail=f"variant {n} of {len(outputs)}, {len(draft.findings)} finding(s)",
+        )
+    return True
+
+
+def _copy_sources(draft: Draft, sources: Iterable[tuple[Idea | Comment, int]]) -> None:
+    DraftSource.objects.bulk_create(
+        DraftSource(
+            draft=draft,
+            idea=source if isinstance(source, Idea) else None,
+            comment=source if isinstance(source, Comment) else None,
+            position=position,
+        )
+        for source, position in sources
+    )
+
+
+@transaction.atomic
+def generation_requests_fail(*, request_ids: Iterable[int], task_id: str, error: str) -> list[int]:
+    """Fail the requests this task run still holds (a missing model, a time limit)."""
+    failed = []
+    for request in GenerationRequest.objects.select_for_update().filter(
+        pk__in=list(request_ids), status=RequestStatus.RUNNING, task_id=task_id
+    ):
+        _request_fail(request, error=error)
+        failed.append(request.pk)
+    return failed
+
+
+@transaction.atomic
+def generation_requests_sweep() -> dict[str, int]:
+    """Recover requests whose worker died without a word: still running well
+    past the hard time limit. Requeue them while deliveries remain, else fail."""
+    cutoff = timezone.now() - timedelta(
+        seconds=settings.GENERATION_HARD_TIME_LIMIT + settings.GENERATION_SWEEP_MARGIN
+    )
+    counts = {"requeued": 0, "failed": 0}
+    for request in GenerationRequest.objects.select_for_update(skip_locked=True).filter(
+        status=RequestStatus.RUNNING, started_at__lt=cutoff
+    ):
+        if request.deliveries >= settings.GENERATION_MAX_DELIVERIES:
+            _request_fail(request, error=_gave_up(request.deliveries))
+            counts["failed"] += 1
+            continue
+        _transition(request, RequestStatus.QUEUED)
+        # A late finish by the lost worker now fails its compare-and-set.
+        request.task_id = ""
+        request.save(update_fields=["status", "task_id"])
+        _audit(
+            request_id=request.pk, action=Audit.REQUEUED, detail=_("No word from the worker; queued again.")
+        )
+        transaction.on_commit(partial(_enqueue, request.pk))
+        counts["requeued"] += 1
+    return counts
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+def _draft_locked(draft: Draft, actor: User) -> Draft:
+    """The draft, re-read and locked, if the actor moderates its brand."""
+    locked = (
+        Draft.objects.select_for_update(of=("self",))
+        .select_related("campaign__brand", "request")
+        .get(pk=draft.pk)
+    )
+    if not user_moderates_brand(actor, locked.campaign.brand_id):
+        raise NotAllowed()
+    return locked
+
+
+def _review(*, draft: Draft, actor: User, status: str, action: str, note: str = "") -> Draft:
+    draft = _draft_locked(draft, actor)
+    _transition(draft, status)
+    draft.reviewer = actor
+    draft.reviewed_at = timezone.now()
+    draft.review_note = note.strip()[:REVIEW_NOTE_MAX]
+    draft.save(update_fields=["status", "reviewer", "reviewed_at", "review_note"])
+    _audit(request_id=draft.request_id, draft=draft, actor=actor, action=action, detail=draft.review_note)
+    return draft
+
+
+@transaction.atomic
+def draft_approve(*, draft: Draft, actor: User, note: str = "") -> Draft:
+    return _review(draft=draft, actor=actor, status=Draft.Status.APPROVED, action=Audit.APPROVED, note=note)
+
+
+@transaction.atomic
+def draft_reject(*, draft: Draft, actor: User, reason: str) -> Draft:
+    if not reason.strip():
+        raise ActionRefused(_("Say why the draft is rejected; the reason is kept in the audit trail."))
+    return _review(draft=draft, actor=actor, status=Draft.Status.REJECTED, action=Audit.REJECTED, note=reason)
+
+
+@transaction.atomic
+def draft_edit(*, draft: Draft, actor: User, text: str) -> Draft:
+    """Save an edited text as a new version to review; the edited one is kept
+    unchanged (superseded). Guardrails run again on the new text."""
+    draft = _draft_locked(draft, actor)
+    text = text.strip()
+    if not text:
+        raise ActionRefused(_("A draft cannot be empty."))
+    if len(text) > DRAFT_TEXT_MAX:
+        raise ActionRefused(_("A draft can be at most %(max)s characters long.") % {"max": DRAFT_TEXT_MAX})
+    if text == draft.text:
+        raise ActionRefused(_("The text is unchanged."))
+    _transition(draft, Draft.Status.SUPERSEDED)
+    draft.save(update_fields=["status"])
+    sources = list(draft.sources.select_related("idea", "comment"))
+    supporting = supporting_texts(
+        campaign=draft.campaign,
+        keywords=draft.request.params["keywords"],
+        sources=[s.idea or s.comment for s in sources],  # type: ignore[misc]
+    )
+    new = Draft.objects.create(
+        request=draft.request,
+        campaign=draft.campaign,
+        kind=draft.kind,
+        text=text,
+        version=draft.version + 1,
+        parent=draft,
+        findings=guardrails.check_draft(text, _guardrail_context(draft.request, supporting)),
+    )
+    _copy_sources(new, [(s.idea or s.comment, s.position) for s in sources])  # type: ignore[misc]
+    _audit(
+        request_id=draft.request_id,
+        draft=draft,
+        actor=actor,
+        action=Audit.EDITED,
+        detail=_("Replaced by version %(v)s.") % {"v": new.version},
+    )
+    _audit(
+        request_id=draft.request_id,
+        draft=new,
+        actor=actor,
+        action=Audit.EDITED,
+        detail=_("Edited from version %(v)s.") % {"v": draft.version},
+    )
+    return new
+
+
+@transaction.atomic
+def draft_regenerate(*, draft: Draft, actor: User) -> GenerationRequest:
+    """A new request with the same parameters; the draft itself is unchanged."""
+    draft = _draft_locked(draft, actor)
+    request = generation_request_create(
+        campaign=draft.campaign,
+        requested_by=actor,
+        kind=draft.kind,
+        regenerated_from=draft,
+        **draft.request.params,
+    )
+    _audit(
+        request_id=draft.request_id,
+        draft=draft,
+        actor=actor,
+        action=Audit.REGENERATED,
+        detail=_("New request #%(id)s.") % {"id": request.pk},
+    )
+    return request
+
+
+@transaction.atomic
+def draft_publish(*, draft: Draft, actor: User) -> Draft:
+    """Show an approved draft on the campaign page. Its source ideas become
+    adopted and their authors are told in-app and by e-mail; the page credits
+    those who allowed it (selectors.draft_list_published)."""
+    draft = _draft_locked(draft, actor)
+    _transition(draft, Draft.Status.PUBLISHED)
+    draft.published_at = timezone.now()
+    draft.save(update_fields=["status", "published_at"])
+    _audit(request_id=draft.request_id, draft=draft, actor=actor, action=Audit.PUBLISHED)
+    campaign = draft.campaign
+    ideas = [s.idea for s in draft.sources.filter(idea__isnull=False).select_related("idea")]
+    url = f"{campaign.get_absolute_url()}#{PUBLISHED_ANCHOR}"
+    message = _("Your idea helped shape a text %(brand)s just published for %(product)s. Thank you!") % {
+        "brand": campaign.brand.name,
+        "product": campaign.product_name,
+    }
+    adopted = set(ideas_adopt(ideas=ideas, message=message, url=url))
+    # ideas_adopt leaves ideas adopted by an earlier text alone; their
+    # authors still hear that their idea shaped this one too.
+    for idea in ideas:
+        if idea.pk not in adopted and idea.status == Idea.Status.ADOPTED:
+            notification_create(
+                user_id=idea.author_id,
+                kind=Notification.Kind.IDEA_ADOPTED,
+                idea=idea,
+                message=message,
+                url=url,
+                email=True,
+            )
+    return draft
