@@ -26,6 +26,8 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from generation import selectors as generation_selectors
+
 from . import selectors, services
 from .exceptions import ActionRefused, Throttled
 from .forms import AccountDeleteForm, CommentForm, IdeaForm, LoginForm, ReportForm, SignupForm
@@ -141,6 +143,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sort": sort,
             "sorts": [(key, SORT_LABELS[key]) for key in selectors.SORTS],
             "pending_ideas": selectors.idea_list_own_pending(campaign=campaign, viewer=request.user),
+            "published_drafts": generation_selectors.draft_list_published(campaign=campaign),
         },
     )
 

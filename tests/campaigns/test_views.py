@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from campaigns import services
 from campaigns.models import Campaign, Comment, Idea, Notification, Report, Vote
+from generation.models import Draft
 from tests.campaigns.factories_site import messages_of, site_settings  # noqa: F401 (autouse fixture)
 from tests.factories import (
     CampaignFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
+from tests.generation.factories import DraftFactory, DraftSourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +225,31 @@ def test_the_idea_list_shows_that_the_viewer_has_voted(client, user, idea):
 
     assertContains(response, reverse("idea_unvote", args=[idea.pk]))
     assertNotContains(response, reverse("idea_vote", args=[idea.pk]))
+
+
+def test_the_campaign_page_shows_published_drafts_with_credits(client, campaign):
+    draft = DraftFactory(
+        request__campaign=campaign,
+        status=Draft.Status.PUBLISHED,
+        published_at=timezone.now(),
+        text="A pack that carries your day.",
+    )
+    DraftSourceFactory(draft=draft, idea__author__username="credited_hiker")
+
+    response = client.get(campaign.get_absolute_url())
+
+    assertContains(response, "Written with our community")
+    assertContains(response, "A pack that carries your day.")
+    assertContains(response, "credited_hiker")
+
+
+def test_the_campaign_page_hides_drafts_not_yet_published(client, campaign):
+    DraftFactory(request__campaign=campaign, text="Still in review.")
+
+    response = client.get(campaign.get_absolute_url())
+
+    assertNotContains(response, "Still in review.")
+    assertNotContains(response, "Written with our community")
 
 
 def test_the_viewers_pending_ideas_wait_in_their_own_box(client, user, campaign):
