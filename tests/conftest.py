@@ -13,6 +13,19 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # With DEBUG off, settings redirect every request to HTTPS and serve static
+    # files from a manifest that `collectstatic` has not written in a test run.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Every factory user gets a password; the real hasher is slow by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters live in the cache; each test starts from zero."""
     cache.clear()

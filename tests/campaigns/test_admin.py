@@ -40,19 +40,6 @@ pytestmark = pytest.mark.django_db
 QUEUE_URL = "admin:campaigns_idea_queue"
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # With DEBUG off the settings redirect every request to HTTPS and serve
-    # static files from a manifest that `collectstatic` has not written here.
-    settings.SECURE_SSL_REDIRECT = False
-    # Every factory user gets a password; the real hasher is slow by design.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def other_campaign(other_brand):
     return CampaignFactory(brand=other_brand)
