@@ -480,7 +480,8 @@ def _auto_hide(*, idea: Idea | None, comment: Comment | None, brand_id: int) -> 
 
 @transaction.atomic
 def reports_dismiss(*, reports: Iterable[Report], actor: User) -> int:
-    """Close reports without acting on the content; restores auto-hidden content."""
+    """Close reports without acting on the content. Content that the reports
+    hid automatically is published again once no open report is left on it."""
     count = 0
     for report in reports:
         if not user_moderates_brand(actor, report.brand_id) or report.resolved_at is not None:
@@ -494,8 +495,32 @@ def reports_dismiss(*, reports: Iterable[Report], actor: User) -> int:
             idea=report.idea if report.idea_id else report.comment.idea,
             comment=report.comment,
         )
+        _restore_if_auto_hidden(idea=report.idea, comment=report.comment)
         count += 1
     return count
+
+
+def _restore_if_auto_hidden(*, idea: Idea | None, comment: Comment | None) -> None:
+    if Report.objects.filter(idea=idea, comment=comment, resolved_at__isnull=True).exists():
+        return
+    # Only an automatic hide is undone; a moderator's own decision stands.
+    last_decision = (
+        ModerationAction.objects.filter(idea=idea if comment is None else comment.idea, comment=comment)
+        .exclude(action=ModerationAction.Action.DISMISS_REPORTS)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last_decision is None or last_decision.action != ModerationAction.Action.AUTO_HIDE:
+        return
+    if comment is None:
+        assert idea is not None
+        Idea.objects.filter(pk=idea.pk, status=Idea.Status.HIDDEN).update(status=Idea.Status.PUBLISHED)
+        return
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if locked.status == Comment.Status.HIDDEN:
+        locked.status = Comment.Status.PUBLISHED
+        locked.save(update_fields=["status"])
+        _comment_count_changed(locked, was_published=False)
 
 
 # --- campaigns ---------------------------------------------------------------------------

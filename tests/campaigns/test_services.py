@@ -353,6 +353,34 @@ def test_dismissing_reports_resolves_them(idea, user, moderator):
     assert report.resolved_by == moderator
 
 
+def test_dismissing_the_reports_restores_auto_hidden_content(idea, moderator, settings):
+    settings.REPORT_AUTOHIDE_THRESHOLD = 2
+    reports = [
+        services.report_file(reporter=reporter, idea=idea, reason="spam")
+        for reporter in UserFactory.create_batch(2)
+    ]
+    idea.refresh_from_db()
+    assert idea.status == Idea.Status.HIDDEN
+
+    services.reports_dismiss(reports=reports, actor=moderator)
+
+    idea.refresh_from_db()
+    assert idea.status == Idea.Status.PUBLISHED
+
+
+def test_dismissing_reports_does_not_undo_a_moderators_hide(idea, user, moderator):
+    report = services.report_file(reporter=user, idea=idea, reason="spam")
+    services.idea_moderate(idea=idea, actor=moderator, action=ModerationAction.Action.HIDE)
+    report.refresh_from_db()
+    report.resolved_at = None
+    report.save()
+
+    services.reports_dismiss(reports=[report], actor=moderator)
+
+    idea.refresh_from_db()
+    assert idea.status == Idea.Status.HIDDEN
+
+
 def test_a_report_with_an_unknown_reason_is_refused(idea, user):
     with pytest.raises(NotAllowed):
         services.report_file(reporter=user, idea=idea, reason="i-dont-like-it")
@@ -424,7 +452,9 @@ def test_adopting_ideas_notifies_their_authors_in_app_and_by_email(
     pending = IdeaFactory(campaign=campaign, status=Idea.Status.PENDING)
 
     with django_capture_on_commit_callbacks(execute=True):
-        adopted = services.ideas_adopt(ideas=[idea, pending], message="Your idea shaped our copy", url="/c/x/")
+        adopted = services.ideas_adopt(
+            ideas=[idea, pending], message="Your idea shaped our copy", url="/c/x/"
+        )
 
     idea.refresh_from_db()
     assert adopted == [idea.pk]
