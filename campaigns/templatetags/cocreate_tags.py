@@ -39,7 +39,9 @@ def local_url(url: str) -> str:
 @register.simple_tag
 def reply_form(idea: Idea, comment: Comment) -> CommentForm:
     """An empty reply form for one comment, with ids unique on the page."""
-    return CommentForm(idea=idea, initial={"parent": comment.pk}, auto_id=f"reply-{comment.pk}-%s")
+    form = CommentForm(idea=idea, initial={"parent": comment.pk}, auto_id=f"reply-{comment.pk}-%s")
+    form.fields["body"].label = _("Your reply")
+    return form
 
 
 @register.simple_tag(takes_context=True)
