@@ -419,3 +419,141 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor or 'system'}"
+
+
+# --- The public REST API: tokens and webhooks -------------------------------------
+
+# Characters of a token key kept in clear to find it again (and to show in lists).
+API_TOKEN_PREFIX_LENGTH = 8
+WEBHOOK_URL_MAX = 500
+# Characters of a receiver's reply kept on a delivery, for the merchant's log.
+WEBHOOK_RESPONSE_EXCERPT_MAX = 1024
+WEBHOOK_ERROR_MAX = 500
+
+
+class ApiToken(models.Model):
+    """A key an API client sends as `Authorization: Token <key>`.
+
+    Only the SHA-256 of the key is stored: a database leak gives no working key.
+    The key is shown once, when it is created (campaigns/api/tokens.py).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for."))
+    prefix = models.CharField(_("prefix"), max_length=API_TOKEN_PREFIX_LENGTH, db_index=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class WebhookEvent(models.TextChoices):
+    IDEA_CREATED = "idea.created", _("An idea was submitted")
+    IDEA_ADOPTED = "idea.adopted", _("An idea was adopted")
+    DRAFT_PENDING_REVIEW = "draft.pending_review", _("An AI draft awaits review")
+    DRAFT_PUBLISHED = "draft.published", _("An AI draft was published")
+    GENERATION_FAILED = "generation.failed", _("A generation request failed")
+
+
+def _webhook_secret() -> str:
+    import secrets
+
+    # 256 bits: the receiver's only proof that a request came from cocreate.
+    return secrets.token_hex(32)
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of a brand's that cocreate POSTs signed events to."""
+
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="webhook_endpoints", verbose_name=_("brand")
+    )
+    url = models.URLField(
+        _("URL"), max_length=WEBHOOK_URL_MAX, help_text=_("A public http(s) address; private networks are refused.")
+    )
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=64,
+        default=_webhook_secret,
+        editable=False,
+        help_text=_("Verify X-Cocreate-Signature with this: sha256=HMAC-SHA256(secret, raw body)."),
+    )
+    events = models.JSONField(_("events"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["brand", "url"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        # webhooks.py imports this module, hence the late import.
+        from .webhooks import WebhookUrlRefused, webhook_url_check
+
+        errors: dict[str, list[str]] = {}
+        if not isinstance(self.events, list) or not self.events:
+            errors["events"] = [str(_("Choose at least one event."))]
+        elif unknown := sorted({str(e) for e in self.events} - set(WebhookEvent.values)):
+            errors["events"] = [str(_("Unknown events: %(events)s.") % {"events": ", ".join(unknown)})]
+        if self.url:
+            try:
+                webhook_url_check(self.url)
+            except WebhookUrlRefused as exc:
+                errors["url"] = [exc.message]
+        if errors:
+            raise ValidationError(errors)
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to one endpoint, with every attempt logged."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCESS = "success", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint")
+    )
+    event = models.CharField(_("event"), max_length=32, choices=WebhookEvent.choices)
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body_excerpt = models.TextField(
+        _("response body (excerpt)"), blank=True, max_length=WEBHOOK_RESPONSE_EXCERPT_MAX
+    )
+    error = models.CharField(_("error"), max_length=WEBHOOK_ERROR_MAX, blank=True)
+    # [{"attempt": n, "at": iso, "response_status": int|None, "error": str}], one per attempt.
+    attempt_log = models.JSONField(_("attempts log"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_log")]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.event} -> {self.endpoint_id} ({self.status})"

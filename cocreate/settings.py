@@ -221,13 +221,28 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- REST framework ---------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Tokens for API clients first, so an anonymous request is answered 401 with
+    # WWW-Authenticate; sessions (with CSRF) for the site's own JavaScript.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "campaigns.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only, with the body size limit DRF's own parsers skip (DRF reads
+    # the stream itself, past DATA_UPLOAD_MAX_MEMORY_SIZE).
+    "DEFAULT_PARSER_CLASSES": ["campaigns.api.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Per action (submit, vote, comment, report, generation) from THROTTLE_RATES,
+    # counted per user and per IP.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "campaigns.api.throttles.ActionUserRateThrottle",
+        "campaigns.api.throttles.ActionIPRateThrottle",
+    ],
+    "EXCEPTION_HANDLER": "cocreate.api_errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "campaigns.api.schema.ApiAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
 }
@@ -280,3 +295,34 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "generation-sweep": {"task": "generation.tasks.generation_sweep_task", "schedule": 5 * 60},
 }
+
+# --- Public REST API (campaigns/api, generation/api, cocreate/api_errors.py) ------
+INSTALLED_APPS += [
+    # Registers campaigns/api/admin.py (tokens, webhooks) through admin autodiscovery.
+    "campaigns.api.apps.CampaignsApiConfig",
+    # Swagger UI's files, served by whitenoise like ours: the docs need no CDN.
+    "drf_spectacular_sidecar",
+]
+# Outermost, so Django's own 400/404/500 pages under /api/ become JSON errors too.
+MIDDLEWARE = ["cocreate.api_errors.ApiJsonErrorsMiddleware", *MIDDLEWARE]
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Separate request and response components: read-only fields stay out of
+    # request bodies, so clients (and schemathesis) see what they may send.
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Webhooks (campaigns/webhooks.py). Receivers on private networks are refused
+# (SSRF) unless this is on: for tests and a receiver on the same machine only.
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+# Seconds to connect, and to read the whole capped reply.
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Bytes of a reply read (and kept for the log); the rest is never read (Fider's DoS).
+WEBHOOK_RESPONSE_MAX_BYTES = env.int("WEBHOOK_RESPONSE_MAX_BYTES", default=1024)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=5)
+# Backoff 30 s, 1, 2, 4, 8 min: the cap keeps countdowns far below Redis's
+# visibility_timeout (long countdowns are redelivered, celery#5935).
+WEBHOOK_BACKOFF_BASE_SECONDS = env.int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env.int("WEBHOOK_BACKOFF_MAX_SECONDS", default=600)

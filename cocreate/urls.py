@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("cocreate.api_urls")),
     path("", include("generation.urls")),
     path("", include("campaigns.urls")),
 ]

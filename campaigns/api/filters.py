@@ -1,0 +1,53 @@
+"""Query filters. Unknown values are refused with 400 and the field named,
+rather than ignored: a typo in `status` should not look like an empty list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from campaigns import selectors
+from campaigns.models import Campaign, Idea
+
+from .pagination import SORT_PARAM
+
+
+class CampaignFilter(filters.FilterSet):
+    brand = filters.CharFilter(field_name="brand__slug", help_text=_("Brand slug."))
+    phase = filters.ChoiceFilter(choices=Campaign.Phase.choices)
+
+    class Meta:
+        model = Campaign
+        fields = ["brand", "phase"]
+
+
+class IdeaFilter(filters.FilterSet):
+    campaign = filters.CharFilter(field_name="campaign__slug", help_text=_("Campaign slug."))
+    status = filters.ChoiceFilter(
+        choices=Idea.Status.choices,
+        help_text=_("Leave out for the public list (published and adopted ideas)."),
+    )
+    author = filters.CharFilter(field_name="author__username", help_text=_("User name."))
+    # Validated here, applied by IdeaCursorPagination (the cursor needs the order).
+    sort = filters.ChoiceFilter(
+        field_name=SORT_PARAM,
+        choices=[(key, key) for key in selectors.SORTS],
+        method="_ordered_by_paginator",
+        help_text=_("trending (default), top or new."),
+    )
+
+    class Meta:
+        model = Idea
+        fields = ["campaign", "status", "author", "sort"]
+
+    def _ordered_by_paginator(self, queryset: QuerySet[Idea], name: str, value: Any) -> QuerySet[Idea]:
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Idea]) -> QuerySet[Idea]:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=Idea.VISIBLE_STATUSES)
+        return queryset

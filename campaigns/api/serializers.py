@@ -1,0 +1,346 @@
+"""Serializers: the shapes of requests and responses. They validate input and
+render output; writes happen in services, called by the views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from campaigns.models import (
+    REPORT_NOTE_MAX,
+    Brand,
+    Campaign,
+    Comment,
+    Idea,
+    ModerationAction,
+    Notification,
+    Report,
+)
+from campaigns.selectors import moderated_brand_ids
+
+from . import selectors
+
+# ModerationAction.detail holds the reason a moderator gives.
+MODERATION_REASON_MAX = 300
+# Notifications one mark-read call may name: a few pages' worth.
+MARK_READ_MAX_IDS = 500
+# The decisions a moderator can take on an idea or a comment.
+CONTENT_ACTIONS = [
+    ModerationAction.Action.APPROVE,
+    ModerationAction.Action.APPROVE_TRUST,
+    ModerationAction.Action.HIDE,
+    ModerationAction.Action.DECLINE,
+    ModerationAction.Action.DECLINE_BLOCK,
+]
+
+
+# --- brands and campaigns ---------------------------------------------------------------
+
+
+class BrandSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Brand
+        fields = ["slug", "name"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    brand = BrandSummarySerializer(read_only=True)
+    accepts_ideas = serializers.BooleanField(read_only=True)
+    accepts_votes = serializers.BooleanField(read_only=True)
+    accepts_comments = serializers.BooleanField(read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "brand",
+            "brief",
+            "product_name",
+            "locale",
+            "tone",
+            "phase",
+            "opens_at",
+            "closes_at",
+            "moderation_policy",
+            "vote_limit",
+            "accepts_ideas",
+            "accepts_votes",
+            "accepts_comments",
+            "url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class _BrandsOfViewerField(serializers.SlugRelatedField):
+    """A brand, by slug, among those the viewer moderates."""
+
+    def get_queryset(self) -> QuerySet[Brand]:
+        ids = moderated_brand_ids(self.context["request"].user)
+        return Brand.objects.all() if ids is None else Brand.objects.filter(pk__in=ids)
+
+
+class CampaignCreateSerializer(serializers.ModelSerializer):
+    brand = _BrandsOfViewerField(slug_field="slug")
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "brand",
+            "title",
+            "slug",
+            "brief",
+            "product_name",
+            "locale",
+            "tone",
+            "phase",
+            "opens_at",
+            "closes_at",
+            "moderation_policy",
+            "vote_limit",
+        ]
+
+
+class CampaignUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = [
+            "title",
+            "slug",
+            "brief",
+            "product_name",
+            "locale",
+            "tone",
+            "opens_at",
+            "closes_at",
+            "moderation_policy",
+            "vote_limit",
+        ]
+
+
+class PhaseSerializer(serializers.Serializer):
+    phase = serializers.ChoiceField(choices=Campaign.Phase.choices)
+
+
+# --- ideas ---------------------------------------------------------------------------------
+
+
+class IdeaSerializer(serializers.ModelSerializer):
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    author = serializers.CharField(source="author.get_username", read_only=True)
+    has_voted = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Idea
+        fields = [
+            "id",
+            "campaign",
+            "title",
+            "body",
+            "status",
+            "author",
+            "merged_into",
+            "vote_count",
+            "comment_count",
+            "has_voted",
+            "consent_quote",
+            "consent_ai",
+            "consent_credit",
+            "created_at",
+            "updated_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_has_voted(self, idea: Idea) -> bool:
+        # Annotated by the viewer-scoped querysets; a fresh idea has no votes.
+        return bool(getattr(idea, "has_voted", False))
+
+
+class _CampaignsOfViewerField(serializers.SlugRelatedField):
+    def get_queryset(self) -> QuerySet[Campaign]:
+        return selectors.campaigns_for_viewer(self.context["request"].user)
+
+
+class IdeaCreateSerializer(serializers.ModelSerializer):
+    campaign = _CampaignsOfViewerField(slug_field="slug")
+
+    class Meta:
+        model = Idea
+        fields = ["campaign", "title", "body", "consent_quote", "consent_ai", "consent_credit"]
+
+
+class IdeaUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Idea
+        fields = ["title", "body"]
+
+
+class VoteResultSerializer(serializers.Serializer):
+    idea = serializers.IntegerField()
+    vote_count = serializers.IntegerField()
+    has_voted = serializers.BooleanField()
+
+
+class ModerateSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a.value, a.label) for a in CONTENT_ACTIONS])
+    reason = serializers.CharField(
+        max_length=MODERATION_REASON_MAX, required=False, allow_blank=True, default=""
+    )
+
+
+# --- comments ------------------------------------------------------------------------------
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.get_username", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "idea", "parent", "depth", "author", "body", "stance", "status", "created_at"]
+        read_only_fields = fields
+
+
+class CommentNodeSerializer(serializers.Serializer):
+    """One comment of selectors.comment_tree and its replies, recursively."""
+
+    comment = CommentSerializer(read_only=True)
+
+
+# Declared after the class: a serializer cannot name itself in its own body.
+CommentNodeSerializer._declared_fields["replies"] = CommentNodeSerializer(many=True, read_only=True)
+
+
+class _CommentsOfIdeaField(serializers.PrimaryKeyRelatedField):
+    """A comment on the idea in the context, to reply to."""
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        return Comment.objects.filter(idea=self.context["idea"])
+
+
+class CommentCreateSerializer(serializers.ModelSerializer):
+    parent = _CommentsOfIdeaField(required=False, allow_null=True, default=None)
+
+    class Meta:
+        model = Comment
+        fields = ["body", "stance", "parent"]
+
+
+# --- reports ------------------------------------------------------------------------------
+
+
+class _IdeasOfViewerField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> QuerySet[Idea]:
+        return selectors.ideas_for_viewer(self.context["request"].user)
+
+
+class _CommentsOfViewerField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> QuerySet[Comment]:
+        return selectors.comments_for_viewer(self.context["request"].user)
+
+
+class ReportCreateSerializer(serializers.ModelSerializer):
+    idea = _IdeasOfViewerField(required=False, allow_null=True, default=None)
+    comment = _CommentsOfViewerField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=REPORT_NOTE_MAX, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = Report
+        fields = ["idea", "comment", "reason", "note"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if (attrs.get("idea") is None) == (attrs.get("comment") is None):
+            raise serializers.ValidationError(_("Report exactly one idea or one comment."), code="one_target")
+        return attrs
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Report
+        fields = ["id", "idea", "comment", "reason", "note", "created_at"]
+        read_only_fields = fields
+
+
+# --- notifications and the account ------------------------------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "url", "idea", "comment", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=MARK_READ_MAX_IDS,
+        help_text="Notifications to mark; leave out to mark all of them.",
+    )
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    moderated_brands = serializers.SerializerMethodField()
+
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username", "email", "first_name", "last_name", "date_joined", "moderated_brands"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_moderated_brands(self, user: Any) -> list[str]:
+        """Slugs of the brands this account moderates (every brand for a superuser)."""
+        ids = moderated_brand_ids(user)
+        brands = Brand.objects.all() if ids is None else Brand.objects.filter(pk__in=ids)
+        return list(brands.values_list("slug", flat=True))
+
+
+class VoteContributionSerializer(serializers.Serializer):
+    idea = serializers.IntegerField(source="idea_id")
+    campaign = serializers.CharField(source="idea.campaign.slug")
+    created_at = serializers.DateTimeField()
+
+
+def _page_of(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.CharField(allow_null=True),
+            "previous": serializers.CharField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
+
+
+class ContributionsSerializer(serializers.Serializer):
+    """The site's "My contributions": three lists, each paged on its own
+    parameter (ideas_page, comments_page, votes_page)."""
+
+    ideas = _page_of(IdeaSerializer, "IdeaContributionPage")()
+    comments = _page_of(CommentSerializer, "CommentContributionPage")()
+    votes = _page_of(VoteContributionSerializer, "VoteContributionPage")()
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, style={"input_type": "password"}, help_text="The account's password, to confirm."
+    )

@@ -1,0 +1,340 @@
+"""API views of the community app: thin. Each reads through a viewer-scoped
+queryset (campaigns/api/selectors.py), validates with a serializer, writes
+through a service and answers with the stored object. Refusals from services
+(ActionRefused) become JSON errors in cocreate/api_errors.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import logout
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from campaigns import selectors as campaign_selectors
+from campaigns import services
+from campaigns.models import Campaign, Comment, Idea, Notification, Report
+
+from . import selectors
+from . import services as api_services
+from .filters import CampaignFilter, IdeaFilter
+from .pagination import IdeaCursorPagination
+from .permissions import IsMerchantOrReadOnly
+from .serializers import (
+    AccountDeleteSerializer,
+    CampaignCreateSerializer,
+    CampaignSerializer,
+    CampaignUpdateSerializer,
+    CommentCreateSerializer,
+    CommentNodeSerializer,
+    CommentSerializer,
+    ContributionsSerializer,
+    IdeaCreateSerializer,
+    IdeaSerializer,
+    IdeaUpdateSerializer,
+    MarkedSerializer,
+    MarkReadSerializer,
+    MeSerializer,
+    ModerateSerializer,
+    NotificationSerializer,
+    PhaseSerializer,
+    ReportCreateSerializer,
+    ReportSerializer,
+    VoteContributionSerializer,
+    VoteResultSerializer,
+)
+
+# Verbs the API serves; PUT is left out: every update is partial (PATCH).
+HTTP_METHODS = ["get", "post", "patch", "delete", "head", "options"]
+
+
+def _valid(
+    serializer_class: type[serializers.Serializer], request: Request, **context: Any
+) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data, context={"request": request, **context})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ListFiltersOnly:
+    """Query filters narrow lists only: `?status=` must not hide the object a
+    detail route or an action asks for."""
+
+    action: str | None
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)  # type: ignore[misc]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Campaigns: public ones, plus your brands' drafts"),
+    retrieve=extend_schema(summary="One campaign"),
+    create=extend_schema(
+        summary="Open a campaign (brand staff)",
+        request=CampaignCreateSerializer,
+        responses=CampaignSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Edit a campaign (brand staff)",
+        request=CampaignUpdateSerializer,
+        responses=CampaignSerializer,
+    ),
+)
+class CampaignViewSet(
+    ListFiltersOnly,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CampaignSerializer
+    permission_classes = [IsMerchantOrReadOnly]
+    filterset_class = CampaignFilter
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    http_method_names = HTTP_METHODS
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        return selectors.campaigns_for_viewer(self.request.user)
+
+    def create(self, request: Request) -> Response:
+        data = _valid(CampaignCreateSerializer, request)
+        campaign = api_services.campaign_create(actor=request.user, **data)
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, slug: str) -> Response:
+        campaign = self.get_object()
+        serializer = CampaignUpdateSerializer(campaign, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        campaign = api_services.campaign_update(
+            campaign=campaign, actor=request.user, **serializer.validated_data
+        )
+        return Response(CampaignSerializer(campaign).data)
+
+    @extend_schema(summary="Move a campaign to another phase (brand staff)", request=PhaseSerializer)
+    @action(detail=True, methods=["post"])
+    def phase(self, request: Request, slug: str) -> Response:
+        campaign = self.get_object()
+        data = _valid(PhaseSerializer, request)
+        campaign = services.campaign_set_phase(campaign=campaign, phase=data["phase"], actor=request.user)
+        return Response(CampaignSerializer(campaign).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Ideas, ranked (sort=trending|top|new); public ones unless you ask a status"),
+    retrieve=extend_schema(summary="One idea"),
+    create=extend_schema(summary="Submit an idea", request=IdeaCreateSerializer, responses=IdeaSerializer),
+    partial_update=extend_schema(
+        summary="Edit your idea while it awaits moderation",
+        request=IdeaUpdateSerializer,
+        responses=IdeaSerializer,
+    ),
+)
+class IdeaViewSet(
+    ListFiltersOnly,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = IdeaSerializer
+    filterset_class = IdeaFilter
+    pagination_class = IdeaCursorPagination
+    http_method_names = HTTP_METHODS
+    throttle_scopes = {"create": "submit", "vote": "vote", "unvote": "vote", "comment_create": "comment"}
+
+    def get_queryset(self) -> QuerySet[Idea]:
+        return selectors.ideas_for_viewer(self.request.user)
+
+    def _answer(self, idea: Idea, status_code: int = status.HTTP_200_OK) -> Response:
+        # Read back through the scoped queryset: fresh counters and has_voted.
+        return Response(IdeaSerializer(self.get_queryset().get(pk=idea.pk)).data, status=status_code)
+
+    def create(self, request: Request) -> Response:
+        data = _valid(IdeaCreateSerializer, request)
+        idea = api_services.idea_submit(author=request.user, **data)
+        return self._answer(idea, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        idea = self.get_object()
+        serializer = IdeaUpdateSerializer(idea, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = {"title": idea.title, "body": idea.body, **serializer.validated_data}
+        return self._answer(services.idea_update(idea=idea, user=request.user, **changes))
+
+    @extend_schema(summary="Vote for an idea", request=None, responses={201: VoteResultSerializer})
+    @action(detail=True, methods=["post"])
+    def vote(self, request: Request, pk: str) -> Response:
+        idea = self.get_object()
+        services.vote_cast(idea=idea, user=request.user)
+        return Response(self._vote_result(idea, has_voted=True), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Withdraw your vote", request=None, responses={204: None})
+    @vote.mapping.delete
+    def unvote(self, request: Request, pk: str) -> Response:
+        services.vote_withdraw(idea=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _vote_result(self, idea: Idea, *, has_voted: bool) -> dict[str, Any]:
+        vote_count = Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
+        return VoteResultSerializer({"idea": idea.pk, "vote_count": vote_count, "has_voted": has_voted}).data
+
+    @extend_schema(summary="Comments on an idea, threaded", responses=CommentNodeSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def comments(self, request: Request, pk: str) -> Response:
+        tree = campaign_selectors.comment_tree(idea=self.get_object(), viewer=request.user)
+        return Response(CommentNodeSerializer(tree, many=True).data)
+
+    @extend_schema(
+        summary="Comment on an idea, or reply to a comment",
+        request=CommentCreateSerializer,
+        responses={201: CommentSerializer},
+    )
+    @comments.mapping.post
+    def comment_create(self, request: Request, pk: str) -> Response:
+        idea = self.get_object()
+        data = _valid(CommentCreateSerializer, request, idea=idea)
+        comment = services.comment_add(idea=idea, author=request.user, **data)
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Approve, hide or decline an idea (brand staff)", request=ModerateSerializer)
+    @action(detail=True, methods=["post"])
+    def moderate(self, request: Request, pk: str) -> Response:
+        idea = self.get_object()
+        data = _valid(ModerateSerializer, request)
+        return self._answer(services.idea_moderate(idea=idea, actor=request.user, **data))
+
+
+class CommentViewSet(viewsets.GenericViewSet):
+    serializer_class = CommentSerializer
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        return selectors.comments_for_viewer(self.request.user)
+
+    @extend_schema(summary="Approve, hide or decline a comment (brand staff)", request=ModerateSerializer)
+    @action(detail=True, methods=["post"])
+    def moderate(self, request: Request, pk: str) -> Response:
+        comment = self.get_object()
+        data = _valid(ModerateSerializer, request)
+        comment = services.comment_moderate(comment=comment, actor=request.user, **data)
+        return Response(CommentSerializer(comment).data)
+
+
+class ReportViewSet(viewsets.GenericViewSet):
+    serializer_class = ReportSerializer
+    permission_classes = [IsAuthenticated]
+    throttle_scopes = {"create": "report"}
+    # Create only: nothing is read, the model is named for the schema.
+    queryset = Report.objects.none()
+
+    @extend_schema(
+        summary="Report an idea or a comment",
+        request=ReportCreateSerializer,
+        responses={201: ReportSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        report = services.report_file(reporter=request.user, **_valid(ReportCreateSerializer, request))
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(summary="Your notifications, newest first"))
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Notification.objects.none()
+        return campaign_selectors.notification_list(user=self.request.user)
+
+    @extend_schema(
+        summary="Mark your notifications read (all, or those listed)",
+        request=MarkReadSerializer,
+        responses=MarkedSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request: Request) -> Response:
+        ids = _valid(MarkReadSerializer, request).get("ids")
+        marked = services.notifications_mark_read(user=request.user, ids=ids)
+        return Response(MarkedSerializer({"marked": marked}).data)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Your account", responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+
+class ContributionsView(APIView):
+    permission_classes = [IsAuthenticated]
+    # A paginator per list, each on its own page parameter, like the site's page.
+    sections = {
+        "ideas": IdeaSerializer,
+        "comments": CommentSerializer,
+        "votes": VoteContributionSerializer,
+    }
+
+    def _querysets(self, request: Request) -> dict[str, QuerySet[Any]]:
+        lists = campaign_selectors.user_contributions(user=request.user)
+        return {
+            "ideas": selectors.with_viewer_vote(lists["ideas"].select_related("author"), request.user),
+            "comments": lists["comments"].select_related("author"),
+            "votes": lists["votes"],
+        }
+
+    @extend_schema(
+        summary="Your ideas, comments and votes",
+        responses=ContributionsSerializer,
+        parameters=[
+            OpenApiParameter(f"{name}_page", OpenApiTypes.INT, description=f"Page of {name}.")
+            for name in sections
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        answer = {}
+        for name, queryset in self._querysets(request).items():
+            paginator = PageNumberPagination()
+            paginator.page_query_param = f"{name}_page"
+            page = paginator.paginate_queryset(queryset, request, view=self)
+            answer[name] = paginator.get_paginated_response(self.sections[name](page, many=True).data).data
+        return Response(answer)
+
+
+class ExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Everything cocreate holds about you", responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        return Response(campaign_selectors.user_export(user=request.user))
+
+
+class AccountDeleteView(APIView):
+    permission_classes = [IsAuthenticated]
+    # Each try checks a password: as strict as the login form.
+    throttle_scopes = {"post": "login"}
+
+    @extend_schema(
+        summary="Delete your account (ideas and comments stay, anonymised)",
+        request=AccountDeleteSerializer,
+        responses={204: None},
+    )
+    def post(self, request: Request) -> Response:
+        password = _valid(AccountDeleteSerializer, request)["password"]
+        if not request.user.check_password(password):
+            raise serializers.ValidationError({"password": [_("This password is not correct.")]})
+        services.account_delete(user=request.user)
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

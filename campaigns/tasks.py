@@ -1,0 +1,29 @@
+"""Celery tasks of the community app: thin, ids only, idempotent.
+
+deliver_webhook_task runs on the `default` queue (never next to generation on
+`gpu`). The delivery row counts the attempts, so a redelivered message neither
+resends a delivered event nor retries past the limit.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from . import webhooks
+
+
+@shared_task(
+    bind=True,
+    queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+    acks_late=True,
+    # One attempt is a connect plus a capped read within WEBHOOK_TIMEOUT_SECONDS each.
+    soft_time_limit=settings.WEBHOOK_TIMEOUT_SECONDS * 4,
+    time_limit=settings.WEBHOOK_TIMEOUT_SECONDS * 6,
+    # The row stops retries first; this only guards against a logic slip.
+    max_retries=settings.WEBHOOK_MAX_ATTEMPTS,
+)
+def deliver_webhook_task(self, delivery_id: int) -> None:
+    outcome = webhooks.webhook_deliver(delivery_id=delivery_id)
+    if outcome.retry:
+        raise self.retry(countdown=webhooks.retry_countdown(outcome.attempts))

@@ -1,0 +1,13 @@
+"""The /api/ URL tree: versioned endpoints under v1/, the OpenAPI schema and
+Swagger UI (served from drf-spectacular-sidecar's static files, no CDN)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/", include("campaigns.api.urls")),
+]
