@@ -557,3 +557,203 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} -> {self.endpoint_id} ({self.status})"
+
+
+# --- Community intelligence ---------------------------------------------------------
+# Embeddings, merges, themes, comment signals, follows and e-mail preferences;
+# the logic lives in campaigns/intelligence/. Vectors are raw float32 bytes, so
+# one column type works on SQLite and PostgreSQL without an extension.
+
+EMBEDDING_VERSION_MAX = 64
+
+
+class IdeaEmbedding(models.Model):
+    """The sentence embedding of an idea's title and description."""
+
+    idea = models.OneToOneField(Idea, on_delete=models.CASCADE, related_name="embedding")
+    # Denormalized: the per-process similarity index refreshes a campaign with
+    # one range scan on (campaign, updated_at).
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    vector = models.BinaryField()
+    model_version = models.CharField(max_length=EMBEDDING_VERSION_MAX)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "updated_at"], name="idea_embedding_refresh")]
+        verbose_name = _("idea embedding")
+        verbose_name_plural = _("idea embeddings")
+
+    def __str__(self) -> str:
+        return f"embedding of idea {self.idea_id}"
+
+
+class CommentSignal(models.Model):
+    """What the community-intelligence worker read in a comment: its sentiment
+    and its embedding (themes cluster comments with ideas)."""
+
+    class Sentiment(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEGATIVE = "negative", _("Negative")
+        NEUTRAL = "neutral", _("Neutral")
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="signal")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    sentiment = models.CharField(_("sentiment"), max_length=8, choices=Sentiment.choices)
+    # From -1 (negative) to 1 (positive).
+    score = models.FloatField(_("sentiment score"), default=0.0)
+    method = models.CharField(_("method"), max_length=32)
+    vector = models.BinaryField(null=True)
+    model_version = models.CharField(max_length=EMBEDDING_VERSION_MAX, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "updated_at"], name="comment_signal_refresh")]
+        verbose_name = _("comment signal")
+        verbose_name_plural = _("comment signals")
+
+    def __str__(self) -> str:
+        return f"{self.sentiment} ({self.score:+.2f}) for comment {self.comment_id}"
+
+
+class IdeaMerge(models.Model):
+    """A duplicate folded into a survivor, with exactly what moved, so that an
+    unmerge puts every vote and comment back where it was."""
+
+    duplicate = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="merges_out")
+    survivor = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="merges_in")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    previous_status = models.CharField(max_length=16, choices=Idea.Status.choices)
+    moved_vote_ids = models.JSONField(default=list)
+    # Votes of people who had voted for both ideas: removed so that each person
+    # counts once on the survivor, kept here as {"user": id, "created_at": iso}.
+    folded_votes = models.JSONField(default=list)
+    moved_comment_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(_("merged"), default=timezone.now)
+    undone_at = models.DateTimeField(_("unmerged"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duplicate"], condition=Q(undone_at__isnull=True), name="uniq_active_merge"
+            )
+        ]
+        verbose_name = _("idea merge")
+        verbose_name_plural = _("idea merges")
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} -> {self.survivor_id}"
+
+
+class Theme(models.Model):
+    """A cluster of a campaign's ideas and comments, labelled by its most central idea."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="themes")
+    label_idea = models.ForeignKey(Idea, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The label idea's title when the theme was computed; it stays readable if
+    # that idea is later edited away or deleted.
+    label = models.CharField(_("label"), max_length=TITLE_MAX)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    size = models.PositiveIntegerField(_("size"))
+    idea_ids = models.JSONField(default=list)
+    comment_ids = models.JSONField(default=list)
+    # Shares (0..1) of the theme's comments, by stance and by sentiment.
+    stance_for = models.FloatField(_("for"), default=0.0)
+    stance_against = models.FloatField(_("against"), default=0.0)
+    stance_neutral = models.FloatField(_("neutral stance"), default=0.0)
+    sentiment_positive = models.FloatField(_("positive"), default=0.0)
+    sentiment_negative = models.FloatField(_("negative"), default=0.0)
+    sentiment_neutral = models.FloatField(_("neutral sentiment"), default=0.0)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["campaign", "rank"]
+        indexes = [models.Index(fields=["campaign", "rank"], name="theme_campaign_rank")]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ThemeRun(models.Model):
+    """When a campaign's themes were last computed and over how many items, so
+    a new run starts only once enough new ideas and comments have come in."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="theme_run")
+    item_count = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    # Set when a run is enqueued, so a burst of comments enqueues it once.
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("theme run")
+        verbose_name_plural = _("theme runs")
+
+    def __str__(self) -> str:
+        return f"themes of campaign {self.campaign_id}"
+
+
+class NotificationPreference(models.Model):
+    """How often a person hears by e-mail about what they follow."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATELY = "immediately", _("Immediately")
+        DAILY = "daily", _("Daily digest")
+        WEEKLY = "weekly", _("Weekly digest")
+        NEVER = "never", _("Never")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    frequency = models.CharField(
+        _("e-mail me about what I follow"), max_length=12, choices=Frequency.choices, default=Frequency.DAILY
+    )
+    # Activity after this moment goes into the next e-mail.
+    last_sent_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["frequency", "last_sent_at"], name="notification_pref_due")]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.frequency}"
+
+
+class Follow(models.Model):
+    """A person following an idea or a campaign (one of the two)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="followers")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="followers"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(idea__isnull=False) & Q(campaign__isnull=True))
+                | (Q(idea__isnull=True) & Q(campaign__isnull=False)),
+                name="follow_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "idea"], condition=Q(idea__isnull=False), name="uniq_follow_idea"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "campaign"], condition=Q(campaign__isnull=False), name="uniq_follow_campaign"
+            ),
+        ]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+
+    def __str__(self) -> str:
+        target = f"idea {self.idea_id}" if self.idea_id else f"campaign {self.campaign_id}"
+        return f"{self.user_id} follows {target}"
