@@ -25,6 +25,7 @@ ERROR_MAX = 2000
 REVIEW_NOTE_MAX = 500
 AUDIT_DETAIL_MAX = 500
 IDEMPOTENCY_KEY_MAX = 64
+MODEL_NAME_MAX = 200
 
 
 class Kind(models.TextChoices):
@@ -82,7 +83,7 @@ class GenerationRequest(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     prompt = models.TextField(_("prompt"), blank=True)
     prompt_version = models.CharField(_("prompt version"), max_length=64, blank=True)
-    model_name = models.CharField(_("model"), max_length=200, blank=True)
+    model_name = models.CharField(_("model"), max_length=MODEL_NAME_MAX, blank=True)
     # queue_wait_s, generate_s, prompt_tokens, new_tokens, seed
     timings = models.JSONField(_("timings"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True, max_length=ERROR_MAX)

@@ -86,14 +86,15 @@ def _template(version: str) -> tuple[Template, Template]:
     return Template(system.strip()), Template(user.strip())
 
 
-def _plain(text: str, limit: int) -> str:
-    """One line, no fence characters, at most `limit` characters."""
-    text = " ".join(text.translate(_FENCE_NEUTRALISER).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _plain(text: str) -> str:
+    """One line without fence characters."""
+    return " ".join(text.translate(_FENCE_NEUTRALISER).split())
 
 
 def _quote(text: str, *, names: set[str], limit: int) -> str:
-    return _plain(redact(text, names=names), limit)
+    """Community text as quoted data: redacted, one line, at most `limit` characters."""
+    text = _plain(redact(text, names=names))
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _representative_comments(ideas: list[Idea]) -> list[Comment]:
@@ -145,15 +146,15 @@ def prompt_build(
     # the output language is a parameter.
     with translation.override("en"):
         values = {
-            "brand": _plain(campaign.brand.name, IDEA_EXCERPT_CHARS),
-            "product_name": _plain(campaign.product_name, IDEA_EXCERPT_CHARS),
-            "campaign_title": _plain(campaign.title, IDEA_EXCERPT_CHARS),
+            "brand": _plain(campaign.brand.name),
+            "product_name": _plain(campaign.product_name),
+            "campaign_title": _plain(campaign.title),
             "brief": campaign.brief.translate(_FENCE_NEUTRALISER).strip(),
             "community_input": _community_input(ideas, comments),
             "language_name": LANGUAGE_NAMES[language],
             "tone": str(Campaign.Tone(tone).label).lower(),
             "target_words": TARGET_WORDS[length],
-            "keywords": ", ".join(_plain(k, IDEA_EXCERPT_CHARS) for k in keywords) or "none",
+            "keywords": ", ".join(_plain(k) for k in keywords) or "none",
         }
     messages = [
         {"role": "system", "content": system.substitute(values)},

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from campaigns.exceptions import ActionRefused, InvalidTransition, NotAllowed
 from campaigns.models import Campaign, Comment, Idea, Notification
@@ -32,9 +33,12 @@ from campaigns.services import ideas_adopt, notification_create, user_moderates_
 
 from . import guardrails
 from .models import (
+    AUDIT_DETAIL_MAX,
     DRAFT_TEXT_MAX,
     ERROR_MAX,
+    IDEMPOTENCY_KEY_MAX,
     MAX_NEW_TOKENS,
+    MODEL_NAME_MAX,
     REVIEW_NOTE_MAX,
     Draft,
     DraftAuditEntry,
@@ -61,6 +65,7 @@ Audit = DraftAuditEntry.Action
 class GenerationQuotaExceeded(ActionRefused):
     code = "generation_quota"
     status_code = 429
+    default_message = _lazy("You have too many requests waiting or running.")
 
 
 class GenerationOutput(Protocol):
@@ -105,7 +110,7 @@ def _audit(
     detail: str = "",
 ) -> DraftAuditEntry:
     return DraftAuditEntry.objects.create(
-        request_id=request_id, draft=draft, actor=actor, action=action, detail=str(detail)[:500]
+        request_id=request_id, draft=draft, actor=actor, action=action, detail=str(detail)[:AUDIT_DETAIL_MAX]
     )
 
 
@@ -214,6 +219,10 @@ def generation_request_create(
         kind=kind, tone=tone, length=length, keywords=keywords, language=language, variants=variants
     )
     _check_moderates(campaign, requested_by)
+    if idempotency_key and len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        raise ActionRefused(
+            _("An idempotency key can be at most %(max)s characters long.") % {"max": IDEMPOTENCY_KEY_MAX}
+        )
     if idempotency_key:
         existing = GenerationRequest.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -385,7 +394,7 @@ def _request_complete(
         finished_at=timezone.now(),
         prompt=prompt.text,
         prompt_version=prompt.version,
-        model_name=model_name[:200],
+        model_name=model_name[:MODEL_NAME_MAX],
         timings=timings,
     )
     if not done:

@@ -127,6 +127,11 @@ def test_the_same_idempotency_key_returns_the_first_request(campaign, moderator)
     assert GenerationRequest.objects.count() == 1
 
 
+def test_an_overlong_idempotency_key_is_refused(campaign, moderator):
+    with pytest.raises(ActionRefused, match="at most 64 characters"):
+        create_request(campaign, moderator, idempotency_key="k" * 65)
+
+
 def test_another_users_idempotency_key_is_refused(campaign, moderator, brand):
     create_request(campaign, moderator, idempotency_key="abc")
     colleague = StaffFactory(brand=brand)
