@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from campaigns.intelligence import embeddings
+from campaigns.intelligence.index import idea_index
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    """The similarity index lives per process, and test databases reuse ids."""
+    idea_index().clear()
+    yield
+    idea_index().clear()
+
+
+@pytest.fixture(scope="session")
+def real_model():
+    """Both encoders on the real all-MiniLM-L6-v2 weights, loaded once per run."""
+    embeddings.query_encoder()
+    embeddings.embed_texts(["warm up"])
+    return embeddings
+
+
+@pytest.fixture
+def model_missing(settings, tmp_path):
+    """EMBEDDING_MODEL_DIR pointing at an empty directory."""
+    settings.EMBEDDING_MODEL_DIR = str(tmp_path / "no-model-here")
+    return settings.EMBEDDING_MODEL_DIR
