@@ -1,7 +1,7 @@
 """Celery tasks of the community app: thin, ids only, idempotent.
 
-deliver_webhook_task runs on the `default` queue (never next to generation on
-`gpu`). The delivery row counts the attempts, so a redelivered message neither
+deliver_webhook_task runs on the `default` queue (CELERY_TASK_ROUTES), never
+behind generation on `gpu`. The delivery row counts the attempts, so a redelivered message neither
 resends a delivered event nor retries past the limit.
 """
 
@@ -15,7 +15,6 @@ from . import webhooks
 
 @shared_task(
     bind=True,
-    queue=settings.CELERY_TASK_DEFAULT_QUEUE,
     acks_late=True,
     # One attempt is a connect plus a capped read within WEBHOOK_TIMEOUT_SECONDS each.
     soft_time_limit=settings.WEBHOOK_TIMEOUT_SECONDS * 4,

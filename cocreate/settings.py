@@ -243,7 +243,7 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "cocreate.api_errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "campaigns.api.schema.ApiAutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "campaigns.api.pagination.PagePagination",
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {
@@ -326,6 +326,8 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=5)
 # visibility_timeout (long countdowns are redelivered, celery#5935).
 WEBHOOK_BACKOFF_BASE_SECONDS = env.int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
 WEBHOOK_BACKOFF_MAX_SECONDS = env.int("WEBHOOK_BACKOFF_MAX_SECONDS", default=600)
+# Deliveries are web-side work: the default queue, never behind generation on gpu.
+CELERY_TASK_ROUTES = {**CELERY_TASK_ROUTES, "campaigns.tasks.deliver_webhook_task": {"queue": "default"}}
 
 # --- Community intelligence (campaigns/intelligence) ---------------------------------
 from celery.schedules import crontab  # noqa: E402  (this block is appended to the file)

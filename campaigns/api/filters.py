@@ -1,5 +1,6 @@
-"""Query filters. Unknown values are refused with 400 and the field named,
-rather than ignored: a typo in `status` should not look like an empty list."""
+"""Query filters. Unknown and empty values are refused with 400 and the
+parameter named, rather than ignored: a typo in `status` should not look like
+an empty list, nor `status=` like the unfiltered one."""
 
 from __future__ import annotations
 
@@ -15,7 +16,19 @@ from campaigns.models import Campaign, Idea
 from .pagination import SORT_PARAM
 
 
-class CampaignFilter(filters.FilterSet):
+class StrictFilterSet(filters.FilterSet):
+    """A parameter left out means "any"; one sent empty is an error."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            if self.data.get(name) == "":
+                self.form.add_error(name, _("Leave the parameter out instead of sending it empty."))
+                valid = False
+        return valid
+
+
+class CampaignFilter(StrictFilterSet):
     brand = filters.CharFilter(field_name="brand__slug", help_text=_("Brand slug."))
     phase = filters.ChoiceFilter(choices=Campaign.Phase.choices)
 
@@ -24,7 +37,7 @@ class CampaignFilter(filters.FilterSet):
         fields = ["brand", "phase"]
 
 
-class IdeaFilter(filters.FilterSet):
+class IdeaFilter(StrictFilterSet):
     campaign = filters.CharFilter(field_name="campaign__slug", help_text=_("Campaign slug."))
     status = filters.ChoiceFilter(
         choices=Idea.Status.choices,

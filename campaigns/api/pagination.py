@@ -6,11 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from rest_framework.pagination import CursorPagination
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 
 from campaigns import selectors
+from campaigns.models import Idea
 
 SORT_PARAM = "sort"
 
@@ -29,5 +34,28 @@ class IdeaCursorPagination(CursorPagination):
 
     page_size = settings.IDEAS_PER_PAGE
 
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            # DRF filters on the position as given; junk there (a forged cursor)
+            # would fail in the database instead of being a clean 404.
+            field = Idea._meta.get_field(self.ordering[0].lstrip("-"))
+            try:
+                field.to_python(cursor.position)
+            except DjangoValidationError as exc:
+                raise NotFound(self.invalid_cursor_message) from exc
+        return cursor
+
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
         return selectors.SORTS.get(requested_sort(request), selectors.SORTS[selectors.DEFAULT_SORT])
+
+
+class PagePagination(PageNumberPagination):
+    """DRF's page numbers, but a malformed one (`page=`, `page=x`) is a 400 that
+    names the parameter instead of silently meaning page 1."""
+
+    def get_page_number(self, request: Request, paginator: Paginator) -> int | str:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit()) and raw not in self.last_page_strings:
+            raise ValidationError({self.page_query_param: [_("A page number is a whole number from 1.")]})
+        return super().get_page_number(request, paginator)

@@ -82,7 +82,15 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class _BrandsOfViewerField(serializers.SlugRelatedField):
+class _SlugField(serializers.SlugRelatedField):
+    def to_internal_value(self, data: Any) -> Any:
+        # PostgreSQL text cannot hold NUL: refuse it here rather than as a 500 there.
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class _BrandsOfViewerField(_SlugField):
     """A brand, by slug, among those the viewer moderates."""
 
     def get_queryset(self) -> QuerySet[Brand]:
@@ -169,7 +177,7 @@ class IdeaSerializer(serializers.ModelSerializer):
         return bool(getattr(idea, "has_voted", False))
 
 
-class _CampaignsOfViewerField(serializers.SlugRelatedField):
+class _CampaignsOfViewerField(_SlugField):
     def get_queryset(self) -> QuerySet[Campaign]:
         return selectors.campaigns_for_viewer(self.context["request"].user)
 

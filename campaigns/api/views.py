@@ -14,7 +14,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,7 +26,7 @@ from campaigns.models import Campaign, Comment, Idea, Notification, Report
 from . import selectors
 from . import services as api_services
 from .filters import CampaignFilter, IdeaFilter
-from .pagination import IdeaCursorPagination
+from .pagination import IdeaCursorPagination, PagePagination
 from .permissions import IsMerchantOrReadOnly
 from .serializers import (
     AccountDeleteSerializer,
@@ -306,7 +305,7 @@ class ContributionsView(APIView):
     def get(self, request: Request) -> Response:
         answer = {}
         for name, queryset in self._querysets(request).items():
-            paginator = PageNumberPagination()
+            paginator = PagePagination()
             paginator.page_query_param = f"{name}_page"
             page = paginator.paginate_queryset(queryset, request, view=self)
             answer[name] = paginator.get_paginated_response(self.sections[name](page, many=True).data).data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rest_framework.test import APIClient
@@ -22,7 +23,7 @@ def assert_error_shape(response: Any, status: int, code: str | None = None) -> d
     """The response is `status` with the one error shape; returns its "error"."""
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
-    body = response.json()
+    body = json.loads(response.content)
     assert set(body) == {"error"}
     error = body["error"]
     assert set(error) == {"code", "message", "fields"}
