@@ -38,8 +38,10 @@ from .throttles import throttle_request
 # there without a label here fails loudly (KeyError) instead of showing a bare key.
 SORT_LABELS = {"trending": _("Trending"), "top": _("Most votes"), "new": _("Newest")}
 
-# Each list on "My contributions" is paginated on its own query parameter.
+# "My contributions" shows three lists on one page, each paginated on its own
+# query parameter: ten rows each keeps the page a few screens long on a phone.
 CONTRIBUTIONS_PER_PAGE = 10
+# Notifications are one or two lines each: 25 is about two phone screens.
 NOTIFICATIONS_PER_PAGE = 25
 
 
