@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -569,6 +570,12 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def user_signup(*, username: str, email: str, password: str) -> User:
+    """A new customer account (the form has validated the password already)."""
+    return get_user_model().objects.create_user(username=username, email=email, password=password)
 
 
 @transaction.atomic

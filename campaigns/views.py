@@ -326,9 +326,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         except Throttled as exc:
             return _refused(request, exc, request.get_full_path())
         if form.is_valid():
-            # Proposed: services.user_signup(*, username, email, password); until
-            # then Django's own form creates the user (it hashes the password).
-            user = form.save()
+            user = services.user_signup(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
             login(request, user)
             messages.success(request, _("Welcome to cocreate! Your account is ready."))
             return redirect(_safe_next(request, "/"))

@@ -93,11 +93,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttles) ----------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+_CACHE_URL = REDIS_URL
+if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Parallel test workers each get their own Redis database, so one worker's
+    # cache.clear() (a FLUSHDB) never wipes another's throttle counters.
+    _CACHE_URL = REDIS_URL.rsplit("/", 1)[0] + f"/{1 + int(os.environ['PYTEST_XDIST_WORKER'][2:])}"
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": _CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cocreate"),
         }
     }
@@ -313,6 +318,16 @@ SPECTACULAR_SETTINGS = {
     # Separate request and response components: read-only fields stay out of
     # request bodies, so clients (and schemathesis) see what they may send.
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set where several models have a "status" or "kind".
+    "ENUM_NAME_OVERRIDES": {
+        "IdeaStatusEnum": "campaigns.models.Idea.Status",
+        "CommentStatusEnum": "campaigns.models.Comment.Status",
+        "NotificationKindEnum": "campaigns.models.Notification.Kind",
+        "LocaleEnum": "campaigns.models.Campaign.Locale",
+        "DraftStatusEnum": "generation.models.Draft.Status",
+        "DraftKindEnum": "generation.models.Kind",
+        "GenerationRequestStatusEnum": "generation.models.GenerationRequest.Status",
+    },
 }
 # Webhooks (campaigns/webhooks.py). Receivers on private networks are refused
 # (SSRF) unless this is on: for tests and a receiver on the same machine only.

@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from campaigns.views import LoginView
+
 admin.site.site_header = "cocreate"
 admin.site.site_title = "cocreate"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The throttled login must come before Django's own under accounts/.
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("cocreate.api_urls")),
     path("", include("generation.urls")),
