@@ -1,0 +1,266 @@
+"""Batched text generation with a local Hugging Face causal language model.
+
+Imported only by Celery task bodies, `prepare_model` and benchmarks: it pulls in
+torch, which the web process never loads. Nothing here touches CUDA at import
+time, so a Celery parent may import task modules and then fork (pytorch#40403).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+logger = logging.getLogger(__name__)
+
+PREPARE_HINT = "run `python manage.py prepare_model` (or set GENERATION_MODEL to a local model directory)"
+
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
+
+# bf16 halves the bytes read per decode step and runs matmuls on the CPU's bf16
+# dot-product units; without them it is emulated and slower than fp32. Measured
+# by bench/generation.py on the 2-core Xeon (avx512_bf16) dev machine, SmolLM2-135M,
+# ~400-token prompts, 96 new tokens: see the "Generation" section of BENCHMARKS.md.
+CPU_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+CUDA_DTYPE = "bfloat16"
+
+# Tokens that end an assistant turn in common chat templates. The model's EOS is
+# one stop token; these are the others, so that a row never runs on into a
+# made-up next turn ("<|im_start|>user ...").
+END_OF_TURN_TOKENS = ("<|im_end|>", "<|eot_id|>", "<|end|>", "<end_of_turn>", "<|endoftext|>")
+
+
+class ModelNotAvailable(RuntimeError):
+    """The model directory is missing or unreadable; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class GenerationOutput:
+    text: str  # decoded new text only, stripped, special tokens removed
+    prompt_tokens: int
+    new_tokens: int  # tokens the model produced for this row, its stop token included
+    seconds: float  # wall time of the batch this row was generated in
+
+
+def default_device() -> str:
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def cpu_supports_bf16() -> bool:
+    """True when the CPU has native bf16 dot products (Linux: /proc/cpuinfo flags)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text().split()
+    except OSError:
+        return False
+    return any(flag in flags for flag in CPU_BF16_FLAGS)
+
+
+def default_dtype(device: str) -> str:
+    """GENERATION_DTYPE if set; bf16 on CUDA; on CPU bf16 only where the CPU has it natively."""
+    if configured := os.environ.get("GENERATION_DTYPE"):
+        return canonical_dtype(configured)
+    if device.startswith("cuda"):
+        return CUDA_DTYPE
+    return "bfloat16" if cpu_supports_bf16() else "float32"
+
+
+def canonical_dtype(name: str) -> str:
+    name = DTYPE_ALIASES.get(name, name)
+    if name not in DTYPES:
+        raise ValueError(f"Unknown dtype {name!r}; use one of {', '.join(DTYPES)}.")
+    return name
+
+
+def cpu_thread_count() -> int:
+    """GENERATION_NUM_THREADS, else the CPUs this process may run on.
+
+    os.cpu_count() would count the host's CPUs inside a container pinned to
+    fewer; more OpenMP threads than CPUs makes every matmul wait for a
+    descheduled thread (measured: 10x slower decode steps on a busy 2-core box).
+    """
+    if configured := os.environ.get("GENERATION_NUM_THREADS"):
+        return max(1, int(configured))
+    return len(os.sched_getaffinity(0))
+
+
+class TextGenerator:
+    """Loads a tokenizer and a causal LM once and generates for many chat prompts at a time."""
+
+    def __init__(
+        self,
+        model_path: str,
+        *,
+        device: str | None = None,
+        dtype: str | None = None,
+        batch_size: int = 8,
+        seed: int = 0,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1.")
+        self.device = device or default_device()
+        self.dtype = canonical_dtype(dtype) if dtype else default_dtype(self.device)
+        self.batch_size = batch_size
+        self.seed = seed
+        self.model_name = Path(model_path).name
+        if self.device == "cpu":
+            torch.set_num_threads(cpu_thread_count())
+
+        if Path(model_path).is_absolute() and not Path(model_path).is_dir():
+            raise ModelNotAvailable(f"There is no model directory at {model_path}; {PREPARE_HINT}.")
+        started = time.perf_counter()
+        try:
+            # local_files_only: HF_HUB_OFFLINE is set, and a worker must never
+            # download weights in the middle of a task.
+            self.tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
+            self.model = AutoModelForCausalLM.from_pretrained(
+                model_path, local_files_only=True, dtype=DTYPES[self.dtype]
+            )
+        except (OSError, ValueError) as exc:
+            raise ModelNotAvailable(
+                f"Cannot load the model from {model_path!r} ({exc}); {PREPARE_HINT}."
+            ) from exc
+        if not self.tokenizer.chat_template:
+            raise ModelNotAvailable(f"The tokenizer in {model_path!r} has no chat template; {PREPARE_HINT}.")
+        # Decoder-only models continue from the last position: padding must go on the left.
+        self.tokenizer.padding_side = "left"
+        if self.tokenizer.pad_token_id is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.model.to(self.device).eval()
+        self.stop_token_ids = self._stop_token_ids()
+        logger.info(
+            "Loaded %s on %s in %s (%.1f s)",
+            model_path,
+            self.device,
+            self.dtype,
+            time.perf_counter() - started,
+        )
+
+    def _stop_token_ids(self) -> list[int]:
+        configured = self.model.generation_config.eos_token_id
+        ids = set(configured if isinstance(configured, list) else [configured])
+        ids.add(self.tokenizer.eos_token_id)
+        vocab = self.tokenizer.get_vocab()
+        ids.update(vocab[token] for token in END_OF_TURN_TOKENS if token in vocab)
+        ids.discard(None)
+        return sorted(ids)
+
+    def encode(self, messages: list[dict[str, str]]) -> list[int]:
+        """Prompt token ids: the chat template, ending with the assistant's turn opener."""
+        return self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=False)
+
+    def generate(
+        self,
+        prompts: list[list[dict[str, str]]],
+        *,
+        max_new_tokens: int = 160,
+        temperature: float = 0.7,
+        top_p: float = 0.9,
+        repetition_penalty: float = 1.15,
+        seed: int | None = None,
+        min_new_tokens: int = 0,
+    ) -> list[GenerationOutput]:
+        """One output per prompt, in the order of `prompts`.
+
+        Prompts are sorted by length so that each batch pads as little as
+        possible; `temperature` 0 decodes greedily. `seed` (default: the
+        generator's) makes a call reproducible; rows of one call still sample
+        independently, so a prompt repeated N times gives N variants.
+        `min_new_tokens` suppresses stop tokens until then (benchmarks use it
+        to make runs comparable).
+        """
+        encoded = [self.encode(messages) for messages in prompts]
+        # Longest first: an out-of-memory batch fails at once, not at the end.
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
+        sampling = (
+            {"do_sample": True, "temperature": temperature, "top_p": top_p}
+            if temperature > 0
+            else {"do_sample": False}
+        )
+        torch.manual_seed(self.seed if seed is None else seed)
+        outputs: list[GenerationOutput | None] = [None] * len(encoded)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            batch_outputs = self._generate_batch(
+                [encoded[i] for i in rows],
+                max_new_tokens=max_new_tokens,
+                min_new_tokens=min_new_tokens,
+                repetition_penalty=repetition_penalty,
+                sampling=sampling,
+            )
+            for row, output in zip(rows, batch_outputs, strict=True):
+                outputs[row] = output
+        return outputs  # type: ignore[return-value]  # every slot is filled above
+
+    def _generate_batch(
+        self,
+        token_ids: list[list[int]],
+        *,
+        max_new_tokens: int,
+        min_new_tokens: int,
+        repetition_penalty: float,
+        sampling: dict[str, object],
+    ) -> list[GenerationOutput]:
+        batch = self.tokenizer.pad({"input_ids": token_ids}, padding=True, return_tensors="pt").to(
+            self.device
+        )
+        started = time.perf_counter()
+        with torch.inference_mode():
+            generated = self.model.generate(
+                **batch,
+                max_new_tokens=max_new_tokens,
+                min_new_tokens=min_new_tokens,
+                repetition_penalty=repetition_penalty,
+                eos_token_id=self.stop_token_ids,
+                pad_token_id=self.tokenizer.pad_token_id,
+                **sampling,
+            )
+        # .tolist() waits for the device, so the clock stops after the last kernel.
+        new_rows = generated[:, batch["input_ids"].shape[1] :].tolist()
+        seconds = time.perf_counter() - started
+        return [
+            self._output(prompt_tokens=len(ids), new_ids=new_ids, seconds=seconds)
+            for ids, new_ids in zip(token_ids, new_rows, strict=True)
+        ]
+
+    def _output(self, *, prompt_tokens: int, new_ids: Sequence[int], seconds: float) -> GenerationOutput:
+        """Cut a generated row at its first stop token; what follows is batch padding."""
+        stops = set(self.stop_token_ids)
+        end = next((i for i, token in enumerate(new_ids) if token in stops), None)
+        text_ids = new_ids if end is None else new_ids[:end]
+        new_tokens = len(new_ids) if end is None else end + 1
+        text = self.tokenizer.decode(text_ids, skip_special_tokens=True).strip()
+        return GenerationOutput(
+            text=text, prompt_tokens=prompt_tokens, new_tokens=new_tokens, seconds=seconds
+        )
+
+
+# A worker holds one model: a second configuration replaces the first instead of
+# keeping two copies in (GPU) memory.
+@functools.lru_cache(maxsize=1)
+def _cached_generator(model_path: str, batch_size: int, seed: int) -> TextGenerator:
+    return TextGenerator(model_path, batch_size=batch_size, seed=seed)
+
+
+# A threads pool could otherwise load the same model twice at once.
+_load_lock = threading.Lock()
+
+
+def get_generator(model_path: str, *, batch_size: int = 8, seed: int = 0) -> TextGenerator:
+    """Per-process cache: the first call loads, later calls return the same object."""
+    with _load_lock:
+        return _cached_generator(model_path, batch_size, seed)
+
+
+def clear_generator_cache() -> None:
+    """Drop the cached generator (tests; a worker keeps its model for life)."""
+    with _load_lock:
+        _cached_generator.cache_clear()

@@ -1,0 +1,222 @@
+"""The generation engine on a tiny random-weight Llama with the real SmolLM2 tokenizer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from generation.inference import ModelNotAvailable, TextGenerator, engine, get_generator
+
+ROOT = Path(__file__).resolve().parents[2]
+# Few tokens keep each test in milliseconds; the behaviours do not depend on length.
+NEW_TOKENS = 6
+
+
+def chat(text: str) -> list[dict[str, str]]:
+    return [{"role": "system", "content": "You write product copy."}, {"role": "user", "content": text}]
+
+
+# Very different lengths, in neither ascending nor descending order.
+MIXED_PROMPTS = [chat("A mug."), chat("durable " * 120), chat("A bottle. " * 5), chat("light " * 40)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_cpu_thread():
+    """One OpenMP thread: the tiny model gains nothing from more, and on a busy
+    2-core box waiting at OpenMP barriers made each call ten times slower."""
+    threads = torch.get_num_threads()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GENERATION_NUM_THREADS", "1")
+        yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def generator(tiny_model_dir: Path) -> TextGenerator:
+    return TextGenerator(str(tiny_model_dir), device="cpu", dtype="float32", batch_size=2)
+
+
+@pytest.fixture
+def generate_calls(generator: TextGenerator, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Every model.generate call's keyword arguments, the call itself still made."""
+    calls: list[dict] = []
+    original = generator.model.generate
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return original(**kwargs)
+
+    monkeypatch.setattr(generator.model, "generate", spy)
+    return calls
+
+
+def test_outputs_come_back_in_the_order_of_the_prompts_whatever_their_lengths(generator):
+    expected_lengths = [len(generator.encode(prompt)) for prompt in MIXED_PROMPTS]
+
+    outputs = generator.generate(MIXED_PROMPTS, max_new_tokens=NEW_TOKENS)
+
+    assert [output.prompt_tokens for output in outputs] == expected_lengths
+
+
+def test_prompts_are_batched_longest_first_so_that_similar_lengths_share_a_batch(generator, generate_calls):
+    lengths = sorted((len(generator.encode(prompt)) for prompt in MIXED_PROMPTS), reverse=True)
+
+    generator.generate(MIXED_PROMPTS, max_new_tokens=NEW_TOKENS)
+
+    batches = [sorted(call["attention_mask"].sum(dim=1).tolist(), reverse=True) for call in generate_calls]
+    assert batches == [lengths[:2], lengths[2:]]
+
+
+def test_batches_are_padded_on_the_left(generator, generate_calls):
+    generator.generate([chat("A mug."), chat("durable " * 30)], max_new_tokens=NEW_TOKENS)
+
+    mask = generate_calls[0]["attention_mask"]
+    assert generator.tokenizer.padding_side == "left"
+    assert mask[:, -1].tolist() == [1, 1]
+    assert mask[:, 0].tolist().count(0) == 1
+
+
+def test_the_model_is_called_once_per_batch_of_at_most_batch_size_prompts(generator, generate_calls):
+    generator.generate([chat(f"Idea {n}.") for n in range(5)], max_new_tokens=NEW_TOKENS)
+
+    assert [len(call["input_ids"]) for call in generate_calls] == [2, 2, 1]
+
+
+def test_the_same_seed_gives_the_same_texts(generator):
+    first = generator.generate(MIXED_PROMPTS, max_new_tokens=NEW_TOKENS, seed=7)
+    second = generator.generate(MIXED_PROMPTS, max_new_tokens=NEW_TOKENS, seed=7)
+
+    assert [output.text for output in first] == [output.text for output in second]
+
+
+def test_different_seeds_give_different_texts(generator):
+    first = generator.generate(MIXED_PROMPTS, max_new_tokens=NEW_TOKENS, seed=7)
+    second = generator.generate(MIXED_PROMPTS, max_new_tokens=NEW_TOKENS, seed=8)
+
+    assert [output.text for output in first] != [output.text for output in second]
+
+
+def test_a_prompt_repeated_in_one_call_gets_its_own_sample_each_time(generator):
+    outputs = generator.generate([chat("A mug.")] * 3, max_new_tokens=NEW_TOKENS, temperature=1.0)
+
+    assert len({output.text for output in outputs}) == 3
+
+
+def test_no_row_gets_more_new_tokens_than_max_new_tokens(generator):
+    outputs = generator.generate(MIXED_PROMPTS, max_new_tokens=3)
+
+    assert max(output.new_tokens for output in outputs) == 3
+
+
+def test_generation_stops_at_the_end_of_turn_token_of_the_chat_template(generator, generate_calls):
+    end_of_turn = generator.tokenizer.convert_tokens_to_ids("<|im_end|>")
+
+    generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS)
+
+    assert end_of_turn in generate_calls[0]["eos_token_id"]
+
+
+def test_an_output_holds_only_the_new_text_up_to_its_stop_token(generator, monkeypatch):
+    words = generator.tokenizer.encode(" Light and strong", add_special_tokens=False)
+    end_of_turn = generator.tokenizer.convert_tokens_to_ids("<|im_end|>")
+
+    def fixed_continuation(*, input_ids, **kwargs):
+        tail = torch.tensor([[*words, end_of_turn, generator.tokenizer.pad_token_id]])
+        return torch.cat([input_ids, tail], dim=1)
+
+    monkeypatch.setattr(generator.model, "generate", fixed_continuation)
+
+    [output] = generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS)
+
+    assert (output.text, output.new_tokens) == ("Light and strong", len(words) + 1)
+
+
+def test_an_output_reports_the_wall_time_of_its_batch(generator):
+    outputs = generator.generate([chat("A mug."), chat("A cup.")], max_new_tokens=NEW_TOKENS)
+
+    assert outputs[0].seconds == outputs[1].seconds > 0
+
+
+def test_an_explicit_dtype_loads_the_weights_in_it(tiny_model_dir):
+    generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="bf16")
+
+    assert (generator.dtype, generator.model.dtype) == ("bfloat16", torch.bfloat16)
+
+
+@pytest.mark.parametrize(
+    ("device", "native_bf16", "expected"),
+    [("cuda", False, "bfloat16"), ("cpu", True, "bfloat16"), ("cpu", False, "float32")],
+)
+def test_the_default_dtype_is_bf16_on_cuda_and_on_cpus_with_native_bf16(
+    device, native_bf16, expected, monkeypatch
+):
+    monkeypatch.delenv("GENERATION_DTYPE", raising=False)
+    monkeypatch.setattr(engine, "cpu_supports_bf16", lambda: native_bf16)
+
+    assert engine.default_dtype(device) == expected
+
+
+def test_generation_dtype_in_the_environment_overrides_the_default(monkeypatch):
+    monkeypatch.setenv("GENERATION_DTYPE", "fp32")
+
+    assert engine.default_dtype("cuda") == "float32"
+
+
+def test_the_cpu_thread_count_comes_from_generation_num_threads(tiny_model_dir, monkeypatch):
+    monkeypatch.setenv("GENERATION_NUM_THREADS", "3")
+    threads_before = torch.get_num_threads()
+    try:
+        TextGenerator(str(tiny_model_dir), device="cpu")
+        threads = torch.get_num_threads()
+    finally:
+        torch.set_num_threads(threads_before)
+
+    assert threads == 3
+
+
+def test_a_missing_model_directory_raises_model_not_available_saying_to_run_prepare_model(tmp_path):
+    with pytest.raises(ModelNotAvailable, match="manage.py prepare_model"):
+        TextGenerator(str(tmp_path / "no-such-model"))
+
+
+def test_a_directory_without_model_files_raises_model_not_available(tmp_path):
+    with pytest.raises(ModelNotAvailable, match="manage.py prepare_model"):
+        TextGenerator(str(tmp_path))
+
+
+def test_get_generator_loads_the_model_once_and_then_returns_the_same_generator(
+    tiny_model_dir, fresh_generator_cache, monkeypatch
+):
+    loads = []
+    load = engine.AutoModelForCausalLM.from_pretrained
+
+    def counting_load(*args, **kwargs):
+        loads.append(args)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(engine.AutoModelForCausalLM, "from_pretrained", counting_load)
+
+    first = get_generator(str(tiny_model_dir), batch_size=4, seed=1)
+    second = get_generator(str(tiny_model_dir), batch_size=4, seed=1)
+
+    assert (second is first, len(loads)) == (True, 1)
+
+
+def test_importing_the_engine_never_touches_cuda():
+    """A Celery parent imports task modules before forking; CUDA must stay uninitialised."""
+    trap = (
+        "import torch\n"
+        "def touched(*args, **kwargs):\n"
+        "    raise SystemExit('CUDA was touched at import time')\n"
+        "for name in ('is_available', 'device_count', 'init', '_lazy_init', 'current_device'):\n"
+        "    setattr(torch.cuda, name, touched)\n"
+        "import generation.inference\n"
+    )
+
+    result = subprocess.run([sys.executable, "-c", trap], cwd=ROOT, capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
