@@ -249,7 +249,8 @@ def generation_request_create(
         request_id=request.pk,
         action=Audit.REQUESTED,
         actor=requested_by,
-        detail=f"{kind}, {params['length']}, {params['language']}, {variants} variant(s)",
+        detail=_("%(kind)s, %(length)s, %(language)s, %(variants)s variant(s).")
+        % {"kind": Kind(kind).label, **params},
     )
     transaction.on_commit(partial(_enqueue, request.pk))
     return request
@@ -305,7 +306,7 @@ def generation_requests_claim(*, request_id: int, task_id: str) -> list[int]:
         _audit(
             request_id=request.pk,
             action=Audit.STARTED,
-            detail=f"delivery {request.deliveries}, task {task_id}",
+            detail=_("Delivery %(n)s, task %(task)s.") % {"n": request.deliveries, "task": task_id},
         )
         claimed.append(request.pk)
     return claimed
@@ -414,7 +415,8 @@ def _request_complete(
             request_id=request.pk,
             draft=draft,
             action=Audit.GENERATED,
-            detail=f"variant {n} of {len(outputs)}, {len(draft.findings)} finding(s)",
+            detail=_("Variant %(n)s of %(total)s, %(findings)s guardrail finding(s).")
+            % {"n": n, "total": len(outputs), "findings": len(draft.findings)},
         )
     return True
 
