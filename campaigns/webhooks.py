@@ -45,6 +45,8 @@ from .models import (
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from generation.models import Draft, GenerationRequest
+
 SIGNATURE_HEADER = "X-Cocreate-Signature"
 EVENT_HEADER = "X-Cocreate-Event"
 DELIVERY_HEADER = "X-Cocreate-Delivery"
@@ -345,3 +347,36 @@ def webhooks_emit_ideas_adopted(idea_ids: Iterable[int]) -> None:
     ideas = Idea.objects.filter(pk__in=list(idea_ids)).select_related("campaign", "author")
     for idea in ideas:
         webhooks_emit_idea(idea, WebhookEvent.IDEA_ADOPTED)
+
+
+def draft_payload(draft: Draft) -> dict[str, Any]:
+    return {
+        "id": draft.pk,
+        "campaign": draft.campaign.slug,
+        "request": draft.request_id,
+        "kind": draft.kind,
+        "status": draft.status,
+        "version": draft.version,
+        "findings": len(draft.findings),
+        "created_at": draft.created_at.isoformat(),
+        "published_at": draft.published_at.isoformat() if draft.published_at else None,
+    }
+
+
+def webhooks_emit_draft(draft: Draft, event: str) -> None:
+    """draft.pending_review (a draft was written) or draft.published."""
+    webhooks_emit(brand_id=draft.campaign.brand_id, event=event, payload=draft_payload(draft))
+
+
+def webhooks_emit_generation_failed(request: GenerationRequest) -> None:
+    webhooks_emit(
+        brand_id=request.campaign.brand_id,
+        event=WebhookEvent.GENERATION_FAILED,
+        payload={
+            "id": request.pk,
+            "campaign": request.campaign.slug,
+            "kind": request.kind,
+            "error": request.error,
+            "created_at": request.created_at.isoformat(),
+        },
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/", include("campaigns.api.urls")),
+    path("v1/", include("generation.api.urls")),
 ]

@@ -25,7 +25,7 @@ def _public_idea(prefix: str = "") -> Q:
     )
 
 
-def _scope(viewer: AbstractBaseUser | None, *, public: Q, brand: str, owner: str | None) -> Q | None:
+def viewer_scope(viewer: AbstractBaseUser | None, *, public: Q, brand: str, owner: str | None) -> Q | None:
     """Public rows, the viewer's own and their brands'; None means no limit."""
     if viewer is None or not viewer.is_authenticated:
         return public
@@ -38,22 +38,22 @@ def _scope(viewer: AbstractBaseUser | None, *, public: Q, brand: str, owner: str
     return scope
 
 
-def _filtered(qs: QuerySet, scope: Q | None) -> QuerySet:
+def scoped(qs: QuerySet, scope: Q | None) -> QuerySet:
     return qs if scope is None else qs.filter(scope)
 
 
 def campaigns_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[Campaign]:
-    scope = _scope(viewer, public=~Q(phase=Campaign.Phase.DRAFT), brand="brand_id", owner=None)
-    return _filtered(Campaign.objects.select_related("brand"), scope).order_by("-opens_at", "-id")
+    scope = viewer_scope(viewer, public=~Q(phase=Campaign.Phase.DRAFT), brand="brand_id", owner=None)
+    return scoped(Campaign.objects.select_related("brand"), scope).order_by("-opens_at", "-id")
 
 
 def ideas_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[Idea]:
-    scope = _scope(viewer, public=_public_idea(), brand="campaign__brand_id", owner="author")
-    qs = _filtered(Idea.objects.select_related("campaign", "author"), scope)
+    scope = viewer_scope(viewer, public=_public_idea(), brand="campaign__brand_id", owner="author")
+    qs = scoped(Idea.objects.select_related("campaign", "author"), scope)
     return with_viewer_vote(qs, viewer)
 
 
 def comments_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[Comment]:
     public = Q(status=Comment.Status.PUBLISHED) & _public_idea("idea__")
-    scope = _scope(viewer, public=public, brand="idea__campaign__brand_id", owner="author")
-    return _filtered(Comment.objects.select_related("idea__campaign", "author"), scope)
+    scope = viewer_scope(viewer, public=public, brand="idea__campaign__brand_id", owner="author")
+    return scoped(Comment.objects.select_related("idea__campaign", "author"), scope)

@@ -82,7 +82,10 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class _SlugField(serializers.SlugRelatedField):
+@extend_schema_field(OpenApiTypes.STR)
+class SafeSlugRelatedField(serializers.SlugRelatedField):
+    """A related object by slug; a slug holding NUL is simply invalid."""
+
     def to_internal_value(self, data: Any) -> Any:
         # PostgreSQL text cannot hold NUL: refuse it here rather than as a 500 there.
         if isinstance(data, str) and "\x00" in data:
@@ -90,7 +93,7 @@ class _SlugField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class _BrandsOfViewerField(_SlugField):
+class _BrandsOfViewerField(SafeSlugRelatedField):
     """A brand, by slug, among those the viewer moderates."""
 
     def get_queryset(self) -> QuerySet[Brand]:
@@ -177,7 +180,7 @@ class IdeaSerializer(serializers.ModelSerializer):
         return bool(getattr(idea, "has_voted", False))
 
 
-class _CampaignsOfViewerField(_SlugField):
+class _CampaignsOfViewerField(SafeSlugRelatedField):
     def get_queryset(self) -> QuerySet[Campaign]:
         return selectors.campaigns_for_viewer(self.context["request"].user)
 

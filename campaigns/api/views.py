@@ -56,7 +56,7 @@ from .serializers import (
 HTTP_METHODS = ["get", "post", "patch", "delete", "head", "options"]
 
 
-def _valid(
+def valid_data(
     serializer_class: type[serializers.Serializer], request: Request, **context: Any
 ) -> dict[str, Any]:
     serializer = serializer_class(data=request.data, context={"request": request, **context})
@@ -108,7 +108,7 @@ class CampaignViewSet(
         return selectors.campaigns_for_viewer(self.request.user)
 
     def create(self, request: Request) -> Response:
-        data = _valid(CampaignCreateSerializer, request)
+        data = valid_data(CampaignCreateSerializer, request)
         campaign = api_services.campaign_create(actor=request.user, **data)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
@@ -125,7 +125,7 @@ class CampaignViewSet(
     @action(detail=True, methods=["post"])
     def phase(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
-        data = _valid(PhaseSerializer, request)
+        data = valid_data(PhaseSerializer, request)
         campaign = services.campaign_set_phase(campaign=campaign, phase=data["phase"], actor=request.user)
         return Response(CampaignSerializer(campaign).data)
 
@@ -161,7 +161,7 @@ class IdeaViewSet(
         return Response(IdeaSerializer(self.get_queryset().get(pk=idea.pk)).data, status=status_code)
 
     def create(self, request: Request) -> Response:
-        data = _valid(IdeaCreateSerializer, request)
+        data = valid_data(IdeaCreateSerializer, request)
         idea = api_services.idea_submit(author=request.user, **data)
         return self._answer(idea, status.HTTP_201_CREATED)
 
@@ -203,7 +203,7 @@ class IdeaViewSet(
     @comments.mapping.post
     def comment_create(self, request: Request, pk: str) -> Response:
         idea = self.get_object()
-        data = _valid(CommentCreateSerializer, request, idea=idea)
+        data = valid_data(CommentCreateSerializer, request, idea=idea)
         comment = services.comment_add(idea=idea, author=request.user, **data)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
@@ -211,7 +211,7 @@ class IdeaViewSet(
     @action(detail=True, methods=["post"])
     def moderate(self, request: Request, pk: str) -> Response:
         idea = self.get_object()
-        data = _valid(ModerateSerializer, request)
+        data = valid_data(ModerateSerializer, request)
         return self._answer(services.idea_moderate(idea=idea, actor=request.user, **data))
 
 
@@ -225,7 +225,7 @@ class CommentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def moderate(self, request: Request, pk: str) -> Response:
         comment = self.get_object()
-        data = _valid(ModerateSerializer, request)
+        data = valid_data(ModerateSerializer, request)
         comment = services.comment_moderate(comment=comment, actor=request.user, **data)
         return Response(CommentSerializer(comment).data)
 
@@ -243,7 +243,7 @@ class ReportViewSet(viewsets.GenericViewSet):
         responses={201: ReportSerializer},
     )
     def create(self, request: Request) -> Response:
-        report = services.report_file(reporter=request.user, **_valid(ReportCreateSerializer, request))
+        report = services.report_file(reporter=request.user, **valid_data(ReportCreateSerializer, request))
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -264,7 +264,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request: Request) -> Response:
-        ids = _valid(MarkReadSerializer, request).get("ids")
+        ids = valid_data(MarkReadSerializer, request).get("ids")
         marked = services.notifications_mark_read(user=request.user, ids=ids)
         return Response(MarkedSerializer({"marked": marked}).data)
 
@@ -331,7 +331,7 @@ class AccountDeleteView(APIView):
         responses={204: None},
     )
     def post(self, request: Request) -> Response:
-        password = _valid(AccountDeleteSerializer, request)["password"]
+        password = valid_data(AccountDeleteSerializer, request)["password"]
         if not request.user.check_password(password):
             raise serializers.ValidationError({"password": [_("This password is not correct.")]})
         services.account_delete(user=request.user)

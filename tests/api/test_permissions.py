@@ -16,6 +16,7 @@ import pytest
 
 from campaigns import services
 from campaigns.models import Campaign, Idea
+from generation.models import Draft, GenerationRequest
 from tests.api.helpers import token_client
 from tests.factories import (
     BrandFactory,
@@ -25,6 +26,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.generation.factories import DraftFactory, GenerationRequestFactory
 
 ROLES = ("anonymous", "customer", "other_customer", "moderator", "other_moderator", "superuser")
 
@@ -37,6 +39,8 @@ class World:
     idea: Idea
     pending_idea: Idea
     comment: Any
+    generation_request: GenerationRequest
+    drafts: dict[str, Draft]
 
 
 @pytest.fixture
@@ -62,6 +66,11 @@ def world(db) -> World:
         idea=idea,
         pending_idea=IdeaFactory(campaign=campaign, author=customer, status=Idea.Status.PENDING),
         comment=comment,
+        generation_request=GenerationRequestFactory(campaign=campaign, requested_by=users["moderator"]),
+        drafts={
+            status: DraftFactory(request__campaign=campaign, status=status)
+            for status in (Draft.Status.PENDING_REVIEW, Draft.Status.APPROVED, Draft.Status.PUBLISHED)
+        },
     )
 
 
@@ -185,6 +194,57 @@ MATRIX: dict[str, Row] = {
         lambda w: f"{V1}/me/delete/",
         (401, 204, 204, 204, 204, 204),
         body=lambda w: {"password": "correct-horse-battery"},
+    ),
+}
+
+PENDING, APPROVED, PUBLISHED = Draft.Status.PENDING_REVIEW, Draft.Status.APPROVED, Draft.Status.PUBLISHED
+MATRIX |= {
+    "ask for drafts": Row(
+        "post",
+        lambda w: f"{V1}/generation-requests/",
+        # Another brand's staff may generate, but not for this brand's campaign.
+        (401, 403, 403, 201, 400, 201),
+        body=lambda w: {"campaign": w.campaign.slug, "kind": "product_description"},
+    ),
+    "list generation requests": Row(
+        "get", lambda w: f"{V1}/generation-requests/", (401, 403, 403, 200, 200, 200)
+    ),
+    "retrieve a generation request": Row(
+        "get",
+        lambda w: f"{V1}/generation-requests/{w.generation_request.pk}/",
+        (401, 403, 403, 200, 404, 200),
+    ),
+    "list drafts": Row("get", lambda w: f"{V1}/drafts/", (200,) * 6),
+    "retrieve a published draft": Row("get", lambda w: f"{V1}/drafts/{w.drafts[PUBLISHED].pk}/", (200,) * 6),
+    "retrieve a draft under review": Row(
+        "get", lambda w: f"{V1}/drafts/{w.drafts[PENDING].pk}/", (404, 404, 404, 200, 404, 200)
+    ),
+    "approve a draft": Row(
+        "post", lambda w: f"{V1}/drafts/{w.drafts[PENDING].pk}/approve/", (401, 404, 404, 200, 404, 200)
+    ),
+    "approve a published draft": Row(
+        # Visible to all, so refused (403) rather than hidden; staff hit the status table (409).
+        "post",
+        lambda w: f"{V1}/drafts/{w.drafts[PUBLISHED].pk}/approve/",
+        (401, 403, 403, 409, 403, 409),
+    ),
+    "reject a draft": Row(
+        "post",
+        lambda w: f"{V1}/drafts/{w.drafts[PENDING].pk}/reject/",
+        (401, 404, 404, 200, 404, 200),
+        body=lambda w: {"reason": "Claims we cannot back up."},
+    ),
+    "edit a draft": Row(
+        "post",
+        lambda w: f"{V1}/drafts/{w.drafts[PENDING].pk}/edit/",
+        (401, 404, 404, 201, 404, 201),
+        body=lambda w: {"text": "A lighter backpack with a phone pocket."},
+    ),
+    "publish a draft": Row(
+        "post", lambda w: f"{V1}/drafts/{w.drafts[APPROVED].pk}/publish/", (401, 404, 404, 200, 404, 200)
+    ),
+    "regenerate a draft": Row(
+        "post", lambda w: f"{V1}/drafts/{w.drafts[PENDING].pk}/regenerate/", (401, 404, 404, 201, 404, 201)
     ),
 }
 

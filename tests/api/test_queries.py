@@ -11,7 +11,9 @@ from rest_framework.test import APIClient
 
 from campaigns import services
 from campaigns.models import Campaign
-from tests.factories import CampaignFactory, IdeaFactory, NotificationFactory, UserFactory
+from generation.models import Draft
+from tests.factories import CampaignFactory, CommentFactory, IdeaFactory, NotificationFactory, UserFactory
+from tests.generation.factories import DraftFactory, DraftSourceFactory, GenerationRequestFactory
 
 MANY = 50
 
@@ -85,5 +87,38 @@ def test_my_contributions(user, idea):
             services.vote_cast(idea=new, user=user)
 
     one, many = _compare(user, "/api/v1/me/contributions/", add)
+
+    assert one == many
+
+
+def test_drafts(moderator, campaign):
+    def add(n: int) -> None:
+        for draft in DraftFactory.create_batch(n, request__campaign=campaign):
+            DraftSourceFactory(draft=draft)
+
+    one, many = _compare(moderator, "/api/v1/drafts/", add)
+
+    assert one == many
+
+
+def test_generation_requests(moderator, campaign):
+    def add(n: int) -> None:
+        for request in GenerationRequestFactory.create_batch(n, campaign=campaign):
+            DraftFactory.create_batch(2, request=request)
+
+    one, many = _compare(moderator, "/api/v1/generation-requests/", add)
+
+    assert one == many
+
+
+def test_a_drafts_sources_cost_the_same_for_1_and_50(moderator, campaign):
+    draft = DraftFactory(request__campaign=campaign, status=Draft.Status.PUBLISHED)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            DraftSourceFactory(draft=draft)
+            DraftSourceFactory(draft=draft, idea=None, comment=CommentFactory(idea__campaign=campaign))
+
+    one, many = _compare(moderator, f"/api/v1/drafts/{draft.pk}/", add)
 
     assert one == many

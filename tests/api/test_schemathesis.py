@@ -9,6 +9,8 @@ breaks its schema fails the test.
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +27,9 @@ from schemathesis.specs.openapi.checks import (
 from campaigns import services
 from campaigns.api import tokens
 from campaigns.models import Campaign
+from generation.models import Draft
 from tests.factories import CampaignFactory, IdeaFactory, NotificationFactory, StaffFactory, UserFactory
+from tests.generation.factories import DraftFactory, DraftSourceFactory
 
 # Examples per operation and mode: enough to cover each field's kinds of
 # values while the whole file stays within seconds on a 2-core machine.
@@ -58,8 +62,20 @@ def merchant_key(brand) -> str:
     idea = IdeaFactory(campaign=campaign)
     services.comment_add(idea=idea, author=UserFactory(), body="Make it waterproof.")
     NotificationFactory(user=merchant, idea=idea)
+    for status in (Draft.Status.PENDING_REVIEW, Draft.Status.APPROVED, Draft.Status.PUBLISHED):
+        DraftSourceFactory(draft=DraftFactory(request__campaign=campaign, status=status), idea=idea)
     _, key = tokens.api_token_create(user=merchant, name="schemathesis")
     return key
+
+
+@pytest.fixture(autouse=True)
+def no_broker():
+    """Data is committed here, so on_commit hooks run: keep their tasks off the broker."""
+    with (
+        mock.patch("generation.tasks.generate_drafts_task.delay"),
+        mock.patch("campaigns.tasks.deliver_webhook_task.delay"),
+    ):
+        yield
 
 
 @pytest.mark.parametrize("mode", [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE])

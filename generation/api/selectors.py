@@ -1,0 +1,36 @@
+"""Viewer-scoped querysets of the drafting API (see campaigns/api/selectors.py).
+
+Generation requests are brand staff's alone. Drafts: everyone sees published
+ones (of campaigns past the draft phase); a brand's staff see all of theirs,
+in every status.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Prefetch, Q, QuerySet
+
+from campaigns.api.selectors import scoped, viewer_scope
+from campaigns.models import Campaign
+from generation.models import Draft, DraftSource, GenerationRequest
+
+
+def generation_requests_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[GenerationRequest]:
+    scope = viewer_scope(viewer, public=Q(pk__in=[]), brand="campaign__brand_id", owner=None)
+    return (
+        scoped(GenerationRequest.objects.select_related("campaign"), scope)
+        .prefetch_related(Prefetch("drafts", queryset=Draft.objects.only("pk", "request_id").order_by("pk")))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def drafts_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[Draft]:
+    public = Q(status=Draft.Status.PUBLISHED) & ~Q(campaign__phase=Campaign.Phase.DRAFT)
+    scope = viewer_scope(viewer, public=public, brand="campaign__brand_id", owner=None)
+    return scoped(Draft.objects.select_related("campaign"), scope).order_by("-created_at", "-pk")
+
+
+def draft_with_sources(queryset: QuerySet[Draft]) -> QuerySet[Draft]:
+    """Drafts with their sources (idea or comment, and its author) in one more query."""
+    sources = DraftSource.objects.select_related("idea__author", "comment__author").order_by("position")
+    return queryset.prefetch_related(Prefetch("sources", queryset=sources))

@@ -1,0 +1,207 @@
+"""Serializers of the drafting API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from campaigns.api.selectors import campaigns_for_viewer
+from campaigns.api.serializers import SafeSlugRelatedField
+from campaigns.models import Campaign
+from campaigns.selectors import moderated_brand_ids
+from generation.models import (
+    DRAFT_TEXT_MAX,
+    IDEMPOTENCY_KEY_MAX,
+    REVIEW_NOTE_MAX,
+    Draft,
+    DraftSource,
+    GenerationRequest,
+    Kind,
+    Length,
+)
+from generation.services import KEYWORD_CHARS_MAX, KEYWORDS_MAX
+
+# Characters of a source comment quoted in a draft's detail.
+SOURCE_EXCERPT_CHARS = 200
+DEFAULT_VARIANTS = 2
+
+
+class _StaffCampaignField(SafeSlugRelatedField):
+    """A campaign, by slug, of a brand the viewer moderates."""
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        user = self.context["request"].user
+        ids = moderated_brand_ids(user)
+        campaigns = campaigns_for_viewer(user)
+        return campaigns if ids is None else campaigns.filter(brand_id__in=ids)
+
+
+class GenerationRequestCreateSerializer(serializers.Serializer):
+    """The admin's generation form: what to write, and how."""
+
+    campaign = _StaffCampaignField(slug_field="slug")
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    tone = serializers.ChoiceField(
+        choices=Campaign.Tone.choices, required=False, help_text=_("Defaults to the campaign's tone.")
+    )
+    length = serializers.ChoiceField(choices=Length.choices, default=Length.SHORT)
+    keywords = serializers.ListField(
+        child=serializers.CharField(max_length=KEYWORD_CHARS_MAX),
+        max_length=KEYWORDS_MAX,
+        default=list,
+        help_text=_("Words the text should use."),
+    )
+    language = serializers.ChoiceField(
+        choices=Campaign.Locale.choices, required=False, help_text=_("Defaults to the campaign's language.")
+    )
+    variants = serializers.IntegerField(
+        min_value=1, max_value=settings.GENERATION_MAX_VARIANTS, default=DEFAULT_VARIANTS
+    )
+    idempotency_key = serializers.CharField(
+        max_length=IDEMPOTENCY_KEY_MAX,
+        required=False,
+        help_text=_("Send the same key when retrying: the first request is returned, not queued twice."),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        campaign = attrs["campaign"]
+        attrs.setdefault("tone", campaign.tone)
+        attrs.setdefault("language", campaign.locale)
+        return attrs
+
+
+class GenerationRequestSerializer(serializers.ModelSerializer):
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    drafts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = GenerationRequest
+        fields = [
+            "id",
+            "campaign",
+            "kind",
+            "params",
+            "status",
+            "error",
+            "drafts",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["high", "medium", "low"])
+    message = serializers.CharField()
+
+
+class _StaffOnly:
+    """Review details (findings, notes, sources) go to the brand's staff only;
+    others get null. The view puts the viewer's brands in the context."""
+
+    context: dict[str, Any]
+
+    def is_staff_for(self, draft: Draft) -> bool:
+        brand_ids = self.context["staff_brand_ids"]
+        return brand_ids is None or draft.campaign.brand_id in brand_ids
+
+
+class DraftSerializer(_StaffOnly, serializers.ModelSerializer):
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    findings = serializers.SerializerMethodField()
+    review_note = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Draft
+        fields = [
+            "id",
+            "campaign",
+            "request",
+            "kind",
+            "text",
+            "status",
+            "version",
+            "parent",
+            "findings",
+            "review_note",
+            "reviewed_at",
+            "created_at",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(FindingSerializer(many=True, allow_null=True))
+    def get_findings(self, draft: Draft) -> list[dict[str, str]] | None:
+        """Guardrail findings, for the brand's reviewers; null for everyone else."""
+        return draft.findings if self.is_staff_for(draft) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_review_note(self, draft: Draft) -> str | None:
+        return draft.review_note if self.is_staff_for(draft) else None
+
+
+class DraftSourceSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    idea = serializers.IntegerField(source="idea_id", allow_null=True)
+    comment = serializers.IntegerField(source="comment_id", allow_null=True)
+    author = serializers.CharField()
+    excerpt = serializers.CharField()
+
+    def to_representation(self, source: DraftSource) -> dict[str, Any]:
+        content = source.idea or source.comment
+        text = source.idea.title if source.idea else source.comment.body  # type: ignore[union-attr]
+        return {
+            "position": source.position,
+            "idea": source.idea_id,
+            "comment": source.comment_id,
+            "author": content.author.get_username(),  # type: ignore[union-attr]
+            "excerpt": Truncator(text).chars(SOURCE_EXCERPT_CHARS),
+        }
+
+
+class DraftDetailSerializer(DraftSerializer):
+    sources = serializers.SerializerMethodField()
+    credits = serializers.SerializerMethodField()
+
+    class Meta(DraftSerializer.Meta):
+        fields = [*DraftSerializer.Meta.fields, "sources", "credits"]
+        read_only_fields = fields
+
+    @extend_schema_field(DraftSourceSerializer(many=True, allow_null=True))
+    def get_sources(self, draft: Draft) -> list[dict[str, Any]] | None:
+        """The ideas and comments the prompt quoted, for the brand's reviewers."""
+        if not self.is_staff_for(draft):
+            return None
+        return DraftSourceSerializer(draft.sources.all(), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_credits(self, draft: Draft) -> list[str]:
+        """Who to thank: authors of source ideas who allowed public credit."""
+        if draft.status != Draft.Status.PUBLISHED:
+            return []
+        names = (
+            s.idea.author.get_username()
+            for s in draft.sources.all()
+            if s.idea is not None and s.idea.consent_credit and s.idea.author.is_active
+        )
+        return list(dict.fromkeys(names))
+
+
+class ReviewNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=REVIEW_NOTE_MAX, required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REVIEW_NOTE_MAX, help_text=_("Kept in the audit trail."))
+
+
+class EditSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=DRAFT_TEXT_MAX)

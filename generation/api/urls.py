@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("generation-requests", views.GenerationRequestViewSet, basename="generation-request")
+router.register("drafts", views.DraftViewSet, basename="draft")
+
+urlpatterns = router.urls
