@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import contextlib
+from unittest import mock
+
 import pytest
 
-from campaigns.intelligence import embeddings
+from campaigns.intelligence import embeddings, tasks
 from campaigns.intelligence.index import idea_index
 
 
@@ -12,6 +15,18 @@ def _fresh_index():
     idea_index().clear()
     yield
     idea_index().clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_broker():
+    """Tasks are called directly here; nothing may reach the broker under var/
+    (a development worker would pick it up). Tests about enqueueing patch
+    `delay` again to look at the calls."""
+    with contextlib.ExitStack() as stack:
+        for name in dir(tasks):
+            if name.endswith("_task") and name != "shared_task":
+                stack.enter_context(mock.patch.object(getattr(tasks, name), "delay"))
+        yield
 
 
 @pytest.fixture(scope="session")
