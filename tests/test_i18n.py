@@ -3,7 +3,14 @@ who picks 中文 in the language switcher actually gets.
 
 The tests read the committed locale/zh_Hans/LC_MESSAGES/django.po, never a
 django.mo lying around from an earlier `make messages`: they compile their
-own copy, so a stale or missing .mo cannot make them pass or fail."""
+own copy, so a stale or missing .mo cannot make them pass or fail.
+
+When a test here lists untranslated strings, extract them, translate the new
+entries (the glossary is at the top of the .po) and run these tests again:
+
+    .venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var \\
+        --ignore=staticfiles --ignore=bench --ignore=tests
+"""
 
 from __future__ import annotations
 
@@ -27,8 +34,8 @@ from tests.factories import StaffFactory
 LOCALE = "zh_Hans"
 LANGUAGE = "zh-hans"
 CATALOGUE = Path(django_settings.BASE_DIR) / "locale" / LOCALE / "LC_MESSAGES" / "django.po"
-# The folders `makemessages` is told to skip (see the Makefile and the i18n
-# notes in README.md): third-party code, local state, benchmarks and tests.
+# The folders that command skips: third-party code, local state, and benchmarks
+# and tests, which speak to developers only.
 MAKEMESSAGES_IGNORE = (".venv", "var", "staticfiles", "bench", "tests")
 # Besides those, what a copy of the source tree leaves out: hidden folders
 # (makemessages skips them anyway), compiled files and build outputs.
