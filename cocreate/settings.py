@@ -337,7 +337,7 @@ WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=5)
 # Bytes of a reply read (and kept for the log); the rest is never read (Fider's DoS).
 WEBHOOK_RESPONSE_MAX_BYTES = env.int("WEBHOOK_RESPONSE_MAX_BYTES", default=1024)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=5)
-# Backoff 30 s, 1, 2, 4, 8 min: the cap keeps countdowns far below Redis's
+# Backoff 30 s, then 1, 2, 4 min (doubling): the cap keeps countdowns far below Redis's
 # visibility_timeout (long countdowns are redelivered, celery#5935).
 WEBHOOK_BACKOFF_BASE_SECONDS = env.int("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
 WEBHOOK_BACKOFF_MAX_SECONDS = env.int("WEBHOOK_BACKOFF_MAX_SECONDS", default=600)

@@ -299,7 +299,7 @@ class MarkReadSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1),
         required=False,
         max_length=MARK_READ_MAX_IDS,
-        help_text="Notifications to mark; leave out to mark all of them.",
+        help_text=_("Notifications to mark; leave out to mark all of them."),
     )
 
 
@@ -353,5 +353,5 @@ class ContributionsSerializer(serializers.Serializer):
 
 class AccountDeleteSerializer(serializers.Serializer):
     password = serializers.CharField(
-        write_only=True, style={"input_type": "password"}, help_text="The account's password, to confirm."
+        write_only=True, style={"input_type": "password"}, help_text=_("The account's password, to confirm.")
     )

@@ -77,15 +77,15 @@ class ListFiltersOnly:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Campaigns: public ones, plus your brands' drafts"),
-    retrieve=extend_schema(summary="One campaign"),
+    list=extend_schema(summary=_("Campaigns: public ones, plus your brands' drafts")),
+    retrieve=extend_schema(summary=_("One campaign")),
     create=extend_schema(
-        summary="Open a campaign (brand staff)",
+        summary=_("Open a campaign (brand staff)"),
         request=CampaignCreateSerializer,
         responses=CampaignSerializer,
     ),
     partial_update=extend_schema(
-        summary="Edit a campaign (brand staff)",
+        summary=_("Edit a campaign (brand staff)"),
         request=CampaignUpdateSerializer,
         responses=CampaignSerializer,
     ),
@@ -121,7 +121,7 @@ class CampaignViewSet(
         )
         return Response(CampaignSerializer(campaign).data)
 
-    @extend_schema(summary="Move a campaign to another phase (brand staff)", request=PhaseSerializer)
+    @extend_schema(summary=_("Move a campaign to another phase (brand staff)"), request=PhaseSerializer)
     @action(detail=True, methods=["post"])
     def phase(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
@@ -131,11 +131,13 @@ class CampaignViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Ideas, ranked (sort=trending|top|new); public ones unless you ask a status"),
-    retrieve=extend_schema(summary="One idea"),
-    create=extend_schema(summary="Submit an idea", request=IdeaCreateSerializer, responses=IdeaSerializer),
+    list=extend_schema(
+        summary=_("Ideas, ranked (sort=trending|top|new); public ones unless you ask a status")
+    ),
+    retrieve=extend_schema(summary=_("One idea")),
+    create=extend_schema(summary=_("Submit an idea"), request=IdeaCreateSerializer, responses=IdeaSerializer),
     partial_update=extend_schema(
-        summary="Edit your idea while it awaits moderation",
+        summary=_("Edit your idea while it awaits moderation"),
         request=IdeaUpdateSerializer,
         responses=IdeaSerializer,
     ),
@@ -172,14 +174,14 @@ class IdeaViewSet(
         changes = {"title": idea.title, "body": idea.body, **serializer.validated_data}
         return self._answer(services.idea_update(idea=idea, user=request.user, **changes))
 
-    @extend_schema(summary="Vote for an idea", request=None, responses={201: VoteResultSerializer})
+    @extend_schema(summary=_("Vote for an idea"), request=None, responses={201: VoteResultSerializer})
     @action(detail=True, methods=["post"])
     def vote(self, request: Request, pk: str) -> Response:
         idea = self.get_object()
         services.vote_cast(idea=idea, user=request.user)
         return Response(self._vote_result(idea, has_voted=True), status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Withdraw your vote", request=None, responses={204: None})
+    @extend_schema(summary=_("Withdraw your vote"), request=None, responses={204: None})
     @vote.mapping.delete
     def unvote(self, request: Request, pk: str) -> Response:
         services.vote_withdraw(idea=self.get_object(), user=request.user)
@@ -189,14 +191,14 @@ class IdeaViewSet(
         vote_count = Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
         return VoteResultSerializer({"idea": idea.pk, "vote_count": vote_count, "has_voted": has_voted}).data
 
-    @extend_schema(summary="Comments on an idea, threaded", responses=CommentNodeSerializer(many=True))
+    @extend_schema(summary=_("Comments on an idea, threaded"), responses=CommentNodeSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def comments(self, request: Request, pk: str) -> Response:
         tree = campaign_selectors.comment_tree(idea=self.get_object(), viewer=request.user)
         return Response(CommentNodeSerializer(tree, many=True).data)
 
     @extend_schema(
-        summary="Comment on an idea, or reply to a comment",
+        summary=_("Comment on an idea, or reply to a comment"),
         request=CommentCreateSerializer,
         responses={201: CommentSerializer},
     )
@@ -207,7 +209,7 @@ class IdeaViewSet(
         comment = services.comment_add(idea=idea, author=request.user, **data)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Approve, hide or decline an idea (brand staff)", request=ModerateSerializer)
+    @extend_schema(summary=_("Approve, hide or decline an idea (brand staff)"), request=ModerateSerializer)
     @action(detail=True, methods=["post"])
     def moderate(self, request: Request, pk: str) -> Response:
         idea = self.get_object()
@@ -221,7 +223,7 @@ class CommentViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Comment]:
         return selectors.comments_for_viewer(self.request.user)
 
-    @extend_schema(summary="Approve, hide or decline a comment (brand staff)", request=ModerateSerializer)
+    @extend_schema(summary=_("Approve, hide or decline a comment (brand staff)"), request=ModerateSerializer)
     @action(detail=True, methods=["post"])
     def moderate(self, request: Request, pk: str) -> Response:
         comment = self.get_object()
@@ -238,7 +240,7 @@ class ReportViewSet(viewsets.GenericViewSet):
     queryset = Report.objects.none()
 
     @extend_schema(
-        summary="Report an idea or a comment",
+        summary=_("Report an idea or a comment"),
         request=ReportCreateSerializer,
         responses={201: ReportSerializer},
     )
@@ -247,7 +249,7 @@ class ReportViewSet(viewsets.GenericViewSet):
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(list=extend_schema(summary="Your notifications, newest first"))
+@extend_schema_view(list=extend_schema(summary=_("Your notifications, newest first")))
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
     permission_classes = [IsAuthenticated]
@@ -258,7 +260,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return campaign_selectors.notification_list(user=self.request.user)
 
     @extend_schema(
-        summary="Mark your notifications read (all, or those listed)",
+        summary=_("Mark your notifications read (all, or those listed)"),
         request=MarkReadSerializer,
         responses=MarkedSerializer,
     )
@@ -272,7 +274,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Your account", responses=MeSerializer)
+    @extend_schema(summary=_("Your account"), responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
 
@@ -295,10 +297,10 @@ class ContributionsView(APIView):
         }
 
     @extend_schema(
-        summary="Your ideas, comments and votes",
+        summary=_("Your ideas, comments and votes"),
         responses=ContributionsSerializer,
         parameters=[
-            OpenApiParameter(f"{name}_page", OpenApiTypes.INT, description=f"Page of {name}.")
+            OpenApiParameter(f"{name}_page", OpenApiTypes.INT, description=_("Page of this list."))
             for name in sections
         ],
     )
@@ -315,7 +317,7 @@ class ContributionsView(APIView):
 class ExportView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Everything cocreate holds about you", responses=OpenApiTypes.OBJECT)
+    @extend_schema(summary=_("Everything cocreate holds about you"), responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         return Response(campaign_selectors.user_export(user=request.user))
 
@@ -326,7 +328,7 @@ class AccountDeleteView(APIView):
     throttle_scopes = {"post": "login"}
 
     @extend_schema(
-        summary="Delete your account (ideas and comments stay, anonymised)",
+        summary=_("Delete your account (ideas and comments stay, anonymised)"),
         request=AccountDeleteSerializer,
         responses={204: None},
     )

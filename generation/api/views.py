@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -35,10 +36,10 @@ from .serializers import (
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your brands' generation requests, newest first"),
-    retrieve=extend_schema(summary="One generation request and its status"),
+    list=extend_schema(summary=_("Your brands' generation requests, newest first")),
+    retrieve=extend_schema(summary=_("One generation request and its status")),
     create=extend_schema(
-        summary="Ask for AI drafts (brand staff)",
+        summary=_("Ask for AI drafts (brand staff)"),
         request=GenerationRequestCreateSerializer,
         responses={201: GenerationRequestSerializer},
     ),
@@ -73,8 +74,8 @@ class DraftFilter(StrictFilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Drafts: published ones, and all of your brands' (the review queue)"),
-    retrieve=extend_schema(summary="One draft, with its sources and guardrail findings (brand staff)"),
+    list=extend_schema(summary=_("Drafts: published ones, and all of your brands' (the review queue)")),
+    retrieve=extend_schema(summary=_("One draft, with its sources and guardrail findings (brand staff)")),
 )
 class DraftViewSet(
     ListFiltersOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -96,14 +97,14 @@ class DraftViewSet(
         fresh = self.get_queryset().get(pk=draft.pk)
         return Response(self.get_serializer(fresh).data, status=status_code)
 
-    @extend_schema(summary="Approve a draft (brand staff)", request=ReviewNoteSerializer)
+    @extend_schema(summary=_("Approve a draft (brand staff)"), request=ReviewNoteSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         draft = self.get_object()
         note = valid_data(ReviewNoteSerializer, request)["note"]
         return self._answer(services.draft_approve(draft=draft, actor=request.user, note=note))
 
-    @extend_schema(summary="Reject a draft, saying why (brand staff)", request=RejectSerializer)
+    @extend_schema(summary=_("Reject a draft, saying why (brand staff)"), request=RejectSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         draft = self.get_object()
@@ -111,7 +112,7 @@ class DraftViewSet(
         return self._answer(services.draft_reject(draft=draft, actor=request.user, reason=reason))
 
     @extend_schema(
-        summary="Edit a draft: a new version to review; the edited one is kept (brand staff)",
+        summary=_("Edit a draft: a new version to review; the edited one is kept (brand staff)"),
         request=EditSerializer,
         responses={201: DraftDetailSerializer},
     )
@@ -122,13 +123,13 @@ class DraftViewSet(
         new = services.draft_edit(draft=draft, actor=request.user, text=text)
         return self._answer(new, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Publish an approved draft (brand staff)", request=None)
+    @extend_schema(summary=_("Publish an approved draft (brand staff)"), request=None)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         return self._answer(api_services.draft_publish(draft=self.get_object(), actor=request.user))
 
     @extend_schema(
-        summary="Write new drafts with the same parameters (brand staff)",
+        summary=_("Write new drafts with the same parameters (brand staff)"),
         request=None,
         responses={201: GenerationRequestSerializer},
     )

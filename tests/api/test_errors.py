@@ -252,3 +252,7 @@ def test_pages_outside_the_api_keep_their_html_errors():
     response = ApiJsonErrorsMiddleware(not_found)(request)
 
     assert response.content == b"<h1>Not found</h1>"
+
+
+def test_an_unknown_host_under_the_api_is_a_json_400(client):
+    assert_error_shape(client.get("/api/v1/campaigns/", HTTP_HOST="evil.example"), 400, "bad_request")

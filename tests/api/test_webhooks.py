@@ -20,6 +20,7 @@ from campaigns import webhooks
 from campaigns.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from campaigns.tasks import deliver_webhook_task
 from tests.api.helpers import token_client
+from tests.factories import StaffFactory
 
 
 @dataclass
@@ -363,3 +364,65 @@ def test_deliveries_go_to_the_default_queue_not_the_gpu_one():
     route = app.amqp.router.route({}, deliver_webhook_task.name)
 
     assert route["queue"].name == "default"
+
+
+# --- the admin ---------------------------------------------------------------------------
+
+
+def test_a_merchant_registers_an_endpoint_and_sees_its_secret(client, brand):
+    merchant = StaffFactory(brand=brand)
+    client.force_login(merchant)
+
+    client.post(
+        "/admin/campaigns/webhookendpoint/add/",
+        {
+            "brand": brand.pk,
+            "url": "https://93.184.215.14/hooks",
+            "events": ["idea.created"],
+            "is_active": "on",
+        },
+    )
+
+    endpoint = WebhookEndpoint.objects.get(brand=brand)
+    page = client.get(f"/admin/campaigns/webhookendpoint/{endpoint.pk}/change/").content.decode()
+    assert len(endpoint.secret) == 64
+    assert endpoint.secret in page
+
+
+def test_the_admin_refuses_a_private_url(client, brand):
+    client.force_login(StaffFactory(brand=brand))
+
+    response = client.post(
+        "/admin/campaigns/webhookendpoint/add/",
+        {"brand": brand.pk, "url": "http://169.254.169.254/latest", "events": ["idea.created"]},
+    )
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "must point to a public address" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_merchants_see_only_their_brands_deliveries(client, brand, other_brand):
+    ours = _delivery(_endpoint(brand, "https://hooks.example.com/ours"))
+    theirs = _delivery(_endpoint(other_brand, "https://hooks.example.com/theirs"))
+    client.force_login(StaffFactory(brand=brand))
+
+    listing = client.get("/admin/campaigns/webhookdelivery/").content.decode()
+
+    assert f"/admin/campaigns/webhookdelivery/{ours.pk}/change/" in listing
+    assert f"/admin/campaigns/webhookdelivery/{theirs.pk}/change/" not in listing
+    assert client.get(f"/admin/campaigns/webhookdelivery/{theirs.pk}/change/").status_code == 302
+
+
+def test_the_delivery_log_is_read_only(client, brand):
+    delivery = _delivery(_endpoint(brand, "https://hooks.example.com/ours"))
+    client.force_login(StaffFactory(brand=brand))
+
+    client.post(f"/admin/campaigns/webhookdelivery/{delivery.pk}/change/", {"status": "success"})
+
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert (
+        "/admin/campaigns/webhookdelivery/add/"
+        not in client.get("/admin/campaigns/webhookdelivery/").content.decode()
+    )
