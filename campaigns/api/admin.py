@@ -1,6 +1,6 @@
 """Admin for API tokens and webhooks.
 
-Tokens: staff create and revoke their own (a superuser, anyone's); the key is
+Tokens: brand staff create and revoke their own (a superuser, anyone's); the key is
 shown once, in a message after creation, and only its hash is kept. Webhook
 endpoints and their delivery log are scoped to the merchant's brands; the log
 is read-only.
@@ -17,7 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.admin_scoping import BrandScopedModelAdmin
+from campaigns.admin_scoping import BrandScopedModelAdmin, is_merchant
 from campaigns.models import WEBHOOK_URL_MAX, ApiToken, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 from . import tokens
@@ -63,7 +63,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return qs if request.user.is_superuser else qs.filter(user=request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_staff
+        # Brand staff and superusers, like the rest of cocreate's admin.
+        return is_merchant(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self.has_module_permission(request)

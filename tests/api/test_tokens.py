@@ -154,3 +154,9 @@ def test_the_admin_revokes_tokens(client, superuser, user):
 
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_staff_of_no_brand_get_no_token_admin(client, db):
+    client.force_login(StaffFactory())
+
+    assert client.get("/admin/campaigns/apitoken/").status_code == 403
