@@ -60,7 +60,8 @@ CONSENT_AI_CHANCE = 0.85
 CONSENT_CREDIT_CHANCE = 0.7
 CONSENT_QUOTE_CHANCE = 0.5
 # Popularity is Pareto-distributed (a few ideas draw most votes, a long tail
-# draws few): alpha 1.2 gives the top idea of 30 roughly a fifth of the votes.
+# draws few): with alpha 1.2 the top five of 30 ideas get about half the votes
+# and the top idea four or more times the median.
 POPULARITY_ALPHA = 1.2
 VOTES_PER_PARTICIPANT = (4, 12)  # inclusive range of ideas each voter supports
 PARTICIPATION_CHANCE = 0.85  # not everyone who could vote does
@@ -159,15 +160,15 @@ class DemoSeeder:
         for login in demo_data.LOGINS:
             if login.brand_slug is not None:
                 BrandMembership.objects.create(
-                    user=self.user(login.person), brand=self.brands[login.brand_slug], role=login.role
+                    user=self._user(login.person), brand=self.brands[login.brand_slug], role=login.role
                 )
 
-    def user(self, person: Person) -> User:
+    def _user(self, person: Person) -> User:
         return self.users[person.username]
 
     def _merchant(self, item: Seeded) -> User:
         login = next(lg for lg in demo_data.LOGINS if lg.brand_slug == item.spec.brand_slug)
-        return self.user(login.person)
+        return self._user(login.person)
 
     def _community(self, spec: CampaignSpec) -> tuple[list[User], list[User]]:
         """(people who write ideas here, people who vote and comment here)."""
@@ -175,9 +176,9 @@ class DemoSeeder:
             own, other = demo_data.MEMBERS_ZH, demo_data.MEMBERS_EN
         else:
             own, other = demo_data.MEMBERS_EN, demo_data.MEMBERS_ZH
-        authors = [self.user(p) for p in own]
-        guests = [self.user(p) for p in self.rng.sample(other, CROSS_LANGUAGE_VOTERS)]
-        return authors, [*authors, *guests, self.user(demo_data.CUSTOMER.person)]
+        authors = [self._user(p) for p in own]
+        guests = [self._user(p) for p in self.rng.sample(other, CROSS_LANGUAGE_VOTERS)]
+        return authors, [*authors, *guests, self._user(demo_data.CUSTOMER.person)]
 
     # --- one campaign ----------------------------------------------------------------------
 
@@ -208,7 +209,7 @@ class DemoSeeder:
         return item
 
     def _submit_ideas(self, item: Seeded, authors: Sequence[User]) -> None:
-        customer = self.user(demo_data.CUSTOMER.person)
+        customer = self._user(demo_data.CUSTOMER.person)
         for position, (title, body) in enumerate(item.spec.ideas):
             author = customer if position in item.spec.customer_ideas else self.rng.choice(authors)
             idea = services.idea_submit(
@@ -234,7 +235,7 @@ class DemoSeeder:
     def _cast_votes(
         self, item: Seeded, visible: list[Idea], popularity: dict[int, float], members: Sequence[User]
     ) -> None:
-        customer = self.user(demo_data.CUSTOMER.person)
+        customer = self._user(demo_data.CUSTOMER.person)
         for voter in members:
             if voter != customer and self.rng.random() > PARTICIPATION_CHANCE:
                 continue
@@ -255,12 +256,11 @@ class DemoSeeder:
             most = max(MAX_TOP_COMMENTS - rank // COMMENT_RANK_STEP, 1)
             for _ in range(self.rng.randint(1 if rank < COMMENT_RANK_STEP else 0, most)):
                 writer = self.rng.choice([m for m in members if m.pk != idea.author_id])
-                top = self._comment(item, idea, writer, item.spec.comments)
-                parent = top
+                parent = self._comment(item, idea, writer, item.spec.comments)
                 for chance in (REPLY_CHANCE, NESTED_REPLY_CHANCE):
                     if parent.status != Comment.Status.PUBLISHED or self.rng.random() > chance:
                         break
-                    if self.rng.random() < AUTHOR_REPLIES_CHANCE:
+                    if parent.author_id != idea.author_id and self.rng.random() < AUTHOR_REPLIES_CHANCE:
                         replier = idea.author
                     else:
                         replier = self.rng.choice([m for m in members if m.pk != parent.author_id])
@@ -268,7 +268,7 @@ class DemoSeeder:
         if item.spec.spam_comment:
             item.comments.append(
                 services.comment_add(
-                    idea=ranked[0], author=self.user(demo_data.SPAMMER), body=item.spec.spam_comment
+                    idea=ranked[0], author=self._user(demo_data.SPAMMER), body=item.spec.spam_comment
                 )
             )
 
@@ -292,7 +292,7 @@ class DemoSeeder:
     # --- reports ----------------------------------------------------------------------------
 
     def _file_reports(self, seeded: list[Seeded]) -> None:
-        reporters = [self.user(p) for p in demo_data.MEMBERS_EN]
+        reporters = [self._user(p) for p in demo_data.MEMBERS_EN]
         for item in seeded:
             if item.spec.off_topic_report:
                 title, note = item.spec.off_topic_report
