@@ -67,7 +67,7 @@ def _moderates(viewer: AbstractBaseUser | None, brand_id: int) -> bool:
     return ids is None or brand_id in ids
 
 
-def _with_viewer_vote(qs: QuerySet[Idea], viewer: AbstractBaseUser | None) -> QuerySet[Idea]:
+def with_viewer_vote(qs: QuerySet[Idea], viewer: AbstractBaseUser | None) -> QuerySet[Idea]:
     if viewer is None or not viewer.is_authenticated:
         return qs.annotate(has_voted=Value(False, output_field=BooleanField()))
     return qs.annotate(has_voted=Exists(Vote.objects.filter(idea=OuterRef("pk"), user=viewer)))
@@ -83,7 +83,7 @@ def idea_list_ranked(
         .select_related("author")
         .order_by(*order)
     )
-    return _with_viewer_vote(qs, viewer)
+    return with_viewer_vote(qs, viewer)
 
 
 def idea_list_own_pending(*, campaign: Campaign, viewer: AbstractBaseUser | None) -> QuerySet[Idea]:
@@ -97,7 +97,7 @@ def idea_list_own_pending(*, campaign: Campaign, viewer: AbstractBaseUser | None
 def idea_get_visible(*, pk: int, viewer: AbstractBaseUser | None) -> Idea | None:
     """An idea if the viewer may see it: public ones to all; pending, hidden and
     declined ones to their author and the brand's moderators only."""
-    qs = _with_viewer_vote(Idea.objects.select_related("campaign__brand", "author", "merged_into"), viewer)
+    qs = with_viewer_vote(Idea.objects.select_related("campaign__brand", "author", "merged_into"), viewer)
     idea = qs.filter(pk=pk).first()
     if idea is None:
         return None

@@ -5,7 +5,7 @@ in one place. Each one is atomic."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from . import ranking
+from . import ranking, webhooks
 from .exceptions import (
     AlreadyReported,
     AlreadyVoted,
@@ -150,6 +150,7 @@ def idea_submit(
     )
     idea.full_clean(exclude=["campaign", "author"])
     idea.save()
+    webhooks.webhooks_emit_idea(idea)
     return idea
 
 
@@ -246,6 +247,7 @@ def ideas_adopt(*, ideas: Iterable[Idea], message: str, url: str) -> list[int]:
             url=url,
             email=True,
         )
+    webhooks.webhooks_emit_ideas_adopted(adopted)
     return adopted
 
 
@@ -525,6 +527,47 @@ def _restore_if_auto_hidden(*, idea: Idea | None, comment: Comment | None) -> No
 
 
 # --- campaigns ---------------------------------------------------------------------------
+
+# What a merchant may set on an existing campaign; the phase moves through
+# campaign_set_phase (audited) and the brand never changes.
+CAMPAIGN_EDITABLE_FIELDS = (
+    "title",
+    "slug",
+    "brief",
+    "product_name",
+    "locale",
+    "tone",
+    "opens_at",
+    "closes_at",
+    "moderation_policy",
+    "vote_limit",
+)
+
+
+@transaction.atomic
+def campaign_create(*, actor: User, brand: Brand, **fields: Any) -> Campaign:
+    if not user_moderates_brand(actor, brand.pk):
+        raise NotAllowed()
+    campaign = Campaign(brand=brand, **fields)
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, actor: User, **fields: Any) -> Campaign:
+    if not user_moderates_brand(actor, campaign.brand_id):
+        raise NotAllowed()
+    unknown = set(fields) - set(CAMPAIGN_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"campaign_update cannot change {sorted(unknown)}")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    campaign.full_clean()
+    campaign.save(update_fields=[*fields, "updated_at"])
+    return campaign
+
 
 _PHASE_ORDER = [p.value for p in Campaign.Phase]
 

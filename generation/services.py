@@ -27,8 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from campaigns import webhooks
 from campaigns.exceptions import ActionRefused, InvalidTransition, NotAllowed
-from campaigns.models import Campaign, Comment, Idea, Notification
+from campaigns.models import Campaign, Comment, Idea, Notification, WebhookEvent
 from campaigns.services import ideas_adopt, notification_create, user_moderates_brand
 
 from . import guardrails
@@ -127,6 +128,7 @@ def _request_fail(request: GenerationRequest, *, error: str) -> None:
     request.finished_at = timezone.now()
     request.save(update_fields=["status", "error", "finished_at"])
     _audit(request_id=request.pk, action=Audit.FAILED, detail=error)
+    webhooks.webhooks_emit_generation_failed(request)
 
 
 def _gave_up(deliveries: int) -> str:
@@ -418,6 +420,7 @@ def _request_complete(
             detail=_("Variant %(n)s of %(total)s, %(findings)s guardrail finding(s).")
             % {"n": n, "total": len(outputs), "findings": len(draft.findings)},
         )
+        webhooks.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PENDING_REVIEW)
     return True
 
 
@@ -554,6 +557,7 @@ def draft_edit(*, draft: Draft, actor: User, text: str) -> Draft:
         action=Audit.EDITED,
         detail=_("Edited from version %(v)s.") % {"v": draft.version},
     )
+    webhooks.webhooks_emit_draft(new, WebhookEvent.DRAFT_PENDING_REVIEW)
     return new
 
 
@@ -608,4 +612,5 @@ def draft_publish(*, draft: Draft, actor: User) -> Draft:
                 url=url,
                 email=True,
             )
+    webhooks.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PUBLISHED)
     return draft

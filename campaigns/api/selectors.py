@@ -13,8 +13,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from campaigns.models import Campaign, Comment, Idea
-from campaigns.selectors import _with_viewer_vote as with_viewer_vote
-from campaigns.selectors import moderated_brand_ids
+from campaigns.selectors import moderated_brand_ids, with_viewer_vote
 
 
 def _public_idea(prefix: str = "") -> Q:

@@ -24,7 +24,6 @@ from campaigns import services
 from campaigns.models import Campaign, Comment, Idea, Notification, Report
 
 from . import selectors
-from . import services as api_services
 from .filters import CampaignFilter, IdeaFilter
 from .pagination import IdeaCursorPagination, PagePagination
 from .permissions import IsMerchantOrReadOnly
@@ -109,14 +108,14 @@ class CampaignViewSet(
 
     def create(self, request: Request) -> Response:
         data = valid_data(CampaignCreateSerializer, request)
-        campaign = api_services.campaign_create(actor=request.user, **data)
+        campaign = services.campaign_create(actor=request.user, **data)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
         serializer = CampaignUpdateSerializer(campaign, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        campaign = api_services.campaign_update(
+        campaign = services.campaign_update(
             campaign=campaign, actor=request.user, **serializer.validated_data
         )
         return Response(CampaignSerializer(campaign).data)
@@ -164,7 +163,7 @@ class IdeaViewSet(
 
     def create(self, request: Request) -> Response:
         data = valid_data(IdeaCreateSerializer, request)
-        idea = api_services.idea_submit(author=request.user, **data)
+        idea = services.idea_submit(author=request.user, **data)
         return self._answer(idea, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:

@@ -23,7 +23,6 @@ from generation import services
 from generation.models import Draft, GenerationRequest, Kind
 
 from . import selectors
-from . import services as api_services
 from .serializers import (
     DraftDetailSerializer,
     DraftSerializer,
@@ -126,7 +125,7 @@ class DraftViewSet(
     @extend_schema(summary=_("Publish an approved draft (brand staff)"), request=None)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        return self._answer(api_services.draft_publish(draft=self.get_object(), actor=request.user))
+        return self._answer(services.draft_publish(draft=self.get_object(), actor=request.user))
 
     @extend_schema(
         summary=_("Write new drafts with the same parameters (brand staff)"),
