@@ -14,11 +14,9 @@ CELERY := $(VENV)/bin/celery -A cocreate
 VAR := $(or $(COCREATE_VAR_DIR),var)
 PORT ?= 8000
 PYTEST_ARGS ?=
-# One pytest-xdist process per core of the 2-core dev and CI machines, but a
-# single process on Redis: the suite clears the cache around every test, and
-# on Redis that is a FLUSHDB that would wipe the other process's throttle
-# counters (and share one broker between both processes' workers).
-PYTEST_WORKERS ?= $(if $(REDIS_URL),0,2)
+# One pytest-xdist process per core of the 2-core dev and CI machines (on
+# Redis, settings give each process its own cache database).
+PYTEST_WORKERS ?= 2
 
 .PHONY: help install messages var-dirs setup run test lint check-deploy bench clean distclean
 
