@@ -361,9 +361,11 @@ DUPLICATE_SUGGESTIONS_MAX = 5
 SIMILARITY_INDEX_MAX_MB = env.int("SIMILARITY_INDEX_MAX_MB", default=64)
 # The similar-ideas endpoint is called while people type (debounced).
 THROTTLE_RATES["similar"] = env("THROTTLE_SIMILAR", default="60/m")
-# Themes: agglomerative clustering (average linkage) stops merging clusters
-# farther apart than this cosine distance; calibrated on planted topics.
-THEMES_DISTANCE_THRESHOLD = env.float("THEMES_DISTANCE_THRESHOLD", default=0.75)
+# Themes: agglomerative clustering (average linkage) of centred vectors stops
+# merging clusters farther apart than this cosine distance. Centred, unrelated
+# texts have a cosine near 0 (distance 1), so 0.95 still asks for likeness:
+# 3 planted topics give 3 themes, the demo campaigns 8 to 10 each.
+THEMES_DISTANCE_THRESHOLD = env.float("THEMES_DISTANCE_THRESHOLD", default=0.95)
 THEMES_MIN_SIZE = 2  # a lone idea or comment is not a theme
 # Recompute a campaign's themes once its ideas and comments grew by this share.
 THEMES_RECOMPUTE_GROWTH = 0.10
@@ -405,3 +407,16 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Generation outbox (generation/outbox.py; reliability work) -------------------
+# A request still queued this many seconds after it was created may have lost its
+# message (the broker was down when it was published, or Redis restarted without
+# persistence): beat publishes it again, at this interval. Far above a publish's
+# own retries (under a second); a request waiting longer behind a busy GPU gets an
+# extra message per run, which its claim turns into a no-op.
+GENERATION_OUTBOX_AFTER = 120
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "generation.outbox"]
+CELERY_BEAT_SCHEDULE["generation-outbox"] = {
+    "task": "generation.outbox.generation_outbox_task",
+    "schedule": GENERATION_OUTBOX_AFTER,
+}

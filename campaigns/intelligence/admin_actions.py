@@ -48,10 +48,14 @@ def merge_into_most_voted(modeladmin: ModelAdmin, request: HttpRequest, queryset
 
 @admin.action(description=gettext_lazy("Unmerge selected ideas"))
 def unmerge(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    merged = queryset.filter(status=Idea.Status.MERGED)
+    if not merged.exists():
+        modeladmin.message_user(request, _("None of the selected ideas is merged."), level=messages.WARNING)
+        return
     apply_each(
         modeladmin,
         request,
-        queryset.order_by("-pk"),
+        merged.order_by("-pk"),
         lambda idea: idea_unmerge(idea=idea, actor=request.user),  # type: ignore[arg-type]
         label=_("Unmerged"),
     )

@@ -16,7 +16,7 @@ from kombu.exceptions import KombuError
 
 from campaigns.models import Comment, Idea, Vote
 
-from .notifications import follow_add
+from .follows import follow_add
 
 if TYPE_CHECKING:
     from celery import Task

@@ -17,6 +17,7 @@ to the in-app inbox always, and by e-mail at once unless the person chose
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -31,9 +32,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.exceptions import NotAllowed
 from campaigns.models import Campaign, Comment, Follow, Idea, Notification, NotificationPreference, Vote
 from campaigns.services import notification_create
+
+from .follows import wants_email
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -57,46 +59,6 @@ def digest_period(frequency: str) -> timedelta:
         Frequency.DAILY: timedelta(days=1),
         Frequency.WEEKLY: timedelta(weeks=1),
     }[Frequency(frequency)]
-
-
-# --- preferences and follows --------------------------------------------------------------
-
-
-def preference_for(user: User) -> NotificationPreference:
-    preference, _created = NotificationPreference.objects.get_or_create(user=user)
-    return preference
-
-
-def preference_set(*, user: User, frequency: str) -> NotificationPreference:
-    if frequency not in Frequency.values:
-        raise NotAllowed(_("Choose how often you want to hear from us."))
-    preference = preference_for(user)
-    preference.frequency = frequency
-    preference.save(update_fields=["frequency", "updated_at"])
-    return preference
-
-
-def follow_add(*, user: User, idea: Idea | None = None, campaign: Campaign | None = None) -> Follow:
-    if (idea is None) == (campaign is None):
-        raise ValueError("follow_add needs exactly one of idea or campaign")
-    preference_for(user)
-    follow, _created = Follow.objects.get_or_create(user=user, idea=idea, campaign=campaign)
-    return follow
-
-
-def follow_remove(*, user: User, idea: Idea | None = None, campaign: Campaign | None = None) -> int:
-    if (idea is None) == (campaign is None):
-        raise ValueError("follow_remove needs exactly one of idea or campaign")
-    deleted, _per_model = Follow.objects.filter(user=user, idea=idea, campaign=campaign).delete()
-    return deleted
-
-
-def wants_email(user_id: int) -> bool:
-    """Whether a personal message may also go out by e-mail."""
-    frequency = (
-        NotificationPreference.objects.filter(user_id=user_id).values_list("frequency", flat=True).first()
-    )
-    return frequency != Frequency.NEVER
 
 
 # --- unsubscribe ------------------------------------------------------------------------------
@@ -253,14 +215,18 @@ def campaign_participant_ids(campaign: Campaign) -> set[int]:
 
 
 @transaction.atomic
-def campaign_published_notify(campaign: Campaign, draft_url: str) -> int:
+def campaign_published_notify(
+    campaign: Campaign, draft_url: str, *, exclude_user_ids: Iterable[int] = ()
+) -> int:
     """Tell everyone who took part that the campaign published its text: in the
     inbox, and by e-mail (after commit, from a worker) unless they chose never.
-    Returns the number of people notified."""
+    `exclude_user_ids`: people already told otherwise (authors of the adopted
+    ideas). Returns the number of people notified."""
     message = _("“%(campaign)s”, a campaign you took part in, has published its text.") % {
         "campaign": campaign.title
     }
-    users = get_user_model().objects.filter(pk__in=campaign_participant_ids(campaign), is_active=True)
+    recipients = campaign_participant_ids(campaign) - set(exclude_user_ids)
+    users = get_user_model().objects.filter(pk__in=recipients, is_active=True)
     notification_ids = [
         notification_create(user_id=user.pk, kind=CAMPAIGN_PUBLISHED_KIND, message=message, url=draft_url).pk
         for user in users

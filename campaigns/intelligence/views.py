@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns import selectors as campaign_selectors
 from campaigns.exceptions import Throttled
-from campaigns.models import Campaign, Follow, NotificationPreference
+from campaigns.models import Campaign, NotificationPreference
 from campaigns.throttles import throttle_request
 
-from . import notifications
+from . import follows, notifications
 from .duplicates import SimilarIdeas, similar_ideas
 from .forms import FollowForm, PreferenceForm
 
@@ -68,21 +68,17 @@ def similar_ideas_before_submit(*, campaign: Campaign, data: QueryDict) -> Simil
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    preference = notifications.preference_for(request.user)
+    preference = follows.preference_for(request.user)
     form = PreferenceForm(
         request.POST if request.method == "POST" else None, initial={"frequency": preference.frequency}
     )
     if request.method == "POST" and form.is_valid():
-        notifications.preference_set(user=request.user, frequency=form.cleaned_data["frequency"])
+        follows.preference_set(user=request.user, frequency=form.cleaned_data["frequency"])
         messages.success(request, _("Your e-mail preferences are saved."))
         return redirect("intelligence:preferences")
-    follows = (
-        Follow.objects.filter(user=request.user).select_related("idea", "campaign").order_by("-created_at")
-    )
+    context = {"form": form, "follows": follows.user_follows(request.user)}
     status = 400 if form.is_bound else 200
-    return render(
-        request, "campaigns/intelligence/preferences.html", {"form": form, "follows": follows}, status=status
-    )
+    return render(request, "campaigns/intelligence/preferences.html", context, status=status)
 
 
 @require_POST
@@ -105,10 +101,10 @@ def follow(request: HttpRequest) -> HttpResponse:
             raise Http404
         target["campaign"], fallback = campaign, campaign.get_absolute_url()
     if form.cleaned_data["follow"]:
-        notifications.follow_add(user=request.user, **target)
+        follows.follow_add(user=request.user, **target)
         messages.success(request, _("You follow it now."))
     else:
-        notifications.follow_remove(user=request.user, **target)
+        follows.follow_remove(user=request.user, **target)
         messages.success(request, _("You no longer follow it."))
     next_url = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
@@ -125,7 +121,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404
     if request.method == "POST":
-        notifications.preference_set(user=user, frequency=NotificationPreference.Frequency.NEVER)
+        follows.preference_set(user=user, frequency=NotificationPreference.Frequency.NEVER)
         return render(request, "campaigns/intelligence/unsubscribed.html", {"unsubscribed_user": user})
     return render(
         request, "campaigns/intelligence/unsubscribe.html", {"unsubscribed_user": user, "token": token}

@@ -284,3 +284,11 @@ def test_the_unmerge_action_undoes_the_selected_merges(campaign, moderator):
 
     duplicate.refresh_from_db()
     assert duplicate.status == Idea.Status.PUBLISHED
+
+
+def test_the_unmerge_action_says_so_when_nothing_selected_is_merged(idea, moderator):
+    request = _admin_request(moderator)
+
+    unmerge(admin.site._registry[Idea], request, Idea.objects.filter(pk=idea.pk))
+
+    assert "None of the selected ideas is merged." in str(list(request._messages)[0])

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from campaigns.intelligence import hooks, notifications
+from campaigns.intelligence import follows, hooks, notifications
 from campaigns.intelligence.notifications import CAMPAIGN_PUBLISHED_KIND
 from campaigns.models import Comment, Follow, Idea, Notification, NotificationPreference
 from tests.factories import CommentFactory, IdeaFactory, UserFactory, VoteFactory
@@ -88,8 +88,8 @@ def test_a_broker_that_is_down_does_not_fail_the_persons_request(
 
 
 def test_following_twice_keeps_one_follow(idea, user):
-    notifications.follow_add(user=user, idea=idea)
-    notifications.follow_add(user=user, idea=idea)
+    follows.follow_add(user=user, idea=idea)
+    follows.follow_add(user=user, idea=idea)
 
     assert Follow.objects.filter(user=user, idea=idea).count() == 1
 
@@ -215,7 +215,7 @@ def test_the_unsubscribe_link_asks_for_confirmation_without_logging_in(user):
 
     assert response.status_code == 200
     assert b"Unsubscribe" in response.content
-    assert notifications.preference_for(user).frequency == Frequency.DAILY
+    assert follows.preference_for(user).frequency == Frequency.DAILY
 
 
 def test_confirming_unsubscribes_without_logging_in_or_a_csrf_token(user):
@@ -323,3 +323,13 @@ def test_everyone_who_took_part_hears_that_the_campaign_published(idea, django_c
     assert Notification.objects.filter(kind=CAMPAIGN_PUBLISHED_KIND).count() == 4
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in (idea.author, voter, commenter))
     assert "http://127.0.0.1:8000/c/backpack/#text" in mail.outbox[0].body
+
+
+def test_people_already_told_otherwise_are_left_out(idea, django_capture_on_commit_callbacks):
+    voter = UserFactory()
+    VoteFactory(idea=idea, user=voter)
+
+    count = notifications.campaign_published_notify(idea.campaign, "/c/x/", exclude_user_ids=[idea.author_id])
+
+    assert count == 1
+    assert list(Notification.objects.values_list("user_id", flat=True)) == [voter.pk]

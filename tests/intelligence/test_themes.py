@@ -102,7 +102,17 @@ def test_top_themes_are_plain_data_for_the_prompt_builder(campaign, planted):
 
     assert len(top) == 2
     assert top[0]["size"] >= top[1]["size"]
-    assert set(top[0]) == {"label", "label_idea_id", "size", "idea_ids", "comment_ids", "stance", "sentiment"}
+    assert set(top[0]) == {
+        "label",
+        "label_idea_id",
+        "label_consent_ai",
+        "size",
+        "idea_ids",
+        "comment_ids",
+        "stance",
+        "sentiment",
+    }
+    assert top[0]["label_consent_ai"] is True  # IdeaFactory ideas allow AI use
     assert set(top[0]["stance"]) == {"for", "against", "neutral"}
 
 
@@ -127,3 +137,14 @@ def test_a_new_run_waits_for_ten_percent_more_items(campaign, planted, real_mode
     indexing.ideas_embed(idea_ids=[second.pk])
 
     assert themes.themes_due(campaign_id=campaign.pk) is True  # 14 >= 13.2
+
+
+def test_a_flood_of_identical_comments_makes_one_theme_labelled_by_their_idea(campaign, real_model):
+    idea = IdeaFactory(campaign=campaign, title="Waterproof zips", body="Keep the rain out.")
+    comments = CommentFactory.create_batch(4, idea=idea, body="+1 great idea")
+    indexing.comments_analyse(comment_ids=[c.pk for c in comments])
+
+    (theme,) = themes.themes_compute(campaign_id=campaign.pk)
+
+    assert sorted(theme.comment_ids) == sorted(c.pk for c in comments)
+    assert (theme.label_idea_id, theme.label) == (idea.pk, "Waterproof zips")
