@@ -56,16 +56,23 @@ class _CampaignMatrix:
     rows: dict[int, int] = field(default_factory=dict)
     seen_until: datetime | None = None
 
-    def put(self, idea_id: int, vector: np.ndarray) -> None:
-        row = self.rows.get(idea_id)
-        if row is None:
-            if self.size == len(self.ids):  # amortised doubling
-                self.ids = np.resize(self.ids, 2 * self.size)
-                self.vectors = np.resize(self.vectors, (2 * self.size, DIMENSIONS))
-            row = self.rows[idea_id] = self.size
-            self.ids[row] = idea_id
-            self.size += 1
-        self.vectors[row] = vector
+    def put_many(self, rows: list[tuple[int, np.ndarray]]) -> None:
+        """Add or replace vectors, growing the arrays once for the whole batch."""
+        new_ids = {idea_id for idea_id, _ in rows if idea_id not in self.rows}
+        needed = self.size + len(new_ids)
+        if needed > len(self.ids):
+            # Exact size plus 1/8 headroom: a 100k-idea campaign loads without
+            # the doubling's up to 2x slack, and the next submissions fit.
+            capacity = needed + max(_INITIAL_CAPACITY, needed // 8)
+            self.ids = np.resize(self.ids, capacity)
+            self.vectors = np.resize(self.vectors, (capacity, DIMENSIONS))
+        for idea_id, vector in rows:
+            row = self.rows.get(idea_id)
+            if row is None:
+                row = self.rows[idea_id] = self.size
+                self.ids[row] = idea_id
+                self.size += 1
+            self.vectors[row] = vector
 
     @property
     def nbytes(self) -> int:
@@ -103,6 +110,12 @@ class SimilarityIndex:
         hits = hits[np.argsort(-similarities[hits], kind="stable")]
         return [(int(ids[i]), float(similarities[i])) for i in hits]
 
+    @property
+    def nbytes(self) -> int:
+        """Memory the index holds, all campaigns together."""
+        with self._lock:
+            return sum(m.nbytes for m in self._matrices.values())
+
     def clear(self) -> None:
         with self._lock:
             self._matrices.clear()
@@ -112,18 +125,20 @@ class SimilarityIndex:
         if matrix is None:
             matrix = self._matrices[campaign_id] = _CampaignMatrix()
         self._matrices.move_to_end(campaign_id)
+        rows = []
         for idea_id, data, updated_at in self.fetch(campaign_id, matrix.seen_until):
             vector = from_bytes(data)
-            if vector.shape != (DIMENSIONS,):
-                continue
-            matrix.put(idea_id, vector)
+            if vector.shape == (DIMENSIONS,):
+                rows.append((idea_id, vector))
             if matrix.seen_until is None or updated_at > matrix.seen_until:
                 matrix.seen_until = updated_at
+        if rows:
+            matrix.put_many(rows)
         self._evict(keep=campaign_id)
         return matrix
 
     def _evict(self, *, keep: int) -> None:
-        total = sum(m.nbytes for m in self._matrices.values())
+        total = sum(m.nbytes for m in self._matrices.values())  # under the lock already
         for campaign_id in list(self._matrices):
             if total <= self.max_bytes:
                 break

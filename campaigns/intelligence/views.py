@@ -54,7 +54,7 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
     found = similar_ideas(campaign=campaign, text=request.GET.get("q", ""))
     if as_json:
         return JsonResponse(found.as_dict())
-    return render(request, "campaigns/intelligence/_similar_ideas.html", {"similar": found, "live": True})
+    return render(request, "campaigns/intelligence/_similar_ideas.html", {"similar": found})
 
 
 def similar_ideas_before_submit(*, campaign: Campaign, data: QueryDict) -> SimilarIdeas | None:

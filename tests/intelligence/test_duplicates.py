@@ -248,3 +248,13 @@ def test_the_index_drops_the_least_recently_used_campaign_over_its_memory_budget
 
     assert calls == [1, 2, 1]
     assert len(index.vectors(1)[0]) == 10
+
+
+def test_a_large_campaign_loads_without_doubling_its_memory():
+    rows = _unit_rows(1000)
+    index = SimilarityIndex(max_bytes=1 << 30, fetch=lambda campaign_id, since: rows if since is None else [])
+
+    ids, _ = index.vectors(1)
+
+    assert len(ids) == 1000
+    assert index.nbytes <= 1.2 * 1000 * (DIMENSIONS * 4 + 8)
