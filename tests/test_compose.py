@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.readme import readme_section
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker" / "compose.yml"
 # Values for the variables compose refuses to start without.
@@ -25,17 +27,10 @@ REQUIRED_ENV = {"SECRET_KEY": "x" * 50, "POSTGRES_PASSWORD": "test-only-password
 TABLE_ROW = re.compile(r"^\| `(?P<service>[\w-]+)` \| `(?P<image>[^`]+)` \| (?P<command>`[^`]+`|[^|]+) \|$")
 
 
-def _readme_section(title: str) -> str:
-    text = (ROOT / "README.md").read_text()
-    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
-    assert match, f"README.md has no '## {title}' section"
-    return match.group(1)
-
-
 def _readme_services() -> dict[str, tuple[str, str | None]]:
     """{service: (image, command or None when the image's own runs)}."""
     services = {}
-    for line in _readme_section("Production").splitlines():
+    for line in readme_section("Production").splitlines():
         if row := TABLE_ROW.match(line.strip()):
             command = row["command"].strip()
             services[row["service"]] = (row["image"], command.strip("`") if command.startswith("`") else None)

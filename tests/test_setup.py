@@ -10,19 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.readme import code_blocks, readme_section
+
 ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text()
 CI_RUN = ROOT / ".ci" / "run"
-
-
-def _section(title: str) -> str:
-    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", README, re.S | re.M)
-    assert match, f"README.md has no '## {title}' section"
-    return match.group(1)
-
-
-def _code_blocks(text: str) -> list[str]:
-    return [block.strip() for block in re.findall(r"^```\w*\n(.*?)^```", text, re.S | re.M)]
 
 
 def _make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -39,7 +30,7 @@ def _make(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 
 
 def test_the_quick_start_is_exactly_two_commands_make_run_and_make_test():
-    blocks = _code_blocks(_section("Quick start"))
+    blocks = code_blocks(readme_section("Quick start"))
 
     assert blocks[0].splitlines() == ["make run", "make test"]
 
@@ -109,7 +100,7 @@ def test_make_test_fails_when_pytest_collects_no_tests():
 
 def test_ci_runs_the_readmes_test_command_on_postgres_and_redis():
     ci = CI_RUN.read_text()
-    command = next(b for b in _code_blocks(_section("Using PostgreSQL and Redis")) if "make test" in b)
+    command = next(b for b in code_blocks(readme_section("Using PostgreSQL and Redis")) if "make test" in b)
     env = dict(re.findall(r"(\w+)=(\S+)", command))
 
     assert command.endswith("make test")
@@ -132,7 +123,7 @@ def test_the_configuration_table_lists_every_variable_settings_read():
     read = set(re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_py))
     read |= set(re.findall(r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_py))
     read = {name for name in read if not name.startswith("PYTEST_")}  # set by the test runner, not people
-    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", _section("Configuration"), re.M))
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", readme_section("Configuration"), re.M))
 
     assert len(read) > 10
     assert read - documented == set()
