@@ -407,3 +407,16 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Generation outbox (generation/outbox.py; reliability work) -------------------
+# A request still queued this many seconds after it was created may have lost its
+# message (the broker was down when it was published, or Redis restarted without
+# persistence): beat publishes it again, at this interval. Far above a publish's
+# own retries (under a second); a request waiting longer behind a busy GPU gets an
+# extra message per run, which its claim turns into a no-op.
+GENERATION_OUTBOX_AFTER = 120
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "generation.outbox"]
+CELERY_BEAT_SCHEDULE["generation-outbox"] = {
+    "task": "generation.outbox.generation_outbox_task",
+    "schedule": GENERATION_OUTBOX_AFTER,
+}

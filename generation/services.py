@@ -29,10 +29,11 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from campaigns import webhooks
 from campaigns.exceptions import ActionRefused, InvalidTransition, NotAllowed
+from campaigns.intelligence.notifications import campaign_published_notify
 from campaigns.models import Campaign, Comment, Idea, Notification, WebhookEvent
 from campaigns.services import ideas_adopt, notification_create, user_moderates_brand
 
-from . import guardrails
+from . import guardrails, outbox
 from .models import (
     AUDIT_DETAIL_MAX,
     DRAFT_TEXT_MAX,
@@ -116,10 +117,9 @@ def _audit(
 
 
 def _enqueue(request_id: int) -> None:
-    # Imported here: generation.tasks imports this module.
-    from .tasks import generate_drafts_task
-
-    generate_drafts_task.delay(request_id)
+    # Never raises: with the broker down the request stays queued (the person's
+    # request succeeds) and generation/outbox.py publishes it once it is back.
+    outbox.request_publish(request_id)
 
 
 def _request_fail(request: GenerationRequest, *, error: str) -> None:
@@ -612,5 +612,7 @@ def draft_publish(*, draft: Draft, actor: User) -> Draft:
                 url=url,
                 email=True,
             )
+    # Everyone else who took part hears that the campaign published its text.
+    campaign_published_notify(campaign, url, exclude_user_ids={i.author_id for i in ideas})
     webhooks.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PUBLISHED)
     return draft
