@@ -33,6 +33,12 @@ DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
 CPU_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
 CUDA_DTYPE = "bfloat16"
 
+# A static KV cache is allocated once per generate() call and written in
+# place; the default dynamic cache concatenates every layer's keys and values
+# at every step, which cost a quarter of each fp32 decode step at B=8 on the
+# 2-core CPU (BENCHMARKS.md). Outputs are identical.
+KV_CACHE = "static"
+
 # Tokens that end an assistant turn in common chat templates. The model's EOS is
 # one stop token; these are the others, so that a row never runs on into a
 # made-up next turn ("<|im_start|>user ...").
@@ -221,6 +227,7 @@ class TextGenerator:
                 repetition_penalty=repetition_penalty,
                 eos_token_id=self.stop_token_ids,
                 pad_token_id=self.tokenizer.pad_token_id,
+                cache_implementation=KV_CACHE,
                 **sampling,
             )
         # .tolist() waits for the device, so the clock stops after the last kernel.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -220,3 +221,14 @@ def test_importing_the_engine_never_touches_cuda():
     result = subprocess.run([sys.executable, "-c", trap], cwd=ROOT, capture_output=True, text=True)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_importing_the_engine_first_makes_openmp_threads_sleep_instead_of_spinning():
+    environment = {name: value for name, value in os.environ.items() if name != "OMP_WAIT_POLICY"}
+    probe = "import generation.inference, os; print(os.environ['OMP_WAIT_POLICY'])"
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+    assert result.stdout.strip() == "PASSIVE", result.stderr
