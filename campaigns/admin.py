@@ -38,6 +38,8 @@ from .admin_scoping import (
     BrandScopedModelAdmin,
     request_owned_brand_ids,
 )
+from .intelligence import admin as intelligence_admin  # noqa: F401  (registers theme and merge admins)
+from .intelligence.admin_actions import merge_into_most_voted, unmerge
 from .models import (
     Brand,
     BrandBlock,
@@ -216,6 +218,7 @@ class _ReportedContentAdmin(BrandScopedModelAdmin):
 
 @admin.register(Idea)
 class IdeaAdmin(_ReportedContentAdmin):
+    actions = [*_ReportedContentAdmin.actions, merge_into_most_voted, unmerge]
     list_display = (
         "title",
         "campaign",

@@ -368,6 +368,7 @@ class Notification(models.Model):
         NEW_COMMENT = "new_comment", _("New comment on your idea")
         NEW_REPLY = "new_reply", _("New reply to your comment")
         CONTENT_HIDDEN = "content_hidden", _("Your post was hidden")
+        CAMPAIGN_PUBLISHED = "campaign_published", _("A campaign you took part in published its text")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -483,7 +484,9 @@ class WebhookEndpoint(models.Model):
         Brand, on_delete=models.CASCADE, related_name="webhook_endpoints", verbose_name=_("brand")
     )
     url = models.URLField(
-        _("URL"), max_length=WEBHOOK_URL_MAX, help_text=_("A public http(s) address; private networks are refused.")
+        _("URL"),
+        max_length=WEBHOOK_URL_MAX,
+        help_text=_("A public http(s) address; private networks are refused."),
     )
     secret = models.CharField(
         _("signing secret"),

@@ -29,6 +29,8 @@ from .exceptions import (
     PhaseClosed,
     VoteLimitReached,
 )
+from .intelligence import follows
+from .intelligence import hooks as intelligence_hooks
 from .models import (
     Brand,
     BrandBlock,
@@ -109,7 +111,8 @@ def notification_create(
 
 def _send_notification_email(notification_id: int) -> None:
     notification = Notification.objects.select_related("user").get(pk=notification_id)
-    if not notification.user.email or not notification.user.is_active:
+    user = notification.user
+    if not user.email or not user.is_active or not follows.wants_email(user.pk):
         return
     subject = str(notification.get_kind_display())
     link = f"{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else settings.SITE_URL
@@ -151,6 +154,7 @@ def idea_submit(
     idea.full_clean(exclude=["campaign", "author"])
     idea.save()
     webhooks.webhooks_emit_idea(idea)
+    intelligence_hooks.idea_submitted(idea)
     return idea
 
 
@@ -164,6 +168,7 @@ def idea_update(*, idea: Idea, user: User, title: str, body: str) -> Idea:
     idea.title, idea.body = title.strip(), body.strip()
     idea.full_clean(exclude=["campaign", "author"])
     idea.save(update_fields=["title", "body", "updated_at"])
+    intelligence_hooks.idea_updated(idea)
     return idea
 
 
@@ -329,6 +334,7 @@ def vote_cast(*, idea: Idea, user: User) -> Vote:
     idea.vote_count += 1
     idea.score = ranking.score_add(idea.score, ranking.W_VOTE, now)
     idea.save(update_fields=["vote_count", "score"])
+    intelligence_hooks.vote_cast(vote)
     return vote
 
 
@@ -391,6 +397,7 @@ def comment_add(
     _comment_count_changed(comment, was_published=False)
     if status == Comment.Status.PUBLISHED:
         _notify_comment(comment)
+    intelligence_hooks.comment_added(comment)
     return comment
 
 

@@ -31,6 +31,7 @@ from generation import selectors as generation_selectors
 from . import selectors, services
 from .exceptions import ActionRefused, Throttled
 from .forms import AccountDeleteForm, CommentForm, IdeaForm, LoginForm, ReportForm, SignupForm
+from .intelligence.views import similar_ideas_before_submit
 from .models import Campaign, Comment, Idea
 from .throttles import throttle_request
 
@@ -233,6 +234,10 @@ def idea_submit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             throttle_request(request, "submit")
             if form.is_valid():
+                similar = similar_ideas_before_submit(campaign=campaign, data=request.POST)
+                if similar is not None:
+                    context = {"campaign": campaign, "form": form, "similar": similar}
+                    return render(request, "campaigns/idea_submit.html", context)
                 idea = services.idea_submit(
                     campaign=campaign,
                     author=request.user,

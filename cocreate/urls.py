@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("cocreate.api_urls")),
     path("", include("generation.urls")),
+    path("", include("campaigns.intelligence.urls")),
     path("", include("campaigns.urls")),
 ]

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 
+from campaigns.intelligence.themes import campaign_top_themes
 from campaigns.models import Campaign, Comment, Idea
 from campaigns.selectors import idea_list_ranked
 
@@ -42,6 +44,9 @@ IDEA_EXCERPT_CHARS = 400
 COMMENT_EXCERPT_CHARS = 200
 # Comments quoted per stance (for, against, neutral): enough to show the mood.
 COMMENTS_PER_STANCE = 2
+# The largest community themes summarised in a prompt: enough to show what
+# most people talk about, few enough to keep a small model's prompt short.
+TOP_THEMES = 3
 # Community text may not open or close a fence: angle brackets become look-alikes.
 _FENCE_NEUTRALISER = str.maketrans({"<": "‹", ">": "›"})
 LANGUAGE_NAMES = {"en": "English", "zh-hans": "Simplified Chinese (简体中文)"}
@@ -111,7 +116,7 @@ def _representative_comments(ideas: list[Idea]) -> list[Comment]:
     return comments
 
 
-def _community_input(ideas: list[Idea], comments: list[Comment]) -> str:
+def _community_input(ideas: list[Idea], comments: list[Comment], themes: list[dict[str, Any]]) -> str:
     if not ideas:
         return "(No ideas yet.)"
     names = {i.author.username for i in ideas} | {c.author.username for c in comments}
@@ -126,6 +131,14 @@ def _community_input(ideas: list[Idea], comments: list[Comment]) -> str:
         f'<comment on_idea="{number[c.idea_id]}" stance="{c.stance}">'
         f"{_quote(c.body, names=names, limit=COMMENT_EXCERPT_CHARS)}</comment>"
         for c in comments
+    ]
+    # A theme's label is an idea title: quoted only if its author allowed AI use.
+    lines += [
+        f'<theme n="{n}" size="{t["size"]}" for="{t["stance"]["for"]:.0%}" '
+        f'against="{t["stance"]["against"]:.0%}">'
+        f"{_quote(t['label'], names=names, limit=IDEA_EXCERPT_CHARS) if t['label_consent_ai'] else '-'}"
+        "</theme>"
+        for n, t in enumerate(themes, start=1)
     ]
     return "\n".join(lines)
 
@@ -150,7 +163,7 @@ def prompt_build(
             "product_name": _plain(campaign.product_name),
             "campaign_title": _plain(campaign.title),
             "brief": campaign.brief.translate(_FENCE_NEUTRALISER).strip(),
-            "community_input": _community_input(ideas, comments),
+            "community_input": _community_input(ideas, comments, campaign_top_themes(campaign, TOP_THEMES)),
             "language_name": LANGUAGE_NAMES[language],
             "tone": str(Campaign.Tone(tone).label).lower(),
             "target_words": TARGET_WORDS[length],

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from campaigns import webhooks
 from campaigns.exceptions import ActionRefused, InvalidTransition, NotAllowed
+from campaigns.intelligence.notifications import campaign_published_notify
 from campaigns.models import Campaign, Comment, Idea, Notification, WebhookEvent
 from campaigns.services import ideas_adopt, notification_create, user_moderates_brand
 
@@ -611,5 +612,7 @@ def draft_publish(*, draft: Draft, actor: User) -> Draft:
                 url=url,
                 email=True,
             )
+    # Everyone else who took part hears that the campaign published its text.
+    campaign_published_notify(campaign, url, exclude_user_ids={i.author_id for i in ideas})
     webhooks.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PUBLISHED)
     return draft

@@ -1,6 +1,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from campaigns.intelligence.api import SimilarIdeasView
+
 from . import views
 
 router = SimpleRouter()
@@ -11,6 +13,7 @@ router.register("reports", views.ReportViewSet, basename="report")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 
 urlpatterns = [
+    path("campaigns/<slug:slug>/similar/", SimilarIdeasView.as_view(), name="campaign-similar"),
     *router.urls,
     path("me/", views.MeView.as_view(), name="me"),
     path("me/contributions/", views.ContributionsView.as_view(), name="me-contributions"),

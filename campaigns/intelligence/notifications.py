@@ -46,7 +46,7 @@ Frequency = NotificationPreference.Frequency
 
 UNSUBSCRIBE_SALT = "cocreate.intelligence.unsubscribe"
 # Notification.kind of the personal message sent when a campaign publishes.
-CAMPAIGN_PUBLISHED_KIND = "campaign_published"
+CAMPAIGN_PUBLISHED_KIND = Notification.Kind.CAMPAIGN_PUBLISHED
 # A digest is due once this share of its period has passed since the last one,
 # so a beat that fires a few seconds early (or an e-mail stamped a few seconds
 # late yesterday) does not skip a day.

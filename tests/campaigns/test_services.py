@@ -463,3 +463,18 @@ def test_adopting_ideas_notifies_their_authors_in_app_and_by_email(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [idea.author.email]
     assert "Your idea shaped our copy" in mailoutbox[0].body
+
+
+def test_people_who_chose_never_get_no_email_but_still_the_in_app_message(
+    campaign, mailoutbox, django_capture_on_commit_callbacks
+):
+    from campaigns.models import NotificationPreference
+
+    idea = IdeaFactory(campaign=campaign)
+    NotificationPreference.objects.create(user=idea.author, frequency=NotificationPreference.Frequency.NEVER)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ideas_adopt(ideas=[idea], message="Your idea shaped our copy", url="/c/x/")
+
+    assert Notification.objects.filter(user=idea.author, kind=Notification.Kind.IDEA_ADOPTED).exists()
+    assert mailoutbox == []

@@ -226,3 +226,22 @@ def test_the_full_text_of_the_prompt_has_both_messages(campaign):
 
     assert prompt.text.startswith("[system]\n")
     assert "\n\n[user]\n" in prompt.text
+
+
+def test_the_largest_themes_are_summarised_inside_the_fence_and_labels_need_ai_consent(campaign):
+    from campaigns.models import Theme
+
+    IdeaFactory(campaign=campaign)
+    allowed = IdeaFactory(campaign=campaign, title="Waterproof zips everywhere", consent_ai=True)
+    private = IdeaFactory(campaign=campaign, title="My secret pocket plan", consent_ai=False)
+    Theme.objects.create(
+        campaign=campaign, label_idea=allowed, label=allowed.title, rank=1, size=9, stance_for=0.5
+    )
+    Theme.objects.create(campaign=campaign, label_idea=private, label=private.title, rank=2, size=4)
+
+    text = build(campaign).messages[1]["content"]
+
+    fence = text[text.index("<community_input>") : text.index("</community_input>")]
+    assert '<theme n="1" size="9" for="50%" against="0%">Waterproof zips everywhere</theme>' in fence
+    assert '<theme n="2" size="4"' in fence
+    assert "My secret pocket plan" not in text
