@@ -729,4 +729,6 @@ TRAVEL_MUG = CampaignSpec(
 # Someone who posts an advertisement; the community reports it.
 SPAMMER = Person("outlet.deals", "Outlet", "Deals")
 
+PEOPLE = (*(login.person for login in LOGINS), *MEMBERS_EN, *MEMBERS_ZH, SPAMMER)
+
 CAMPAIGNS = (BACKPACK, RAIN_JACKET, LUNCH_BOX, TRAVEL_MUG)

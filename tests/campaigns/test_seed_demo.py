@@ -27,7 +27,7 @@ def _remove_demo() -> None:
     # Brands cascade to campaigns, ideas, votes, comments and reports; then the
     # people can go (ideas and comments protect their authors).
     Brand.objects.filter(slug__in=[b.slug for b in demo_data.BRANDS]).delete()
-    get_user_model().objects.filter(email__endswith="@example.com").delete()
+    get_user_model().objects.filter(username__in=[p.username for p in demo_data.PEOPLE]).delete()
 
 
 @pytest.fixture(scope="module")

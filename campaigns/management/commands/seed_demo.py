@@ -111,12 +111,7 @@ class DemoSeeder:
     # --- people and brands ---------------------------------------------------------------
 
     def _create_people(self) -> None:
-        people = [
-            *(login.person for login in demo_data.LOGINS),
-            *demo_data.MEMBERS_EN,
-            *demo_data.MEMBERS_ZH,
-            demo_data.SPAMMER,
-        ]
+        people = demo_data.PEOPLE
         user_model = get_user_model()
         taken = list(
             user_model.objects.filter(username__in=[p.username for p in people]).values_list(
