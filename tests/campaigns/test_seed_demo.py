@@ -49,18 +49,15 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def _fingerprint() -> list[tuple]:
-    """Everything the seed decides, without the times it stamps."""
-    ideas = list(
-        Idea.objects.order_by("campaign__slug", "title").values_list(
-            "campaign__slug", "title", "author__username", "status", "vote_count", "comment_count"
-        )
+    """Everything the seed decides, without the times it stamps (sorted here:
+    rows may tie on every column a database could order by)."""
+    ideas = Idea.objects.values_list(
+        "campaign__slug", "title", "author__username", "status", "vote_count", "comment_count"
     )
-    comments = list(
-        Comment.objects.order_by("idea__title", "body", "author__username").values_list(
-            "idea__title", "author__username", "body", "stance", "status", "parent__body"
-        )
+    comments = Comment.objects.values_list(
+        "idea__title", "author__username", "body", "stance", "status", "parent__body"
     )
-    return ideas + comments
+    return sorted([*ideas, *comments], key=repr)
 
 
 @pytest.mark.django_db
