@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.test import override_settings
 
@@ -32,20 +33,20 @@ def _remove_demo() -> None:
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module (it takes seconds), committed, and remove it
-    afterwards so other modules on this database never see it. Passwords are
-    hashed with the suite's fast hasher (tests/conftest.py), which the
-    function-scoped settings fixture would only switch to after seeding."""
+    """Seed once for the module (it takes seconds) in a transaction rolled back
+    afterwards, as TestCase.setUpTestData does: other modules never see the
+    demo, and the tasks services enqueue on commit are never sent to a broker.
+    Passwords are hashed with the suite's fast hasher (tests/conftest.py),
+    which the function-scoped settings fixture would only switch to later."""
     with (
         django_db_blocker.unblock(),
         pytest.MonkeyPatch.context() as mp,
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
     ):
         mp.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
-        try:
-            yield _seed()
-        finally:
-            _remove_demo()
+        yield _seed()
+        transaction.set_rollback(True)
 
 
 def _fingerprint() -> list[tuple]:
