@@ -4,8 +4,11 @@ Two brands, four campaigns (one in Simplified Chinese), about thirty people, 120
 ideas, a skewed vote distribution, threaded comments with stances, a few ideas
 awaiting moderation and a couple of reports; then the demo logins.
 
-Community actions go through campaigns.services, so counters, ranking scores,
-moderation and notifications are exactly what the site would have produced.
+Campaigns and every community action go through campaigns.services, so
+counters, ranking scores, moderation, notifications and the after-commit tasks
+(embeddings) are exactly what the site would have produced. People, brands and
+memberships are written directly: there is no service for brands, and
+services.user_signup would hash each password with the deliberately slow hasher.
 Services stamp `timezone.now()`; the seed then spreads the activity over each
 campaign's timeline and rebuilds every trending score from those times with
 campaigns.ranking, so "trending", "top" and "new" tell different stories.
@@ -104,7 +107,9 @@ class DemoSeeder:
         self._file_reports(seeded)
         for item in seeded:
             for phase in item.spec.phases:
-                services.campaign_set_phase(campaign=item.campaign, phase=phase, actor=self._merchant(item))
+                services.campaign_set_phase(
+                    campaign=item.campaign, phase=phase, actor=self._merchant(item.spec.brand_slug)
+                )
             self._backdate(item)
         return seeded
 
@@ -161,8 +166,8 @@ class DemoSeeder:
     def _user(self, person: Person) -> User:
         return self.users[person.username]
 
-    def _merchant(self, item: Seeded) -> User:
-        login = next(lg for lg in demo_data.LOGINS if lg.brand_slug == item.spec.brand_slug)
+    def _merchant(self, brand_slug: str) -> User:
+        login = next(lg for lg in demo_data.LOGINS if lg.brand_slug == brand_slug)
         return self._user(login.person)
 
     def _community(self, spec: CampaignSpec) -> tuple[list[User], list[User]]:
@@ -179,7 +184,8 @@ class DemoSeeder:
 
     def _seed_campaign(self, spec: CampaignSpec) -> Seeded:
         opens_at = self.now - timedelta(days=spec.opened_days_ago)
-        campaign = Campaign.objects.create(
+        campaign = services.campaign_create(
+            actor=self._merchant(spec.brand_slug),
             brand=self.brands[spec.brand_slug],
             slug=spec.slug,
             title=spec.title,
@@ -221,7 +227,7 @@ class DemoSeeder:
     def _moderate_pending(self, item: Seeded) -> None:
         """The merchant approves the queue except its newest few ideas."""
         pending = [idea for idea in item.ideas if idea.status == Idea.Status.PENDING]
-        merchant = self._merchant(item)
+        merchant = self._merchant(item.spec.brand_slug)
         for idea in pending[: max(len(pending) - PENDING_IDEAS_LEFT, 0)]:
             idea.status = services.idea_moderate(
                 idea=idea, actor=merchant, action=ModerationAction.Action.APPROVE
