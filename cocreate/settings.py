@@ -93,11 +93,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttles) ----------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
-_CACHE_URL = REDIS_URL
-if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):
-    # Parallel test workers each get their own Redis database, so one worker's
-    # cache.clear() (a FLUSHDB) never wipes another's throttle counters.
-    _CACHE_URL = REDIS_URL.rsplit("/", 1)[0] + f"/{1 + int(os.environ['PYTEST_XDIST_WORKER'][2:])}"
+# Parallel test processes (pytest-xdist, and the worker subprocesses they
+# start, which inherit the variable) each get their own Redis databases and
+# broker folder: one process's cache.clear() (a FLUSHDB) must not wipe another's
+# throttle counters, nor its worker take another's task messages.
+_TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ...
+_CACHE_URL = _BROKER_URL = REDIS_URL
+if REDIS_URL and _TEST_PROCESS:
+    _redis_base, _n = REDIS_URL.rsplit("/", 1)[0], int(_TEST_PROCESS[2:])
+    _CACHE_URL, _BROKER_URL = f"{_redis_base}/{1 + _n}", f"{_redis_base}/{8 + _n}"
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -196,9 +200,9 @@ THROTTLE_RATES = {
 # --- Celery ---------------------------------------------------------------------
 # One block, each setting with the reason beside it. Docs:
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=_BROKER_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "broker"
+    _broker_dir = VAR_DIR / (f"broker-{_TEST_PROCESS}" if _TEST_PROCESS else "broker")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -206,6 +210,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+    # kombu's filesystem transport fails on folders that do not exist.
+    for _folder in ("queue", "control", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # Unacked messages are redelivered after this; keep it far above the hard
     # time limit of the longest task (celery#5935).

@@ -49,8 +49,8 @@ def database_url() -> str:
 
 def broker_folders(var_dir: Path) -> dict[str, str]:
     """The filesystem transport's folders, laid out as cocreate/settings.py does
-    under COCREATE_VAR_DIR."""
-    broker = var_dir / "broker"
+    under COCREATE_VAR_DIR (its folder name differs per parallel test process)."""
+    broker = var_dir / Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]).parent.name
     folders = {"queue": broker / "queue", "control": broker / "control", "processed": broker / "processed"}
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
