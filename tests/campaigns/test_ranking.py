@@ -65,7 +65,9 @@ def test_trending_top_and_new_order_ideas_differently(campaign):
     old_popular = IdeaFactory(campaign=campaign, created_at=now - timedelta(days=20), title="Old popular")
     old_popular.score = ranking.score_initial(old_popular.created_at)
     for i in range(6):
-        old_popular.score = ranking.score_add(old_popular.score, ranking.W_VOTE, now - timedelta(days=19, hours=i))
+        old_popular.score = ranking.score_add(
+            old_popular.score, ranking.W_VOTE, now - timedelta(days=19, hours=i)
+        )
     old_popular.vote_count = 6
     old_popular.save()
     recent = IdeaFactory(campaign=campaign, created_at=now - timedelta(days=2), title="Recent")

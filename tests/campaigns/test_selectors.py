@@ -18,7 +18,9 @@ def _evaluate_ranked_page(campaign, viewer):
 
 
 @pytest.mark.parametrize("size", [1, 20, 100])
-def test_the_ranked_list_costs_a_constant_number_of_queries(campaign, user, size, django_assert_max_num_queries):
+def test_the_ranked_list_costs_a_constant_number_of_queries(
+    campaign, user, size, django_assert_max_num_queries
+):
     ideas = IdeaFactory.create_batch(size, campaign=campaign)
     VoteFactory(idea=ideas[0], user=user)
 
@@ -41,7 +43,9 @@ def test_the_ranked_list_hides_pending_hidden_and_declined_ideas(campaign):
     assert len(ids) == 2
 
 
-def test_a_customer_cannot_see_another_customers_pending_idea(campaign, user, other_user, moderator, other_moderator):
+def test_a_customer_cannot_see_another_customers_pending_idea(
+    campaign, user, other_user, moderator, other_moderator
+):
     idea = IdeaFactory(campaign=campaign, author=user, status=Idea.Status.PENDING)
 
     assert selectors.idea_get_visible(pk=idea.pk, viewer=other_user) is None

@@ -53,7 +53,9 @@ def test_n_distinct_users_voting_in_parallel_give_a_count_of_n():
     idea = IdeaFactory()
     users = UserFactory.create_batch(VOTERS)
 
-    outcomes = _in_parallel(lambda u: services.vote_cast(idea=Idea(pk=idea.pk), user=u), [(u,) for u in users])
+    outcomes = _in_parallel(
+        lambda u: services.vote_cast(idea=Idea(pk=idea.pk), user=u), [(u,) for u in users]
+    )
 
     idea.refresh_from_db()
     assert outcomes == ["ok"] * VOTERS
