@@ -45,11 +45,9 @@ messages: install
 	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=var --ignore=staticfiles
 
 # var/ holds the SQLite database (the test databases too) and kombu's
-# filesystem broker (used when no REDIS_URL or CELERY_BROKER_URL is set), which
-# fails on folders that do not exist: these are the ones
-# CELERY_BROKER_TRANSPORT_OPTIONS names in cocreate/settings.py.
+# filesystem broker, whose folders cocreate/settings.py creates.
 var-dirs:
-	@mkdir -p $(VAR)/broker/queue $(VAR)/broker/control $(VAR)/broker/processed
+	@mkdir -p $(VAR)
 
 # DEBUG=1 serves static files from the apps through WhiteNoise's finders, so
 # `make run` needs no collectstatic; the Docker image runs it for production.
@@ -95,7 +93,7 @@ bench: install  ## run the benchmarks in bench/ (results in BENCHMARKS.md)
 	$(PY) bench/run.py
 
 clean:  ## remove the demo database, broker, static and compiled files (keeps .venv and models)
-	rm -rf $(VAR)/db.sqlite3* $(VAR)/test-*.sqlite3* $(VAR)/broker $(VAR)/celerybeat-schedule* staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VAR)/db.sqlite3* $(VAR)/test-*.sqlite3* $(VAR)/broker $(VAR)/broker-gw* $(VAR)/celerybeat-schedule* staticfiles .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o \( -name '__pycache__' -o -name '*.mo' \) -prune -exec rm -rf {} +
 
 distclean: clean  ## also remove .venv and everything under var/ (the converted model too)
