@@ -69,7 +69,7 @@ run: setup  ## set up, then start the site, the default and gpu workers and beat
 	export EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}; \
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT) & web=$$!; \
 	$(CELERY) worker -Q default -c 1 -n default@%h --loglevel=INFO & \
-	$(CELERY) worker -Q gpu -P solo -n gpu@%h --loglevel=INFO & \
+	$(CELERY) worker -Q gpu -P prefork -c 1 -n gpu@%h --loglevel=INFO & \
 	$(CELERY) beat --schedule $(VAR)/celerybeat-schedule --loglevel=INFO & \
 	wait -n
 

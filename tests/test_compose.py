@@ -62,7 +62,7 @@ def test_the_stack_has_web_a_worker_per_queue_beat_postgres_and_redis():
 
     assert services["web"][1].startswith("gunicorn cocreate.wsgi:application")
     assert " -Q default" in services["worker"][1]
-    assert " -Q gpu -P solo" in services["gpu-worker"][1]
+    assert " -Q gpu -P prefork -c 1" in services["gpu-worker"][1]
     assert services["beat"][1].startswith("celery -A cocreate beat")
     assert services["db"][0] == "postgres:15"
     assert services["redis"][0] == "redis:7-alpine"

@@ -51,7 +51,7 @@ def test_make_run_sets_up_then_starts_the_site_both_workers_and_beat():
     assert -1 not in positions, dict(zip(steps, positions, strict=True))
     assert positions == sorted(positions)
     assert "worker -Q default -c 1 -n default@%h" in plan
-    assert "worker -Q gpu -P solo -n gpu@%h" in plan
+    assert "worker -Q gpu -P prefork -c 1 -n gpu@%h" in plan
     assert "cocreate beat --schedule" in plan
 
 
