@@ -24,6 +24,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from campaigns.models import Campaign
 from cocreate.celery import app
+from tests.celery_pools import reset_broker_pools
 from tests.factories import (
     BrandFactory,
     CampaignFactory,
@@ -32,7 +33,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
-from tests.generation.test_e2e_worker import _forget_pools, celery_worker, shared_broker
+from tests.generation.test_e2e_worker import celery_worker, shared_broker
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -120,13 +121,12 @@ def own_broker(var_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     redis.Redis.from_url(url).flushdb()  # what a killed earlier run left queued
     monkeypatch.setenv("CELERY_BROKER_URL", url)  # read by the worker's settings
     old_url, app.conf.broker_url = app.conf.broker_url, url
-    _forget_pools()
+    reset_broker_pools()
     try:
         yield
     finally:
-        app.pool.force_close_all()
         app.conf.broker_url = old_url
-        _forget_pools()
+        reset_broker_pools()
 
 
 def log_tail(log: Path) -> str:

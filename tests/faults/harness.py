@@ -25,6 +25,7 @@ import redis
 from django.conf import settings
 
 from cocreate.celery import app
+from tests.celery_pools import reset_broker_pools
 from tests.faults.engine import CONTROL_DIR_ENV, RELEASE
 from tests.generation.test_e2e_worker import database_url
 
@@ -105,20 +106,12 @@ def broker(redis_server: RedisServer) -> Iterator[None]:
     """Point this process's Celery app at the test's redis-server."""
     old_url, old_options = app.conf.broker_url, app.conf.broker_transport_options
     app.conf.broker_url, app.conf.broker_transport_options = redis_server.url, REDIS_TRANSPORT_OPTIONS
-    _forget_pools()
+    reset_broker_pools()
     try:
         yield
     finally:
-        app.pool.force_close_all()
         app.conf.broker_url, app.conf.broker_transport_options = old_url, old_options
-        _forget_pools()
-
-
-def _forget_pools() -> None:
-    # kombu keeps connection and producer pools per broker; drop the app's
-    # handles so the next publish uses (or makes) the pool for the new URL.
-    app._pool = None
-    app.amqp._producer_pool = None
+        reset_broker_pools()
 
 
 @dataclass

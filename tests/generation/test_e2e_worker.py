@@ -27,6 +27,7 @@ from campaigns.models import Idea, Notification
 from cocreate.celery import app
 from generation import services
 from generation.models import Draft, GenerationRequest
+from tests.celery_pools import reset_broker_pools
 from tests.factories import CommentFactory, IdeaFactory, StaffFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,14 +64,6 @@ def broker_folders(var_dir: Path) -> dict[str, str]:
     }
 
 
-def _forget_pools() -> None:
-    # kombu pools connections and producers per set of transport options; the
-    # app keeps a handle on its current ones. Drop the handles so the next send
-    # picks (or makes) the pool for the options now configured.
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @contextmanager
 def shared_broker(var_dir: Path) -> Iterator[None]:
     """Point this process at the broker the worker will use."""
@@ -79,13 +72,12 @@ def shared_broker(var_dir: Path) -> Iterator[None]:
         return
     old = app.conf.broker_transport_options
     app.conf.broker_transport_options = broker_folders(var_dir)
-    _forget_pools()
+    reset_broker_pools()
     try:
         yield
     finally:
-        app.pool.force_close_all()  # this test's pool; nothing uses its folders again
         app.conf.broker_transport_options = old
-        _forget_pools()
+        reset_broker_pools()
 
 
 @contextmanager
