@@ -26,3 +26,9 @@ def deliver_webhook_task(self, delivery_id: int) -> None:
     outcome = webhooks.webhook_deliver(delivery_id=delivery_id)
     if outcome.retry:
         raise self.retry(countdown=webhooks.retry_countdown(outcome.attempts))
+
+
+@shared_task(acks_late=True)
+def webhooks_publish_stranded_task() -> int:
+    """Every WEBHOOK_STRANDED_AFTER seconds (CELERY_BEAT_SCHEDULE), on the default queue."""
+    return webhooks.webhooks_publish_stranded()

@@ -24,6 +24,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -32,6 +33,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cocreate.queueing import publish, publish_after_commit
 
 from .models import (
     WEBHOOK_ERROR_MAX,
@@ -55,6 +58,8 @@ USER_AGENT = "cocreate-webhooks/1"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Bytes per read of a reply, so the deadline is checked while a slow server drips.
 _READ_CHUNK = 512
+# Stranded deliveries published again per sweep, so a broker just back is not flooded.
+STRANDED_BATCH = 500
 
 
 class WebhookUrlRefused(Exception):
@@ -318,8 +323,28 @@ def webhooks_emit(*, brand_id: int, event: str, payload: dict[str, Any]) -> list
         for endpoint in endpoints
     ]
     for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook_task.delay(pk))
+        publish_after_commit(deliver_webhook_task, delivery.pk)
     return deliveries
+
+
+def webhooks_publish_stranded() -> int:
+    """Publish again the deliveries never attempted WEBHOOK_STRANDED_AFTER
+    seconds after they were queued (their message was lost or never sent:
+    the broker was down). A delivery whose first message is merely late gets
+    a second one; the row makes the extra attempt a no-op once delivered, and
+    receivers deduplicate on X-Cocreate-Delivery."""
+    from .tasks import deliver_webhook_task
+
+    cutoff = timezone.now() - timedelta(seconds=settings.WEBHOOK_STRANDED_AFTER)
+    stranded = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, attempts=0, created_at__lt=cutoff
+    ).values_list("pk", flat=True)[:STRANDED_BATCH]
+    published = 0
+    for delivery_id in stranded:
+        if not publish(deliver_webhook_task, delivery_id):
+            break  # the broker is still down: the next run tries again
+        published += 1
+    return published
 
 
 def _site_url(path: str) -> str:

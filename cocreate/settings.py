@@ -430,3 +430,11 @@ CELERY_BEAT_SCHEDULE["generation-outbox"] = {
     "task": "generation.outbox.generation_outbox_task",
     "schedule": GENERATION_OUTBOX_AFTER,
 }
+
+# Webhook deliveries whose message never reached the broker (it was down) are
+# published again after this many seconds by a beat task (cocreate/queueing.py).
+WEBHOOK_STRANDED_AFTER = env.int("WEBHOOK_STRANDED_AFTER", default=120)
+CELERY_BEAT_SCHEDULE["webhooks-stranded"] = {
+    "task": "campaigns.tasks.webhooks_publish_stranded_task",
+    "schedule": WEBHOOK_STRANDED_AFTER,
+}

@@ -24,7 +24,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
-from kombu.exceptions import KombuError
+
+from cocreate.queueing import publish
 
 from .models import GenerationRequest
 
@@ -40,16 +41,7 @@ def request_publish(request_id: int) -> bool:
     # Imported here: generation.tasks imports generation.services, which imports this module.
     from .tasks import generate_drafts_task
 
-    try:
-        generate_drafts_task.delay(request_id)
-    except (KombuError, OSError):
-        logger.warning(
-            "Could not publish generation request %s; the outbox publishes it again later",
-            request_id,
-            exc_info=True,
-        )
-        return False
-    return True
+    return publish(generate_drafts_task, request_id)
 
 
 def generation_requests_publish_stranded() -> dict[str, int]:

@@ -9,31 +9,17 @@ up, and until then the duplicate check finds the new idea by keyword.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
-
-from django.db import transaction
-from kombu.exceptions import KombuError
+from typing import TYPE_CHECKING
 
 from campaigns.models import Comment, Idea, Vote
+from cocreate.queueing import publish_after_commit
 
 from .follows import follow_add
 
 if TYPE_CHECKING:
-    from celery import Task
+    pass
 
 logger = logging.getLogger(__name__)
-
-
-def enqueue_after_commit(task: Task, *args: Any) -> None:
-    def send() -> None:
-        try:
-            task.delay(*args)
-        except (KombuError, OSError):
-            logger.warning(
-                "Could not enqueue %s%r; the backfill will catch up", task.name, args, exc_info=True
-            )
-
-    transaction.on_commit(send)
 
 
 def idea_submitted(idea: Idea) -> None:
@@ -41,13 +27,13 @@ def idea_submitted(idea: Idea) -> None:
 
     follow_add(user=idea.author, idea=idea)
     follow_add(user=idea.author, campaign=idea.campaign)
-    enqueue_after_commit(idea_embed_task, idea.pk)
+    publish_after_commit(idea_embed_task, idea.pk)
 
 
 def idea_updated(idea: Idea) -> None:
     from .tasks import idea_embed_task
 
-    enqueue_after_commit(idea_embed_task, idea.pk)
+    publish_after_commit(idea_embed_task, idea.pk)
 
 
 def vote_cast(vote: Vote) -> None:
@@ -58,4 +44,4 @@ def comment_added(comment: Comment) -> None:
     from .tasks import comment_analyse_task
 
     follow_add(user=comment.author, idea=comment.idea)
-    enqueue_after_commit(comment_analyse_task, comment.pk)
+    publish_after_commit(comment_analyse_task, comment.pk)

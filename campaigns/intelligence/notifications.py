@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Comment, Follow, Idea, Notification, NotificationPreference, Vote
 from campaigns.services import notification_create
+from cocreate.queueing import publish_after_commit
 
 from .follows import wants_email
 
@@ -232,10 +233,9 @@ def campaign_published_notify(
         for user in users
     ]
     if notification_ids:
-        from .hooks import enqueue_after_commit
         from .tasks import personal_emails_send_task
 
-        enqueue_after_commit(personal_emails_send_task, notification_ids)
+        publish_after_commit(personal_emails_send_task, notification_ids)
     return len(notification_ids)
 
 

@@ -58,7 +58,7 @@ def test_a_refused_publish_is_logged_and_reported(published, caplog):
     published.side_effect = BROKER_DOWN
 
     assert outbox.request_publish(42) is False
-    assert "Could not publish generation request 42" in caplog.text
+    assert "Could not publish generation.tasks.generate_drafts_task(42,)" in caplog.text
 
 
 def test_the_outbox_publishes_requests_queued_past_the_threshold_oldest_first(published, settings):

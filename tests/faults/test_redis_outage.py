@@ -4,8 +4,8 @@ asks for drafts, then comes back empty (no persistence, as after a crash).
 Nobody should see an error while it is down: every generation request is
 saved as queued, and once Redis is back the outbox (generation/outbox.py, run
 by beat) publishes the stranded requests and a real worker drafts each exactly
-once: none is lost. Every idea should be saved without an error too; the
-webhook delivery it enqueues does not yet survive the outage (see the xfail).
+once: none is lost. Every idea is saved without an error too, and the
+webhook delivery it queues is published by the stranded-delivery sweep.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from campaigns import webhooks
 from campaigns.models import Idea, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from generation import outbox
 from generation.models import GenerationRequest
@@ -77,16 +78,8 @@ def test_generation_requests_made_while_redis_is_down_are_saved_and_drafted_once
     assert [r.drafts.count() for r in requests] == [VARIANTS] * REQUESTS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "campaigns/webhooks.py publishes deliver_webhook_task after commit without catching broker "
-        "errors: the idea is saved but the customer gets a 500. Needs the publish wrapped (log, do not "
-        "raise) and pending deliveries published again once the broker is back; then drop this mark."
-    ),
-)
 def test_customers_submitting_ideas_while_redis_is_down_get_no_error_and_every_idea_is_saved(
-    shop, private_broker, client
+    shop, private_broker, client, settings
 ):
     _merchant, campaign = shop
     # Each new idea enqueues a webhook delivery: the site's own enqueue path.
@@ -103,3 +96,8 @@ def test_customers_submitting_ideas_while_redis_is_down_get_no_error_and_every_i
     assert statuses == [302] * len(IDEAS)
     assert set(Idea.objects.values_list("title", flat=True)) >= {title for title, _body in IDEAS}
     assert WebhookDelivery.objects.filter(event=WebhookEvent.IDEA_CREATED).count() == len(IDEAS)
+
+    # Redis comes back empty: the sweep publishes every stranded delivery.
+    private_broker.start()
+    settings.WEBHOOK_STRANDED_AFTER = 0
+    assert webhooks.webhooks_publish_stranded() == len(IDEAS)

@@ -84,7 +84,7 @@ def test_a_broker_that_is_down_does_not_fail_the_persons_request(
         with django_capture_on_commit_callbacks(execute=True):
             hooks.idea_submitted(idea)
 
-    assert "backfill will catch up" in caplog.text
+    assert "Could not publish campaigns.intelligence.tasks.idea_embed_task" in caplog.text
 
 
 def test_following_twice_keeps_one_follow(idea, user):
