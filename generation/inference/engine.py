@@ -26,11 +26,13 @@ PREPARE_HINT = "run `python manage.py prepare_model` (or set GENERATION_MODEL to
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
 
-# bf16 halves the bytes read per decode step and runs matmuls on the CPU's bf16
-# dot-product units; without them it is emulated and slower than fp32. Measured
-# by bench/generation.py on the 2-core Xeon (avx512_bf16) dev machine, SmolLM2-135M,
-# ~400-token prompts, 96 new tokens: see the "Generation" section of BENCHMARKS.md.
-CPU_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+# CPU: float32. Measured by bench/generation.py on the 2-core Xeon dev machine
+# (avx512_bf16, no AMX), SmolLM2-135M, ~475-token prompts, 96 new tokens: bf16
+# took 17% more CPU time at B=1 and 18% more at B=8 (quick run: 34.1 vs 29.1
+# and 17.9 vs 15.1 CPU s). bf16 halves the bytes a decode step reads, but the
+# prompt pass dominates at these lengths and oneDNN's bf16 matmul ran at 78
+# GFLOP/s against MKL's 108 in fp32. GENERATION_DTYPE=bfloat16 for CPUs with AMX.
+CPU_DTYPE = "float32"
 CUDA_DTYPE = "bfloat16"
 
 # A static KV cache is allocated once per generate() call and written in
@@ -61,22 +63,11 @@ def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def cpu_supports_bf16() -> bool:
-    """True when the CPU has native bf16 dot products (Linux: /proc/cpuinfo flags)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text().split()
-    except OSError:
-        return False
-    return any(flag in flags for flag in CPU_BF16_FLAGS)
-
-
 def default_dtype(device: str) -> str:
-    """GENERATION_DTYPE if set; bf16 on CUDA; on CPU bf16 only where the CPU has it natively."""
+    """GENERATION_DTYPE if set, else bf16 on CUDA and the measured choice on CPU."""
     if configured := os.environ.get("GENERATION_DTYPE"):
         return canonical_dtype(configured)
-    if device.startswith("cuda"):
-        return CUDA_DTYPE
-    return "bfloat16" if cpu_supports_bf16() else "float32"
+    return CUDA_DTYPE if device.startswith("cuda") else CPU_DTYPE
 
 
 def canonical_dtype(name: str) -> str:

@@ -149,14 +149,10 @@ def test_an_explicit_dtype_loads_the_weights_in_it(tiny_model_dir):
 
 
 @pytest.mark.parametrize(
-    ("device", "native_bf16", "expected"),
-    [("cuda", False, "bfloat16"), ("cpu", True, "bfloat16"), ("cpu", False, "float32")],
+    ("device", "expected"), [("cuda", "bfloat16"), ("cuda:1", "bfloat16"), ("cpu", "float32")]
 )
-def test_the_default_dtype_is_bf16_on_cuda_and_on_cpus_with_native_bf16(
-    device, native_bf16, expected, monkeypatch
-):
+def test_the_default_dtype_is_bf16_on_cuda_and_the_measured_float32_on_cpu(device, expected, monkeypatch):
     monkeypatch.delenv("GENERATION_DTYPE", raising=False)
-    monkeypatch.setattr(engine, "cpu_supports_bf16", lambda: native_bf16)
 
     assert engine.default_dtype(device) == expected
 
