@@ -219,6 +219,10 @@ class TextGenerator:
                 eos_token_id=self.stop_token_ids,
                 pad_token_id=self.tokenizer.pad_token_id,
                 cache_implementation=KV_CACHE,
+                # With a static cache on CUDA, transformers would torch.compile the
+                # forward once per new shape: batches of other prompt lengths would
+                # recompile again and again inside time-limited tasks.
+                disable_compile=True,
                 **sampling,
             )
         # .tolist() waits for the device, so the clock stops after the last kernel.

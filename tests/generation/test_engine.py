@@ -121,6 +121,13 @@ def test_generation_stops_at_the_end_of_turn_token_of_the_chat_template(generato
     assert end_of_turn in generate_calls[0]["eos_token_id"]
 
 
+def test_generation_writes_a_static_kv_cache_and_never_compiles_per_shape(generator, generate_calls):
+    generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS)
+
+    call = generate_calls[0]
+    assert (call["cache_implementation"], call["disable_compile"]) == ("static", True)
+
+
 def test_an_output_holds_only_the_new_text_up_to_its_stop_token(generator, monkeypatch):
     words = generator.tokenizer.encode(" Light and strong", add_special_tokens=False)
     end_of_turn = generator.tokenizer.convert_tokens_to_ids("<|im_end|>")
