@@ -11,20 +11,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from subprocess import Popen
 
 import pytest
-import redis
-from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 from campaigns.models import Campaign
-from cocreate.celery import app
-from tests.celery_pools import reset_broker_pools
 from tests.factories import (
     BrandFactory,
     CampaignFactory,
@@ -33,7 +27,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
-from tests.generation.test_e2e_worker import celery_worker, shared_broker
+from tests.generation.test_e2e_worker import celery_worker, own_broker
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -56,10 +50,6 @@ LOG_TAIL_CHARS = 4000
 # Typing speed: the page's script waits for a pause before it asks the server.
 TYPING_DELAY_MS = 40
 
-# On Redis, the broker database of this test's own: 0 is the shared broker and
-# 1 + N the cache of pytest-xdist process N (cocreate/settings.py); 15 is the
-# last of Redis's default 16.
-BROKER_REDIS_DB = 15
 
 SIMILAR_BOX_MISSING = (
     "The submit page has no similar-ideas box ([data-similar-url]): include "
@@ -103,30 +93,6 @@ def campaign() -> Campaign:
 @pytest.fixture
 def merchant(campaign: Campaign):
     return StaffFactory(username="trailhead-merchant", brand=campaign.brand)
-
-
-@contextmanager
-def own_broker(var_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A broker that only this test's server and worker use.
-
-    The other pytest-xdist process may run its own worker test at the same
-    time on the shared Redis database, and its worker would take our messages
-    and find no such request in its own test database.
-    """
-    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        with shared_broker(var_dir):  # already private: folders under var_dir
-            yield
-        return
-    url = f"{settings.CELERY_BROKER_URL.rsplit('/', 1)[0]}/{BROKER_REDIS_DB}"
-    redis.Redis.from_url(url).flushdb()  # what a killed earlier run left queued
-    monkeypatch.setenv("CELERY_BROKER_URL", url)  # read by the worker's settings
-    old_url, app.conf.broker_url = app.conf.broker_url, url
-    reset_broker_pools()
-    try:
-        yield
-    finally:
-        app.conf.broker_url = old_url
-        reset_broker_pools()
 
 
 def log_tail(log: Path) -> str:

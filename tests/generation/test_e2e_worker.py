@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import redis
 from django.conf import settings
 from django.core import mail
 from django.db import connection
@@ -77,6 +78,38 @@ def shared_broker(var_dir: Path) -> Iterator[None]:
         yield
     finally:
         app.conf.broker_transport_options = old
+        reset_broker_pools()
+
+
+def own_broker_db() -> int:
+    """Redis database for this pytest-xdist process's worker tests: after the
+    cache (1 + N) and broker (8 + N) databases settings give each process."""
+    return 12 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
+
+
+@contextmanager
+def own_broker(var_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A broker that only this test's server and worker use.
+
+    On Redis a database of its own, flushed first and named explicitly to both
+    this process and the worker: the process's usual broker database also holds
+    the messages earlier tests published (which the worker would drain first),
+    and the other pytest-xdist process runs worker tests of its own at the same
+    time.
+    """
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        with shared_broker(var_dir):  # already private: folders under var_dir
+            yield
+        return
+    url = f"{settings.CELERY_BROKER_URL.rsplit('/', 1)[0]}/{own_broker_db()}"
+    redis.Redis.from_url(url).flushdb()  # what a killed earlier run left queued
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # read by the worker's settings
+    old_url, app.conf.broker_url = app.conf.broker_url, url
+    reset_broker_pools()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = old_url
         reset_broker_pools()
 
 
@@ -140,7 +173,7 @@ def wait_until_finished(request: GenerationRequest, worker: subprocess.Popen, lo
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_drafts_from_the_community_and_a_merchant_publishes_with_credit(
-    prepared_model_dir, campaign, brand, tmp_path
+    prepared_model_dir, campaign, brand, tmp_path, monkeypatch
 ):
     contributor = UserFactory(username="trailfan")
     idea = IdeaFactory(
@@ -158,7 +191,7 @@ def test_a_real_worker_drafts_from_the_community_and_a_merchant_publishes_with_c
     var_dir, log = tmp_path / "var", tmp_path / "worker.log"
 
     with (
-        shared_broker(var_dir),
+        own_broker(var_dir, monkeypatch),
         celery_worker(var_dir=var_dir, model_dir=prepared_model_dir, log=log) as worker,
     ):
         request = services.generation_request_create(
