@@ -152,12 +152,14 @@ def check_page(site: Site, path: str) -> int:
         return len(response.read())
 
 
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
 
-def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(value) * _UNITS_MS[unit]
+def _ms(text: str, out: str) -> float:
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if found is None:
+        raise RuntimeError(f"Cannot read the latency {text!r} in wrk's report:\n{out}")
+    return float(found.group(1)) * _UNITS_MS[found.group(2)]
 
 
 def wrk(site: Site, path: str, *, seconds: int, connections: int) -> LoadResult:
@@ -193,8 +195,8 @@ def wrk(site: Site, path: str, *, seconds: int, connections: int) -> LoadResult:
         seconds=seconds,
         requests=int(requests),
         requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1), out),  # type: ignore[union-attr]
+        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1), out),  # type: ignore[union-attr]
         errors=errors,
     )
 

@@ -1,0 +1,462 @@
+"""Generation throughput: one prompt at a time vs batches, fp32 vs bf16, on the real default model.
+
+    .venv/bin/python bench/generation.py            # CPU, full matrix (~10 min on 2 cores)
+    .venv/bin/python bench/generation.py --quick    # CPU, B=1 vs B=8, shorter outputs (~2 min)
+    .venv/bin/python bench/generation.py --device cuda --config-0.5b --bandwidth-gbs 3350
+
+The same 16 product-description prompts (the production template,
+prompt_templates/product_description.v1.txt, filled with a brief and 4-8
+community ideas: 300-500 tokens each) go through the engine once per
+configuration, all in one process, so ratios compare runs made minutes apart
+on the same machine. Every row is forced to exactly `max_new_tokens` new
+tokens (min_new_tokens = max_new_tokens): a row that stops early would make a
+configuration look faster for writing less. Tokens counted are the new tokens
+the engine reports. Each configuration is also run with one new token, which
+times the prompt pass (prefill) alone; decode speed is what remains.
+
+--config-0.5b swaps the model for a random-weight Llama of ~0.5B parameters
+(Qwen2.5-0.5B's shape with the SmolLM2 vocabulary), to size a GPU; on CUDA the
+report gives each decode's share of the memory-bandwidth ceiling (every decode
+step reads every weight once: ceiling steps/s = bandwidth / weight bytes).
+
+Writes the "generation" section of bench/results.json ("generation_quick" or
+"generation_cuda" for those runs) and the "## Generation" section of BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import os
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from statistics import mean
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, Python puts bench/ first on sys.path, where this very file
+# would shadow the `generation` app: the repository root goes before it.
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocreate.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+# First: generation.inference sets torch's OpenMP wait policy, read when torch loads.
+from generation.inference import TextGenerator  # noqa: E402
+
+# isort: split
+import torch  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from bench.common import machine, machine_line, save_markdown_section, save_results  # noqa: E402
+from generation.inference.convert import prepare_model_dir  # noqa: E402
+from generation.models import Kind  # noqa: E402
+from generation.prompts import TEMPLATE_VERSIONS, _template  # noqa: E402
+
+SEED = 0
+PROMPTS = 16  # one batch at the largest batch size
+BATCH_SIZES = (1, 4, 8, 16)
+MAX_NEW_TOKENS = 96  # a short product description; the service asks for 80-150
+QUICK = {"prompts": 8, "batch_sizes": (1, 8), "max_new_tokens": 32}
+DTYPES = ("float32", "bfloat16")
+BASELINE_BATCH = 1
+TARGET_BATCH = 8
+# From the issue: on the 2-core CPU, B=8 must reach 5x the tokens/s of one at
+# a time, measured in the same run, and 150 tokens/s in all.
+TARGET_SPEEDUP = 5.0
+TARGET_TOKENS_PER_S = 150.0
+H100_BANDWIDTH_GBS = 3350.0
+# Qwen2.5-0.5B's shape (hidden 896, 24 layers, 14 heads, 2 KV heads, MLP 4864)
+# carries 136M of its 494M parameters in a 151,936-token embedding; with the
+# SmolLM2 tokenizer's 49,152 tokens the hidden and MLP sizes are raised to keep
+# ~0.5B parameters and a realistic balance of matmul sizes.
+CONFIG_05B = {
+    "hidden_size": 1024,
+    "intermediate_size": 5120,
+    "num_hidden_layers": 24,
+    "num_attention_heads": 16,
+    "num_key_value_heads": 4,
+    "max_position_embeddings": 4096,
+    "tie_word_embeddings": True,
+}
+
+PRODUCTS = [
+    {
+        "brand": "Northpeak Outfitters",
+        "product_name": "TrailLite 28 hiking backpack",
+        "campaign_title": "Help us design our next day pack",
+        "brief": (
+            "A 28-litre day pack for hikers who go light. Recycled ripstop nylon body, "
+            "1.1 kg, ventilated mesh back panel, fits a 2-litre hydration bladder. "
+            "Price around 120 EUR. Launch in spring."
+        ),
+        "keywords": "lightweight, ventilated, recycled",
+        "ideas": [
+            (
+                "Rain cover in the base",
+                "A rain cover that lives in its own zipped pocket at the bottom, so I never forget it at home.",
+            ),
+            (
+                "Hip belt pockets",
+                "Two hip belt pockets big enough for a large phone and a snack bar, reachable without taking the pack off.",
+            ),
+            (
+                "Trekking pole loops",
+                "Loops that hold trekking poles while scrambling, with a bungee so they don't rattle.",
+            ),
+            ("Quieter zips", "Zips that don't clatter on every step; rubber pulls would already help a lot."),
+            ("Women's fit option", "A shorter back length and curved shoulder straps for smaller hikers."),
+            ("Stretch front pocket", "A stretchy mesh pocket on the front for a wet jacket or a sit pad."),
+            (
+                "Reflective details",
+                "Some reflective tabs for walking back to the car at dusk along the road.",
+            ),
+            (
+                "Key clip inside the lid",
+                "A little clip for car keys in the top pocket so they can't fall out.",
+            ),
+        ],
+    },
+    {
+        "brand": "Kettle & Co",
+        "product_name": "ThermaSteel 750 insulated bottle",
+        "campaign_title": "What should our new bottle do better?",
+        "brief": (
+            "A 750 ml double-walled stainless steel bottle. Keeps drinks cold for 24 hours "
+            "and hot for 12. Powder-coated finish in five colours, dishwasher-safe lid. "
+            "Sold online and in partner cafés."
+        ),
+        "keywords": "insulated, leak-proof, everyday",
+        "ideas": [
+            (
+                "One-hand opening",
+                "A lid I can open with one hand while cycling, that still never leaks in a bag.",
+            ),
+            (
+                "Wide mouth for ice",
+                "An opening wide enough for ice cubes and for cleaning with a normal brush.",
+            ),
+            ("Tea infuser", "A removable tea strainer so I can brew loose tea on the go."),
+            ("Carry loop", "A sturdy loop to clip the bottle to a bag; the last one snapped."),
+            ("Fits car cup holders", "Please keep the base narrow enough for car cup holders."),
+            ("Grippy coating", "The powder coat should not get slippery with wet hands."),
+            ("Spare gasket", "Include a spare silicone gasket, they wear out before the bottle does."),
+            ("Volume marks", "Marks inside to see how much I've drunk during the day."),
+        ],
+    },
+    {
+        "brand": "Lumen Home",
+        "product_name": "Halo desk lamp",
+        "campaign_title": "Design the desk lamp you would keep for ten years",
+        "brief": (
+            "An LED desk lamp with an aluminium arm and a weighted base. Adjustable colour "
+            "temperature from 2700 K to 6500 K, dimmable, USB-C charging port in the base. "
+            "Replaceable LED module, five-year warranty."
+        ),
+        "keywords": "adjustable, repairable, calm light",
+        "ideas": [
+            ("No flicker", "Flicker-free dimming at every level; cheap lamps give me headaches."),
+            (
+                "Memory of last setting",
+                "The lamp should remember brightness and colour when switched back on.",
+            ),
+            (
+                "Wide light spread",
+                "Light that covers a whole desk with two monitors, not just a small circle.",
+            ),
+            ("Physical dial", "A real dial instead of touch buttons that react to my sleeve."),
+            ("Clamp option", "An optional clamp for small desks where the base takes too much room."),
+            ("Warm evening mode", "A very warm, low setting for reading in the evening."),
+            ("Cable management", "A cable that runs inside the arm, no loose loops."),
+            ("Spare parts sold separately", "Sell spare LED modules and knobs so it can be repaired."),
+        ],
+    },
+    {
+        "brand": "Fieldwork Apparel",
+        "product_name": "Commuter rain jacket",
+        "campaign_title": "Build the rain jacket for city cyclists",
+        "brief": (
+            "A packable 2.5-layer waterproof jacket for people who cycle to work. 10,000 mm "
+            "waterproof rating, taped seams, PFC-free coating, packs into its own chest "
+            "pocket. Relaxed fit that works over a blazer."
+        ),
+        "keywords": "waterproof, packable, city",
+        "ideas": [
+            ("Longer back", "A dropped hem at the back so my trousers stay dry on the bike."),
+            ("Pit zips", "Underarm zips for ventilation when riding uphill."),
+            (
+                "Helmet-compatible hood",
+                "A hood that fits over a helmet and still lets me look over my shoulder.",
+            ),
+            ("Looks smart", "Something that doesn't look like hiking gear in the office."),
+            ("Reflective piping", "Reflective details that only show up in headlights."),
+            ("Thumb loops", "Thumb loops to keep rain from running down my sleeves."),
+            ("Phone pocket", "An inside pocket that keeps a phone dry and reachable."),
+            ("Quiet fabric", "Fabric that doesn't rustle loudly in meetings."),
+        ],
+    },
+]
+TONES = ("friendly", "premium", "playful", "technical")
+MIN_IDEAS, MAX_IDEAS = 1, 4  # with the ~350-token template: prompts of ~420 to ~560 tokens
+
+
+def bench_prompts(count: int) -> list[list[dict[str, str]]]:
+    """`count` product-description prompts of varied length in the production template."""
+    system, user = _template(TEMPLATE_VERSIONS[Kind.PRODUCT_DESCRIPTION])
+    prompts = []
+    for n in range(count):
+        product = PRODUCTS[n % len(PRODUCTS)]
+        # Product varies fastest, idea count next: 16 distinct prompts.
+        ideas = product["ideas"][: MIN_IDEAS + n // len(PRODUCTS) % (MAX_IDEAS - MIN_IDEAS + 1)]
+        community = "\n".join(
+            f'<idea n="{i}" votes="{90 - 11 * i}">{title}: {body}</idea>'
+            for i, (title, body) in enumerate(ideas, start=1)
+        )
+        values = {
+            **product,
+            "community_input": community,
+            "language_name": "English",
+            "tone": TONES[n % len(TONES)],
+            "target_words": 80,
+        }
+        prompts.append(
+            [
+                {"role": "system", "content": system.substitute(values)},
+                {"role": "user", "content": user.substitute(values)},
+            ]
+        )
+    return prompts
+
+
+@dataclass
+class Run:
+    dtype: str
+    batch_size: int
+    prompts: int
+    prompt_tokens: int
+    new_tokens: int
+    seconds: float
+    cpu_seconds: float  # both threads' CPU time: with OpenMP threads sleeping, the work done
+    prefill_seconds: float
+    tokens_per_s: float = 0.0
+    drafts_per_min: float = 0.0
+    decode_tokens_per_s: float = 0.0
+    speedup_vs_b1: float = 0.0
+    bandwidth_pct: float | None = None
+
+
+def synchronize(device: str) -> None:
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def timed_generate(
+    generator: TextGenerator, prompts: list[list[dict[str, str]]], new_tokens: int
+) -> tuple[float, float, list]:
+    """Wall seconds, process CPU seconds and the outputs of one generate() call."""
+    synchronize(generator.device)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    outputs = generator.generate(prompts, max_new_tokens=new_tokens, min_new_tokens=new_tokens, seed=SEED)
+    synchronize(generator.device)
+    return time.perf_counter() - started, time.process_time() - cpu_started, outputs
+
+
+def measure(
+    generator: TextGenerator, prompts: list[list[dict[str, str]]], batch_size: int, new_tokens: int
+) -> Run:
+    generator.batch_size = batch_size
+    prefill_seconds, _, _ = timed_generate(generator, prompts, 1)
+    seconds, cpu_seconds, outputs = timed_generate(generator, prompts, new_tokens)
+    produced = sum(output.new_tokens for output in outputs)
+    # Prefill produced each row's first token; the rest came from decode steps.
+    decode_seconds = max(seconds - prefill_seconds, 1e-9)
+    return Run(
+        dtype=generator.dtype,
+        batch_size=batch_size,
+        prompts=len(prompts),
+        prompt_tokens=sum(output.prompt_tokens for output in outputs),
+        new_tokens=produced,
+        seconds=round(seconds, 2),
+        cpu_seconds=round(cpu_seconds, 2),
+        prefill_seconds=round(prefill_seconds, 2),
+        tokens_per_s=round(produced / seconds, 1),
+        drafts_per_min=round(len(prompts) / seconds * 60, 1),
+        decode_tokens_per_s=round((produced - len(prompts)) / decode_seconds, 1),
+    )
+
+
+def random_05b_model_dir(tokenizer_dir: Path, into: Path) -> Path:
+    """A random-weight ~0.5B Llama saved with the real tokenizer, for sizing a GPU."""
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir, local_files_only=True)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        **CONFIG_05B,
+    )
+    torch.manual_seed(SEED)
+    model = LlamaForCausalLM(config)
+    path = into / "random-llama-0.5b"
+    model.save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+def weight_bytes(generator: TextGenerator) -> int:
+    # Tied embeddings are one tensor: parameters() yields it once.
+    return sum(p.numel() * p.element_size() for p in generator.model.parameters())
+
+
+def run_matrix(args: argparse.Namespace, model_path: Path) -> tuple[list[Run], dict]:
+    count, batch_sizes, new_tokens = (
+        (QUICK["prompts"], QUICK["batch_sizes"], QUICK["max_new_tokens"])
+        if args.quick
+        else (PROMPTS, BATCH_SIZES, MAX_NEW_TOKENS)
+    )
+    prompts = bench_prompts(count)
+    generators = [
+        TextGenerator(str(model_path), device=args.device, dtype=dtype, batch_size=max(batch_sizes))
+        for dtype in args.dtypes
+    ]
+    for generator in generators:
+        # Warm-up: the first calls pay for kernel selection and allocator growth.
+        timed_generate(generator, prompts[:2], 4)
+    runs: list[Run] = []
+    # Batch size outside, dtype inside: on a shared machine, load that comes and
+    # goes then hits both dtypes of a batch size alike.
+    for batch_size in batch_sizes:
+        for generator in generators:
+            run = measure(generator, prompts, batch_size, new_tokens)
+            if generator.device.startswith("cuda"):
+                steps_per_s = run.decode_tokens_per_s / batch_size
+                ceiling = args.bandwidth_gbs * 1e9 / weight_bytes(generator)
+                run.bandwidth_pct = round(100 * steps_per_s / ceiling, 1)
+            runs.append(run)
+            print(format_run(run), flush=True)
+    for run in runs:
+        baseline = next(r for r in runs if r.dtype == run.dtype and r.batch_size == BASELINE_BATCH)
+        run.speedup_vs_b1 = round(run.tokens_per_s / baseline.tokens_per_s, 2)
+    order = [generator.dtype for generator in generators]
+    runs.sort(key=lambda run: (order.index(run.dtype), run.batch_size))
+    lengths = [len(generators[0].encode(prompt)) for prompt in prompts]
+    sampling = inspect.signature(TextGenerator.generate).parameters
+    settings_used = {
+        "prompts": count,
+        "prompt_tokens": {"min": min(lengths), "mean": round(mean(lengths)), "max": max(lengths)},
+        "max_new_tokens": new_tokens,
+        "min_new_tokens": new_tokens,
+        **{name: sampling[name].default for name in ("temperature", "top_p", "repetition_penalty")},
+        "seed": SEED,
+        "device": args.device,
+        "model": generators[0].model_name,
+        "parameters": sum(p.numel() for p in generators[0].model.parameters()),
+        "threads": torch.get_num_threads() if args.device == "cpu" else None,
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+    }
+    return runs, settings_used
+
+
+def format_run(run: Run) -> str:
+    line = (
+        f"{run.dtype:>8} B={run.batch_size:<2} {run.new_tokens:>5} tok in {run.seconds:7.2f} s "
+        f"(CPU {run.cpu_seconds:7.2f} s, prefill {run.prefill_seconds:6.2f} s): {run.tokens_per_s:7.1f} tok/s, "
+        f"{run.drafts_per_min:6.1f} drafts/min, decode {run.decode_tokens_per_s:7.1f} tok/s"
+    )
+    return line + (f", {run.bandwidth_pct}% of bandwidth ceiling" if run.bandwidth_pct is not None else "")
+
+
+def verdict(runs: list[Run]) -> list[str]:
+    """The issue's two targets, for each dtype that has both B=1 and B=8."""
+    lines = []
+    for run in runs:
+        if run.batch_size != TARGET_BATCH:
+            continue
+        speedup_ok = run.speedup_vs_b1 >= TARGET_SPEEDUP
+        rate_ok = run.tokens_per_s >= TARGET_TOKENS_PER_S
+        lines.append(
+            f"{run.dtype}: B=8 is {run.speedup_vs_b1}x one-at-a-time (target {TARGET_SPEEDUP}x: "
+            f"{'met' if speedup_ok else 'missed'}), {run.tokens_per_s} tok/s "
+            f"(target {TARGET_TOKENS_PER_S:.0f}: {'met' if rate_ok else 'missed'})"
+        )
+    return lines
+
+
+def markdown_table(runs: list[Run]) -> str:
+    header = (
+        "| dtype | batch | new tokens | seconds | CPU s | prefill s | tokens/s | drafts/min | decode tok/s "
+        "| vs B=1 |" + (" % BW ceiling |" if any(r.bandwidth_pct is not None for r in runs) else "")
+    )
+    rule = "|" + "---|" * (header.count("|") - 1)
+    rows = [
+        f"| {r.dtype} | {r.batch_size} | {r.new_tokens} | {r.seconds} | {r.cpu_seconds} | {r.prefill_seconds} "
+        f"| {r.tokens_per_s} "
+        f"| {r.drafts_per_min} | {r.decode_tokens_per_s} | {r.speedup_vs_b1}x |"
+        + (f" {r.bandwidth_pct} |" if r.bandwidth_pct is not None else "")
+        for r in runs
+    ]
+    return "\n".join([header, rule, *rows])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="B=1 vs B=8, 8 prompts, 32 new tokens")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--dtypes", default=",".join(DTYPES), help="comma-separated, e.g. bfloat16")
+    parser.add_argument("--config-0.5b", dest="config_05b", action="store_true", help="random ~0.5B Llama")
+    parser.add_argument("--bandwidth-gbs", type=float, default=H100_BANDWIDTH_GBS, help="GPU memory GB/s")
+    args = parser.parse_args()
+    args.dtypes = args.dtypes.split(",")
+
+    model_path = Path(settings.GENERATION_MODEL)
+    if prepare_model_dir(model_path):
+        print(f"Converted the default model into {model_path}")
+    info = machine()
+    if args.device.startswith("cuda"):
+        info["gpu"] = torch.cuda.get_device_name()
+    with tempfile.TemporaryDirectory() as scratch:
+        if args.config_05b:
+            model_path = random_05b_model_dir(model_path, Path(scratch))
+        runs, settings_used = run_matrix(args, model_path)
+    info["load_average_1m_after"] = round(os.getloadavg()[0], 2)
+    section = (
+        "generation_quick" if args.quick else "generation_cuda" if args.device != "cpu" else "generation"
+    )
+    targets = verdict(runs)
+    save_results(
+        section,
+        {"machine": info, "settings": settings_used, "runs": [asdict(r) for r in runs], "targets": targets},
+    )
+    print("\n".join(targets))
+    if section == "generation":
+        save_markdown_section("Generation", render_section(info, settings_used, runs, targets))
+
+
+def render_section(info: dict, settings_used: dict, runs: list[Run], targets: list[str]) -> str:
+    tokens = settings_used["prompt_tokens"]
+    return "\n\n".join(
+        [
+            f"`python bench/generation.py` on {machine_line(info)} "
+            f"(load average {info['load_average_1m']} before, {info['load_average_1m_after']} after).",
+            f"Model {settings_used['model']} ({settings_used['parameters'] / 1e6:.0f}M parameters), "
+            f"{settings_used['threads']} threads (OMP_WAIT_POLICY={settings_used['omp_wait_policy']}), "
+            f"{settings_used['prompts']} product-description prompts of {tokens['min']}-{tokens['max']} "
+            f"tokens (mean {tokens['mean']}), exactly {settings_used['max_new_tokens']} new tokens per row "
+            "(min_new_tokens = max_new_tokens), sampling as in production. CPU s is the process's CPU "
+            "time, both threads together; a busy machine stretches the wall time, not that.",
+            markdown_table(runs),
+            "\n".join(f"- {line}" for line in targets),
+        ]
+    )
+
+
+if __name__ == "__main__":
+    main()
