@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from campaigns.admin_login import AdminLoginView
 from campaigns.views import LoginView
 
 admin.site.site_header = "cocreate"
 admin.site.site_title = "cocreate"
 
 urlpatterns = [
+    # The admin's login behind the site's login throttle; must come before the admin.
+    path("admin/login/", AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The throttled login must come before Django's own under accounts/.

@@ -114,3 +114,11 @@ def test_the_default_login_rate_allows_a_handful_of_tries_a_minute(settings):
 
     assert count <= 10
     assert seconds >= 60
+
+
+def test_the_real_site_routes_the_admin_login_to_the_throttled_view():
+    from django.urls import resolve
+
+    from campaigns.admin_login import AdminLoginView
+
+    assert resolve("/admin/login/").func.view_class is AdminLoginView
