@@ -553,9 +553,14 @@ class DraftAdmin(BrandScopedModelAdmin):
             "<ul>{}</ul>",
             format_html_join(
                 "",
-                '<li class="finding-{}"><strong>{}</strong>: {}</li>',
+                '<li class="finding-{}"><strong>{}</strong> ({}): {}</li>',
                 (
-                    (f["severity"], SEVERITY_LABELS.get(f["severity"], f["severity"]), f["message"])
+                    (
+                        f["severity"],
+                        guardrails.CHECK_LABELS.get(f["code"], f["code"]),
+                        SEVERITY_LABELS.get(f["severity"], f["severity"]),
+                        f["message"],
+                    )
                     for f in obj.findings
                 ),
             ),
