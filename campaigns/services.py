@@ -43,6 +43,7 @@ from .models import (
     TrustedAuthor,
     Vote,
 )
+from .page_cache import campaign_pages_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -153,6 +154,7 @@ def idea_submit(
     )
     idea.full_clean(exclude=["campaign", "author"])
     idea.save()
+    campaign_pages_changed(campaign.pk)
     webhooks.webhooks_emit_idea(idea)
     intelligence_hooks.idea_submitted(idea)
     return idea
@@ -168,6 +170,7 @@ def idea_update(*, idea: Idea, user: User, title: str, body: str) -> Idea:
     idea.title, idea.body = title.strip(), body.strip()
     idea.full_clean(exclude=["campaign", "author"])
     idea.save(update_fields=["title", "body", "updated_at"])
+    campaign_pages_changed(idea.campaign_id)
     intelligence_hooks.idea_updated(idea)
     return idea
 
@@ -218,6 +221,7 @@ def idea_moderate(*, idea: Idea, actor: User, action: str, reason: str = "") -> 
     old_status = idea.status
     idea.status = new_status
     idea.save(update_fields=["status", "updated_at"])
+    campaign_pages_changed(idea.campaign_id)
     _apply_author_consequence(action=action, brand=brand, author=idea.author, actor=actor, reason=reason)
     _resolve_reports(actor=actor, idea=idea)
     ModerationAction.objects.create(actor=actor, brand=brand, action=action, idea=idea, detail=reason[:300])
@@ -243,6 +247,7 @@ def ideas_adopt(*, ideas: Iterable[Idea], message: str, url: str) -> list[int]:
     ):
         idea.status = Idea.Status.ADOPTED
         idea.save(update_fields=["status", "updated_at"])
+        campaign_pages_changed(idea.campaign_id)
         adopted.append(idea.pk)
         notification_create(
             user_id=idea.author_id,
@@ -300,6 +305,7 @@ def _comment_count_changed(comment: Comment, *, was_published: bool) -> None:
             idea.score, ranking.W_COMMENT, comment.created_at, floor=ranking.score_initial(idea.created_at)
         )
     idea.save(update_fields=["comment_count", "score"])
+    campaign_pages_changed(idea.campaign_id)
 
 
 # --- votes ---------------------------------------------------------------------------
@@ -334,6 +340,7 @@ def vote_cast(*, idea: Idea, user: User) -> Vote:
     idea.vote_count += 1
     idea.score = ranking.score_add(idea.score, ranking.W_VOTE, now)
     idea.save(update_fields=["vote_count", "score"])
+    campaign_pages_changed(campaign.pk)
     intelligence_hooks.vote_cast(vote)
     return vote
 
@@ -352,6 +359,7 @@ def vote_withdraw(*, idea: Idea, user: User) -> None:
         idea.score, ranking.W_VOTE, vote.created_at, floor=ranking.score_initial(idea.created_at)
     )
     idea.save(update_fields=["vote_count", "score"])
+    campaign_pages_changed(idea.campaign_id)
 
 
 # --- comments --------------------------------------------------------------------------
@@ -463,6 +471,7 @@ def _auto_hide(*, idea: Idea | None, comment: Comment | None, brand_id: int) -> 
         updated = Idea.objects.filter(pk=idea.pk, status=Idea.Status.PUBLISHED).update(
             status=Idea.Status.HIDDEN
         )
+        campaign_pages_changed(idea.campaign_id)
         author_id, url = idea.author_id, idea.get_absolute_url()
     else:
         assert comment is not None
@@ -525,6 +534,7 @@ def _restore_if_auto_hidden(*, idea: Idea | None, comment: Comment | None) -> No
     if comment is None:
         assert idea is not None
         Idea.objects.filter(pk=idea.pk, status=Idea.Status.HIDDEN).update(status=Idea.Status.PUBLISHED)
+        campaign_pages_changed(idea.campaign_id)
         return
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if locked.status == Comment.Status.HIDDEN:
@@ -573,6 +583,7 @@ def campaign_update(*, campaign: Campaign, actor: User, **fields: Any) -> Campai
         setattr(campaign, name, value)
     campaign.full_clean()
     campaign.save(update_fields=[*fields, "updated_at"])
+    campaign_pages_changed(campaign.pk)
     return campaign
 
 
@@ -602,6 +613,7 @@ def campaign_set_phase(*, campaign: Campaign, phase: str, actor: User) -> Campai
     if phase == Campaign.Phase.IDEAS and campaign.deadline_passed:
         campaign.closes_at = None  # reopening clears a deadline already passed
     campaign.save(update_fields=["phase", "closes_at", "updated_at"])
+    campaign_pages_changed(campaign.pk)
     ModerationAction.objects.create(
         actor=actor,
         brand_id=campaign.brand_id,
@@ -645,6 +657,9 @@ def account_delete(*, user: User) -> None:
     user.is_superuser = False
     user.set_unusable_password()
     user.save()
+    # Their ideas are now shown as by a deleted user.
+    for campaign_id in Idea.objects.filter(author=user).values_list("campaign_id", flat=True).distinct():
+        campaign_pages_changed(campaign_id)
     user.notifications.all().delete()
     user.reports.all().delete()
     user.brand_memberships.all().delete()

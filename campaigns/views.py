@@ -33,6 +33,7 @@ from .exceptions import ActionRefused, Throttled
 from .forms import AccountDeleteForm, CommentForm, IdeaForm, LoginForm, ReportForm, SignupForm
 from .intelligence.views import similar_ideas_before_submit
 from .models import Campaign, Comment, Idea
+from .page_cache import cached_for_anonymous
 from .throttles import throttle_request
 
 # Labels for selectors.SORTS, in the order the switch shows them. A sort added
@@ -131,6 +132,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_for_anonymous
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(request, slug)
     sort = request.GET.get("sort", selectors.DEFAULT_SORT)

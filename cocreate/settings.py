@@ -112,6 +112,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous visitors of a campaign page and of a campaign's ideas API list get
+# a copy up to this many seconds old; any write to the campaign renews it at
+# once (campaigns/page_cache.py). 0 turns it off.
+ANON_PAGE_CACHE_SECONDS = env.int("ANON_PAGE_CACHE_SECONDS", default=5)
 
 # --- Auth -----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

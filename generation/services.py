@@ -31,6 +31,7 @@ from campaigns import webhooks
 from campaigns.exceptions import ActionRefused, InvalidTransition, NotAllowed
 from campaigns.intelligence.notifications import campaign_published_notify
 from campaigns.models import Campaign, Comment, Idea, Notification, WebhookEvent
+from campaigns.page_cache import campaign_pages_changed
 from campaigns.services import ideas_adopt, notification_create, user_moderates_brand
 
 from . import guardrails, outbox
@@ -591,6 +592,7 @@ def draft_publish(*, draft: Draft, actor: User) -> Draft:
     _transition(draft, Draft.Status.PUBLISHED)
     draft.published_at = timezone.now()
     draft.save(update_fields=["status", "published_at"])
+    campaign_pages_changed(draft.campaign_id)
     _audit(request_id=draft.request_id, draft=draft, actor=actor, action=Audit.PUBLISHED)
     campaign = draft.campaign
     ideas = [s.idea for s in draft.sources.filter(idea__isnull=False).select_related("idea")]

@@ -23,6 +23,9 @@ def _test_settings(settings):
     }
     # Every factory user gets a password; the real hasher is slow by design.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Anonymous pages are renewed when a write commits, which a test's
+    # transaction never does; tests/campaigns/test_page_cache.py turns it on.
+    settings.ANON_PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

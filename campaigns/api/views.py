@@ -5,10 +5,13 @@ through a service and answers with the stored object. Refusals from services
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import logout
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -19,8 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from campaigns import page_cache, services
 from campaigns import selectors as campaign_selectors
-from campaigns import services
 from campaigns.models import Campaign, Comment, Idea, Notification, Report
 
 from . import selectors
@@ -156,6 +159,13 @@ class IdeaViewSet(
 
     def get_queryset(self) -> QuerySet[Idea]:
         return selectors.ideas_for_viewer(self.request.user)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # One campaign's public list, the page its visitors' browsers poll.
+        respond = partial(super().dispatch, request, *args, **kwargs)
+        if self.action_map.get(request.method.lower()) != "list":  # type: ignore[union-attr]
+            return respond()
+        return page_cache.anonymous_page(request, campaign_slug=request.GET.get("campaign"), respond=respond)
 
     def _answer(self, idea: Idea, status_code: int = status.HTTP_200_OK) -> Response:
         # Read back through the scoped queryset: fresh counters and has_voted.

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from campaigns import ranking
 from campaigns.exceptions import InvalidTransition, NotAllowed
 from campaigns.models import Comment, Idea, IdeaMerge, ModerationAction, Vote
+from campaigns.page_cache import campaign_pages_changed
 from campaigns.services import user_moderates_brand
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ def _recount(idea: Idea, *, extra_fields: tuple[str, ...] = ()) -> None:
     idea.comment_count = Comment.objects.filter(idea=idea, status=Comment.Status.PUBLISHED).count()
     idea.score = idea_score_from_rows(idea)
     idea.save(update_fields=["vote_count", "comment_count", "score", *extra_fields])
+    campaign_pages_changed(idea.campaign_id)
 
 
 def _lock_pair(first_id: int, second_id: int) -> dict[int, Idea]:
