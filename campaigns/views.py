@@ -34,6 +34,7 @@ from .forms import AccountDeleteForm, CommentForm, IdeaForm, LoginForm, ReportFo
 from .intelligence.views import similar_ideas_before_submit
 from .models import Campaign, Comment, Idea
 from .page_cache import cached_for_anonymous
+from .pagination import CappedPaginator
 from .throttles import throttle_request
 
 # Labels for selectors.SORTS, in the order the switch shows them. A sort added
@@ -144,7 +145,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "campaigns/campaign_detail.html",
         {
             "campaign": campaign,
-            "page_obj": _paginate(request, ideas, settings.IDEAS_PER_PAGE),
+            "page_obj": CappedPaginator(ideas, settings.IDEAS_PER_PAGE).get_page(request.GET.get("page")),
             "sort": sort,
             "sorts": [(key, SORT_LABELS[key]) for key in selectors.SORTS],
             "pending_ideas": selectors.idea_list_own_pending(campaign=campaign, viewer=request.user),
