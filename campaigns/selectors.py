@@ -57,12 +57,13 @@ def campaign_get_visible(*, slug: str, viewer: AbstractBaseUser | None) -> Campa
     campaign = Campaign.objects.select_related("brand").filter(slug=slug).first()
     if campaign is None:
         return None
-    if campaign.phase == Campaign.Phase.DRAFT and not _moderates(viewer, campaign.brand_id):
+    if campaign.phase == Campaign.Phase.DRAFT and not viewer_moderates(viewer, campaign.brand_id):
         return None
     return campaign
 
 
-def _moderates(viewer: AbstractBaseUser | None, brand_id: int) -> bool:
+def viewer_moderates(viewer: AbstractBaseUser | None, brand_id: int) -> bool:
+    """Whether the viewer may see everything of the brand (its staff, a superuser)."""
     ids = moderated_brand_ids(viewer)
     return ids is None or brand_id in ids
 
@@ -106,7 +107,7 @@ def idea_get_visible(*, pk: int, viewer: AbstractBaseUser | None) -> Idea | None
             return idea
     if viewer is not None and viewer.is_authenticated and idea.author_id == viewer.pk:
         return idea
-    if _moderates(viewer, idea.campaign.brand_id):
+    if viewer_moderates(viewer, idea.campaign.brand_id):
         return idea
     return None
 
@@ -118,7 +119,7 @@ def comment_tree(*, idea: Idea, viewer: AbstractBaseUser | None) -> list[dict[st
     everything. A reply whose parent is not visible is not shown.
     """
     qs = Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
-    if not _moderates(viewer, idea.campaign.brand_id):
+    if not viewer_moderates(viewer, idea.campaign.brand_id):
         visible = Q(status=Comment.Status.PUBLISHED)
         if viewer is not None and viewer.is_authenticated:
             visible |= Q(author=viewer, status=Comment.Status.PENDING)

@@ -38,7 +38,12 @@ class CampaignFilter(StrictFilterSet):
 
 
 class IdeaFilter(StrictFilterSet):
-    campaign = filters.CharFilter(field_name="campaign__slug", help_text=_("Campaign slug."))
+    # Validated here, applied by selectors.ideas_for_viewer (the view hands it
+    # over): the campaign decides the scope, and a join on its slug here would
+    # keep PostgreSQL off the list's partial index.
+    campaign = filters.CharFilter(
+        field_name="campaign__slug", method="_scoped_by_selector", help_text=_("Campaign slug.")
+    )
     status = filters.ChoiceFilter(
         choices=Idea.Status.choices,
         help_text=_("Leave out for the public list (published and adopted ideas)."),
@@ -57,6 +62,9 @@ class IdeaFilter(StrictFilterSet):
         fields = ["campaign", "status", "author", "sort"]
 
     def _ordered_by_paginator(self, queryset: QuerySet[Idea], name: str, value: Any) -> QuerySet[Idea]:
+        return queryset
+
+    def _scoped_by_selector(self, queryset: QuerySet[Idea], name: str, value: Any) -> QuerySet[Idea]:
         return queryset
 
     def filter_queryset(self, queryset: QuerySet[Idea]) -> QuerySet[Idea]:

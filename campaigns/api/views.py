@@ -158,7 +158,10 @@ class IdeaViewSet(
     throttle_scopes = {"create": "submit", "vote": "vote", "unvote": "vote", "comment_create": "comment"}
 
     def get_queryset(self) -> QuerySet[Idea]:
-        return selectors.ideas_for_viewer(self.request.user)
+        # A list's `campaign` scopes the query itself (the filter set only
+        # validates it): see selectors.ideas_for_viewer.
+        campaign = self.request.query_params.get("campaign") if self.action == "list" else None
+        return selectors.ideas_for_viewer(self.request.user, campaign_slug=campaign or None)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # One campaign's public list, the page its visitors' browsers poll.
