@@ -9,6 +9,7 @@ never in a worker's parent before it forks (pytorch#40403).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -38,8 +39,18 @@ def generate_drafts_task(self, request_id: int) -> None:
     # A direct call (shell, tests) has no Celery id: give it its own.
     task_id = self.request.id or f"direct-{uuid.uuid4()}"
     claimed = services.generation_requests_claim(request_id=request_id, task_id=task_id)
-    if not claimed:
-        return
+    if claimed:
+        drafts_generate(
+            claimed,
+            fail=lambda error: services.generation_requests_fail(
+                request_ids=claimed, task_id=task_id, error=error
+            ),
+        )
+
+
+def drafts_generate(claimed: Sequence[int], *, fail: Callable[[str], object]) -> None:
+    """Generate for requests this run claimed; `fail(error)` fails them where a
+    retry cannot help. Also the body of bench/batching_tasks.py's variant."""
     from generation import inference
 
     try:
@@ -51,13 +62,9 @@ def generate_drafts_task(self, request_id: int) -> None:
         services.generation_requests_run(request_ids=claimed, generator=generator)
     except inference.ModelNotAvailable as exc:
         # Retrying cannot conjure the model: fail now, with the fix in the message.
-        services.generation_requests_fail(request_ids=claimed, task_id=task_id, error=str(exc))
+        fail(str(exc))
     except SoftTimeLimitExceeded:
-        services.generation_requests_fail(
-            request_ids=claimed,
-            task_id=task_id,
-            error=_("Timed out after %(s)s s.") % {"s": settings.GENERATION_SOFT_TIME_LIMIT},
-        )
+        fail(_("Timed out after %(s)s s.") % {"s": settings.GENERATION_SOFT_TIME_LIMIT})
 
 
 @shared_task(acks_late=True)
