@@ -7,6 +7,7 @@ time, so a Celery parent may import task modules and then fork (pytorch#40403).
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import os
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache, StaticCache
+from transformers.cache_utils import StaticLayer
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +30,10 @@ DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
 
 # CPU: float32. Measured by bench/generation.py on the 2-core Xeon dev machine
 # (avx512_bf16, no AMX), SmolLM2-135M, ~475-token prompts, 96 new tokens: bf16
-# took 17% more CPU time at B=1 and 18% more at B=8 (quick run: 34.1 vs 29.1
-# and 17.9 vs 15.1 CPU s). bf16 halves the bytes a decode step reads, but the
-# prompt pass dominates at these lengths and oneDNN's bf16 matmul ran at 78
-# GFLOP/s against MKL's 108 in fp32. GENERATION_DTYPE=bfloat16 for CPUs with AMX.
+# took 7-18% more CPU time at every batch size (B=1: 147.1 vs 124.5 CPU s, B=8:
+# 61.7 vs 57.5). bf16 halves the bytes a decode step reads, but the prompt pass
+# dominates at these lengths and oneDNN's bf16 matmul ran at 78 GFLOP/s against
+# MKL's 108 in fp32. GENERATION_DTYPE=bfloat16 for CPUs where it wins (AMX).
 CPU_DTYPE = "float32"
 CUDA_DTYPE = "bfloat16"
 
@@ -70,6 +72,13 @@ def default_dtype(device: str) -> str:
     return CUDA_DTYPE if device.startswith("cuda") else CPU_DTYPE
 
 
+def canonical_precision(name: str) -> str:
+    """A dtype, or "prompt-pass dtype/decoding dtype" (e.g. "fp32/bf16"), in canonical names."""
+    prefill, _, decode = name.partition("/")
+    prefill, decode = canonical_dtype(prefill), canonical_dtype(decode or prefill)
+    return prefill if prefill == decode else f"{prefill}/{decode}"
+
+
 def canonical_dtype(name: str) -> str:
     name = DTYPE_ALIASES.get(name, name)
     if name not in DTYPES:
@@ -104,7 +113,10 @@ class TextGenerator:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1.")
         self.device = device or default_device()
-        self.dtype = canonical_dtype(dtype) if dtype else default_dtype(self.device)
+        self.precision = canonical_precision(dtype or default_dtype(self.device))
+        # dtype: the weights that decode; prefill_dtype: those of the prompt pass.
+        self.prefill_dtype, _, self.dtype = self.precision.rpartition("/")
+        self.prefill_dtype = self.prefill_dtype or self.dtype
         self.batch_size = batch_size
         self.seed = seed
         self.model_name = Path(model_path).name
@@ -119,7 +131,7 @@ class TextGenerator:
             # download weights in the middle of a task.
             self.tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
             self.model = AutoModelForCausalLM.from_pretrained(
-                model_path, local_files_only=True, dtype=DTYPES[self.dtype]
+                model_path, local_files_only=True, dtype=DTYPES[self.prefill_dtype]
             )
         except (OSError, ValueError) as exc:
             raise ModelNotAvailable(
@@ -132,12 +144,16 @@ class TextGenerator:
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.model.to(self.device).eval()
+        # Split precision keeps a second copy of the weights for the prompt pass.
+        self.prefill_model = None
+        if self.prefill_dtype != self.dtype:
+            self.prefill_model, self.model = self.model, copy.deepcopy(self.model).to(DTYPES[self.dtype])
         self.stop_token_ids = self._stop_token_ids()
         logger.info(
             "Loaded %s on %s in %s (%.1f s)",
             model_path,
             self.device,
-            self.dtype,
+            self.precision,
             time.perf_counter() - started,
         )
 
@@ -211,14 +227,18 @@ class TextGenerator:
         )
         started = time.perf_counter()
         with torch.inference_mode():
+            prefilled = (
+                self._prefill(token_ids, max_new_tokens=max_new_tokens) if self.device == "cpu" else None
+            )
+            cache = {"past_key_values": prefilled} if prefilled else {"cache_implementation": KV_CACHE}
             generated = self.model.generate(
                 **batch,
+                **cache,
                 max_new_tokens=max_new_tokens,
                 min_new_tokens=min_new_tokens,
                 repetition_penalty=repetition_penalty,
                 eos_token_id=self.stop_token_ids,
                 pad_token_id=self.tokenizer.pad_token_id,
-                cache_implementation=KV_CACHE,
                 # With a static cache on CUDA, transformers would torch.compile the
                 # forward once per new shape: batches of other prompt lengths would
                 # recompile again and again inside time-limited tasks.
@@ -233,6 +253,60 @@ class TextGenerator:
             for ids, new_ids in zip(token_ids, new_rows, strict=True)
         ]
 
+    def _prefill(self, token_ids: list[list[int]], *, max_new_tokens: int) -> StaticCache | None:
+        """The CPU's prompt pass: a static KV cache for the left-padded batch,
+        holding every row's prompt but its last token, computed one distinct
+        prompt at a time.
+
+        Measured on the 2-core CPU (BENCHMARKS.md "Generation"), this beats
+        generate()'s own batched pass three ways: a request's variants repeat
+        one prompt, which then passes through the model once; a lone prompt
+        needs no padding mask, so attention takes its causal fast path over the
+        prompt alone instead of the cache's full length; and with split
+        precision the pass runs on the float32 copy (MKL's matmuls), while
+        decoding reads the half-size bfloat16 one. generate() then runs each
+        row's last prompt token and decodes as usual (it slices the input by
+        the cache's length): sampling, stops and the repetition penalty see
+        the full rows. None when the model's cache is not all plain static
+        layers (e.g. sliding windows) or a prompt is a single token: generate()
+        then does the pass itself.
+        """
+        width = max(len(ids) for ids in token_ids)
+        cache = StaticCache(config=self.model.config, max_cache_len=width + max_new_tokens)
+        if min(len(ids) for ids in token_ids) < 2 or any(
+            type(layer) is not StaticLayer for layer in cache.layers
+        ):
+            return None
+        model, dtype = self.prefill_model or self.model, DTYPES[self.dtype]
+        firsts, rows = prompt_rows(token_ids)
+        for n, first in enumerate(firsts):
+            ids = token_ids[first]
+            # Alone, a prompt's positions 0..len-1 are what generate() derives
+            # from the left-padded row's attention mask.
+            computed = DynamicCache(config=model.config)
+            model(
+                input_ids=torch.tensor([ids[:-1]], device=self.device),
+                past_key_values=computed,
+                use_cache=True,
+                logits_to_keep=1,
+            )
+            targets = [row for row, prompt in enumerate(rows) if prompt == n]
+            start = width - len(ids)  # left padding: the prompt ends where the row does
+            for layer, own in zip(cache.layers, computed.layers, strict=True):
+                if not layer.is_initialized:
+                    layer.lazy_initialization(
+                        *(
+                            states.new_zeros((len(rows), states.shape[1], 1, states.shape[3]), dtype=dtype)
+                            for states in (own.keys, own.values)
+                        )
+                    )
+                layer.keys[targets, :, start : width - 1] = own.keys.to(dtype)
+                layer.values[targets, :, start : width - 1] = own.values.to(dtype)
+        for layer in cache.layers:
+            # Padding slots stay zero: the attention mask hides them.
+            layer.cumulative_length.fill_(width - 1)
+        return cache
+
     def _output(self, *, prompt_tokens: int, new_ids: Sequence[int], seconds: float) -> GenerationOutput:
         """Cut a generated row at its first stop token; what follows is batch padding."""
         stops = set(self.stop_token_ids)
@@ -243,6 +317,15 @@ class TextGenerator:
         return GenerationOutput(
             text=text, prompt_tokens=prompt_tokens, new_tokens=new_tokens, seconds=seconds
         )
+
+
+def prompt_rows(token_ids: Sequence[Sequence[int]]) -> tuple[list[int], list[int]]:
+    """The batch index of each distinct prompt's first row, and for every row
+    the position of its prompt among those distinct prompts."""
+    first_of: dict[tuple[int, ...], int] = {}
+    rows = [first_of.setdefault(tuple(ids), len(first_of)) for ids in token_ids]
+    firsts = [rows.index(n) for n in range(len(first_of))]
+    return firsts, rows
 
 
 # A worker holds one model: a second configuration replaces the first instead of

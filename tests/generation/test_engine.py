@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from transformers import StaticCache
 
 from generation.inference import ModelNotAvailable, TextGenerator, engine, get_generator
 
@@ -107,6 +108,89 @@ def test_a_prompt_repeated_in_one_call_gets_its_own_sample_each_time(generator):
     assert len({output.text for output in outputs}) == 3
 
 
+def test_prompt_rows_maps_every_row_to_its_prompts_first_occurrence():
+    assert engine.prompt_rows([[1, 2], [3], [1, 2], [3], [4]]) == ([0, 1, 4], [0, 1, 0, 1, 2])
+    assert engine.prompt_rows([[1, 2], [3]]) == ([0, 1], [0, 1])
+
+
+def test_variants_of_one_prompt_share_one_prompt_pass(tiny_model_dir):
+    generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="float32", batch_size=4)
+    forward_shapes: list[tuple[int, int]] = []
+    prompts = [chat("durable " * 30), chat("A mug."), chat("durable " * 30), chat("A mug.")]
+    long, short = len(generator.encode(prompts[0])), len(generator.encode(prompts[1]))
+    original = generator.model.forward
+
+    def spy(*args, **kwargs):
+        forward_shapes.append(tuple(kwargs["input_ids"].shape))
+        return original(*args, **kwargs)
+
+    generator.model.forward = spy
+    outputs = generator.generate(prompts, max_new_tokens=NEW_TOKENS, min_new_tokens=NEW_TOKENS)
+
+    # Each distinct prompt once, alone and unpadded (all but its last token),
+    # then every row one token at a time: its last prompt token, then each new token.
+    assert forward_shapes[:2] == [(1, long - 1), (1, short - 1)]
+    assert set(forward_shapes[2:]) == {(4, 1)}
+    assert [output.new_tokens for output in outputs] == [NEW_TOKENS] * 4
+
+
+def test_the_engines_prompt_pass_writes_what_generates_own_pass_writes(generator, monkeypatch):
+    prompts = [chat("durable " * 30), chat("A mug."), chat("durable " * 30), chat("A mug.")]
+    ours = generator.generate(prompts, max_new_tokens=NEW_TOKENS, temperature=0)
+    # generate()'s own pass: every row, padded, in one batch.
+    monkeypatch.setattr(generator, "_prefill", lambda token_ids, max_new_tokens: None)
+    generates = generator.generate(prompts, max_new_tokens=NEW_TOKENS, temperature=0)
+
+    assert [o.text for o in ours] == [o.text for o in generates]
+    assert ours[0].text == ours[2].text  # greedy: one prompt, one text
+
+
+def test_sampled_variants_of_a_shared_prompt_are_reproducible_and_differ(tiny_model_dir):
+    generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="float32", batch_size=4)
+    prompts = [chat("A bottle. " * 5)] * 4
+
+    first = [o.text for o in generator.generate(prompts, max_new_tokens=NEW_TOKENS, temperature=1.0, seed=3)]
+    second = [o.text for o in generator.generate(prompts, max_new_tokens=NEW_TOKENS, temperature=1.0, seed=3)]
+
+    assert first == second
+    assert len(set(first)) == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("fp32/bf16", "float32/bfloat16"), ("bf16/bf16", "bfloat16"), ("float32", "float32")],
+)
+def test_a_precision_names_one_dtype_or_a_prompt_pass_and_a_decoding_dtype(name, expected):
+    assert engine.canonical_precision(name) == expected
+
+
+def test_an_unknown_dtype_in_a_precision_is_refused():
+    with pytest.raises(ValueError, match="Unknown dtype"):
+        engine.canonical_precision("fp32/int3")
+
+
+def test_split_precision_runs_the_prompt_pass_in_one_dtype_and_decodes_in_the_other(tiny_model_dir):
+    generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="fp32/bf16", batch_size=4)
+    prompts = [chat("durable " * 30), chat("A mug.")]
+    long, short = len(generator.encode(prompts[0])), len(generator.encode(prompts[1]))
+    shapes: dict[str, list[tuple[int, int]]] = {"prompt pass": [], "decoding": []}
+    for name, model in (("prompt pass", generator.prefill_model), ("decoding", generator.model)):
+        original = model.forward
+
+        def spy(*args, _original=original, _shapes=shapes[name], **kwargs):
+            _shapes.append(tuple(kwargs["input_ids"].shape))
+            return _original(*args, **kwargs)
+
+        model.forward = spy
+
+    outputs = generator.generate(prompts, max_new_tokens=NEW_TOKENS, min_new_tokens=NEW_TOKENS)
+
+    assert (generator.prefill_model.dtype, generator.model.dtype) == (torch.float32, torch.bfloat16)
+    assert shapes["prompt pass"] == [(1, long - 1), (1, short - 1)]
+    assert set(shapes["decoding"]) == {(2, 1)}
+    assert [output.new_tokens for output in outputs] == [NEW_TOKENS] * 2
+
+
 def test_no_row_gets_more_new_tokens_than_max_new_tokens(generator):
     outputs = generator.generate(MIXED_PROMPTS, max_new_tokens=3)
 
@@ -125,7 +209,22 @@ def test_generation_writes_a_static_kv_cache_and_never_compiles_per_shape(genera
     generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS)
 
     call = generate_calls[0]
+    assert isinstance(call["past_key_values"], StaticCache)
+    assert call["disable_compile"] is True
+
+
+def test_without_its_own_prompt_pass_generate_makes_a_static_cache_itself(
+    generator, generate_calls, monkeypatch
+):
+    # The CUDA path, and models whose cache is not all plain static layers.
+    monkeypatch.setattr(generator, "_prefill", lambda token_ids, max_new_tokens: None)
+
+    outputs = generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS, min_new_tokens=NEW_TOKENS)
+
+    call = generate_calls[0]
     assert (call["cache_implementation"], call["disable_compile"]) == ("static", True)
+    assert "past_key_values" not in call
+    assert outputs[0].new_tokens == NEW_TOKENS
 
 
 def test_an_output_holds_only_the_new_text_up_to_its_stop_token(generator, monkeypatch):
