@@ -28,13 +28,16 @@ PREPARE_HINT = "run `python manage.py prepare_model` (or set GENERATION_MODEL to
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
 
-# CPU: float32. Measured by bench/generation.py on the 2-core Xeon dev machine
-# (avx512_bf16, no AMX), SmolLM2-135M, ~475-token prompts, 96 new tokens: bf16
-# took 7-18% more CPU time at every batch size (B=1: 147.1 vs 124.5 CPU s, B=8:
-# 61.7 vs 57.5). bf16 halves the bytes a decode step reads, but the prompt pass
-# dominates at these lengths and oneDNN's bf16 matmul ran at 78 GFLOP/s against
-# MKL's 108 in fp32. GENERATION_DTYPE=bfloat16 for CPUs where it wins (AMX).
-CPU_DTYPE = "float32"
+# CPU: split precision, the prompt pass in float32 and decoding in bfloat16.
+# Measured by bench/generation.py on the idle 2-core Xeon dev machine
+# (avx512_bf16, no AMX), SmolLM2-135M, ~475-token prompts, 96 new tokens: the
+# bfloat16 prompt pass took 6x as long as float32's (96.5 vs 15.5 s for 16
+# prompts: oneDNN's bf16 matmuls are slow without AMX), while bfloat16 decoding
+# was faster (B=1: 20.0 vs 11.7 tokens/s; B=4: 34.6 vs 28.0): a decode step
+# reads every weight, and bf16 weights are half the bytes. Split precision
+# takes the faster half of each, for a second copy of the weights (+270 MB).
+# GENERATION_DTYPE=float32 (or bfloat16, e.g. with AMX) overrides it.
+CPU_DTYPE = "float32/bfloat16"
 CUDA_DTYPE = "bfloat16"
 
 # A static KV cache is allocated once per generate() call and written in
@@ -68,7 +71,7 @@ def default_device() -> str:
 def default_dtype(device: str) -> str:
     """GENERATION_DTYPE if set, else bf16 on CUDA and the measured choice on CPU."""
     if configured := os.environ.get("GENERATION_DTYPE"):
-        return canonical_dtype(configured)
+        return canonical_precision(configured)
     return CUDA_DTYPE if device.startswith("cuda") else CPU_DTYPE
 
 

@@ -255,9 +255,11 @@ def test_an_explicit_dtype_loads_the_weights_in_it(tiny_model_dir):
 
 
 @pytest.mark.parametrize(
-    ("device", "expected"), [("cuda", "bfloat16"), ("cuda:1", "bfloat16"), ("cpu", "float32")]
+    ("device", "expected"), [("cuda", "bfloat16"), ("cuda:1", "bfloat16"), ("cpu", "float32/bfloat16")]
 )
-def test_the_default_dtype_is_bf16_on_cuda_and_the_measured_float32_on_cpu(device, expected, monkeypatch):
+def test_the_default_dtype_is_bf16_on_cuda_and_the_measured_split_precision_on_cpu(
+    device, expected, monkeypatch
+):
     monkeypatch.delenv("GENERATION_DTYPE", raising=False)
 
     assert engine.default_dtype(device) == expected
