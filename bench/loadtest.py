@@ -108,40 +108,68 @@ def _answers(url: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class SeededDatabase:
+    url: str
+    database: str  # "postgresql" or "sqlite"
+    campaign_slug: str
+
+
 @contextmanager
-def seeded_site(log_dir: Path) -> Iterator[Site]:
-    """gunicorn serving the project on a seeded scratch database."""
+def seeded_database() -> Iterator[SeededDatabase]:
+    """A scratch database seeded with `seed_demo`, static files collected."""
     with _database() as (url, database):
         manage(url, "seed_demo")
         manage(url, "collectstatic", "--noinput", settings_module="bench.settings")
-        port = _free_port()
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": url, "DEBUG": "0"}
-        command = [
-            str(GUNICORN),
-            "cocreate.wsgi:application",
-            "--workers",
-            str(GUNICORN_WORKERS),
-            "--threads",
-            str(GUNICORN_THREADS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--error-logfile",
-            str(log_dir / "gunicorn.log"),
-        ]
-        server = subprocess.Popen(command, cwd=ROOT, env=env)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + START_WITHIN_S
-            while not _answers(f"{base}/bench/ping/"):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start; see {log_dir / 'gunicorn.log'}")
-                time.sleep(0.2)
-            yield Site(base, database, url, _busiest_campaign(url, database), server.pid)
-        finally:
-            server.terminate()
-            server.wait(timeout=START_WITHIN_S)
+        yield SeededDatabase(url, database, _busiest_campaign(url, database))
+
+
+@contextmanager
+def served_site(seeded: SeededDatabase, log_dir: Path, env: dict[str, str] | None = None) -> Iterator[Site]:
+    """gunicorn serving the project on `seeded`, with `env` on top of this
+    process's environment."""
+    port = _free_port()
+    server_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": seeded.url,
+        "DEBUG": "0",
+        **(env or {}),
+    }
+    log = log_dir / f"gunicorn-{port}.log"
+    command = [
+        str(GUNICORN),
+        "cocreate.wsgi:application",
+        "--workers",
+        str(GUNICORN_WORKERS),
+        "--threads",
+        str(GUNICORN_THREADS),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--error-logfile",
+        str(log),
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=server_env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_WITHIN_S
+        while not _answers(f"{base}/bench/ping/"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start; see {log}")
+            time.sleep(0.2)
+        yield Site(base, seeded.database, seeded.url, seeded.campaign_slug, server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=START_WITHIN_S)
+
+
+@contextmanager
+def seeded_site(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[Site]:
+    """gunicorn serving the project on a seeded scratch database."""
+    with seeded_database() as seeded, served_site(seeded, log_dir, env) as site:
+        yield site
 
 
 def check_page(site: Site, path: str) -> int:
