@@ -174,12 +174,16 @@ def _merge(idea: Idea, moderator) -> None:
     idea_merge(duplicate=idea, survivor=survivor, actor=moderator)
 
 
-def _api_state(client: Client, campaign: Campaign) -> list[tuple[str, int, int]]:
+def _delete_author(idea: Idea, moderator) -> None:
+    services.account_delete(user=idea.author)
+
+
+def _api_state(client: Client, campaign: Campaign) -> list[tuple[str, str, int, int]]:
     rows = client.get(_api_list(campaign)).json()["results"]
-    return sorted((row["title"], row["vote_count"], row["comment_count"]) for row in rows)
+    return sorted((row["title"], row["author"], row["vote_count"], row["comment_count"]) for row in rows)
 
 
-@pytest.mark.parametrize("write", [_vote, _comment, _hide, _submit, _merge])
+@pytest.mark.parametrize("write", [_vote, _comment, _hide, _submit, _merge, _delete_author])
 def test_a_write_makes_the_next_anonymous_list_fresh(
     client, idea, moderator, write, django_capture_on_commit_callbacks
 ):
