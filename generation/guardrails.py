@@ -583,11 +583,25 @@ _FENCE_TAGS = "community_input|idea|comment|theme|brief"
 # A small model often writes about the task instead of doing it ("Here is an
 # example of what a response might look like"), leaves template slots
 # unfilled or echoes the prompt. Such a text is no draft at all: each finding
-# is high (blocking), whatever else the text gets right.
+# is high (blocking), whatever else the text gets right. A leading preamble
+# ("Sure! Here is the description:") is flagged, not cut off before storing:
+# in the drafts measured (BENCHMARKS.md, "Draft quality") what followed one
+# was rarely usable as it stood, and the reviewer sees what the model wrote;
+# editing it away makes a new version and keeps the original.
 _OFF_TASK_META = _compile_all(
     (
-        r"\bhere(?:'s|’s|\s+is|\s+are)\s+(?:(?:a|an|the|my|your|one|some)\s+)?(?:[\w-]+\s+){0,3}?"
-        r"(?:example|sample|draft|version|response|attempt|rewrite|description)s?\b",
+        r"\bhere(?:'s|’s|'re|’re|\s+is|\s+are)\s+(?:(?:a|an|the|my|your|one|some)\s+)?(?:[\w-]+\s+){0,3}?"
+        r"(?:example|sample|draft|version|response|attempt|rewrite|description|suggestion|tip)s?\b",
+        r"\bhere(?:'s|’s|\s+is)\s+(?:a|one)\s+possible\b",
+        r"\bthis\s+is\s+(?:just\s+)?an?\s+(?:[\w-]+\s+){0,3}?(?:example|sample|template|draft)\b",
+        r"\bthis\s+(?:blog\s+post|article|essay|e-?mail|letter)\b",
+        r"\b(?:this|that|what)\s+(?:is\s+)?an?\s+(?:excellent|great|good|interesting|wonderful)\s+"
+        r"(?:suggestion|question|request)\b",
+        r"\bI(?:'d|’d|\s+would|'ll|’ll|\s+will)?\s+be\s+(?:happy|glad)\s+to\s+help\b",
+        r"\bsorry\s+for\s+(?:any|the)\s+(?:confusion|misunderstanding)\b",
+        r"\b(?:my|the)\s+previous\s+(?:answer|response|message)\b",
+        r"\b(?:this|the|our|your)\s+campaign\b",
+        r"\byour\s+(?:brand|client|campaign|requirements|requests?|instructions|template|prompt)\b",
         r"\b(?:response|answer|output|description|story|draft|text)\s+(?:might|could|would|should|will|may)"
         r"\s+look\s+like\b",
         r"\bas\s+an?\s+(?:ai|a\.i\.|(?:large\s+)?language\s+model|llm|(?:ai\s+)?assistant|chatbot|copywriter"
