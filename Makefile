@@ -89,7 +89,13 @@ check-deploy: install  ## manage.py check --deploy with production settings, war
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-bench: install  ## run the benchmarks in bench/ (results in BENCHMARKS.md)
+# What only the benchmarks use (celery-batches for bench/batching.py); --no-deps:
+# requirements-bench.txt says why.
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed
+	$(PY) -m pip install --no-deps -r requirements-bench.txt
+	touch $@
+
+bench: install $(VENV)/.installed-bench  ## run the benchmarks in bench/ (results in BENCHMARKS.md)
 	$(PY) bench/run.py
 
 clean:  ## remove the demo database, broker, static and compiled files (keeps .venv and models)

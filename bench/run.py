@@ -8,7 +8,8 @@ Each script writes its own section of bench/results.json and, on a full-length
 run, its own section of BENCHMARKS.md (bench/common.py), so one failing does
 not lose the others: they all run, and the exit status says whether any failed.
 bench/generation.py and bench/duplicates.py run when present, with --quick
-passed on when they accept it.
+passed on when they accept it. bench/batching.py (the GPU worker's batching
+across requests, fake engine then the real model) runs last.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 
 # In this order: the cheap, quick ones first, so a broken set-up shows early.
-SCRIPTS = ("celery_roundtrip", "votes", "ranking", "web", "memory", "duplicates", "generation")
+SCRIPTS = ("celery_roundtrip", "votes", "ranking", "web", "memory", "duplicates", "generation", "batching")
 
 
 def _load() -> str:
