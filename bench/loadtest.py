@@ -190,6 +190,15 @@ def _ms(text: str, out: str) -> float:
     return float(found.group(1)) * _UNITS_MS[found.group(2)]
 
 
+def _percentile(percent: str, out: str) -> str:
+    # At the start of a line of the latency distribution: "57.99%" in the
+    # thread stats above it also ends in "99%".
+    found = re.search(rf"^\s*{percent}%\s+(\S+)", out, re.MULTILINE)
+    if found is None:
+        raise RuntimeError(f"No {percent}th percentile in wrk's report:\n{out}")
+    return found.group(1)
+
+
 def wrk(site: Site, path: str, *, seconds: int, connections: int) -> LoadResult:
     """Load one page for `seconds` after a warm-up; requests/s, latency percentiles, errors."""
     if WRK is None:
@@ -223,8 +232,8 @@ def wrk(site: Site, path: str, *, seconds: int, connections: int) -> LoadResult:
         seconds=seconds,
         requests=int(requests),
         requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1), out),  # type: ignore[union-attr]
-        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1), out),  # type: ignore[union-attr]
+        p50_ms=_ms(_percentile("50", out), out),
+        p99_ms=_ms(_percentile("99", out), out),
         errors=errors,
     )
 
