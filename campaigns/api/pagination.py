@@ -32,7 +32,11 @@ class IdeaCursorPagination(CursorPagination):
     among rows that tie on it; DRF caps that offset at `offset_cutoff`.
     """
 
-    page_size = settings.IDEAS_PER_PAGE
+    def get_page_size(self, request: Request) -> int:
+        # Read for each request: a class attribute froze the value at import,
+        # and a test that changed IDEAS_PER_PAGE before the first import of
+        # this module changed every later test's page size.
+        return settings.IDEAS_PER_PAGE
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         cursor = super().decode_cursor(request)
