@@ -105,7 +105,8 @@ if REDIS_URL and _TEST_PROCESS:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing one client per connection pool (cocreate/redis_cache.py).
+            "BACKEND": "cocreate.redis_cache.RedisCache",
             "LOCATION": _CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cocreate"),
         }
