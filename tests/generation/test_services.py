@@ -13,7 +13,8 @@ from campaigns.exceptions import ActionRefused, InvalidTransition, NotAllowed
 from campaigns.models import Idea, Notification
 from campaigns.services import account_delete
 from generation import services
-from generation.models import Draft, DraftAuditEntry, DraftSource, GenerationRequest
+from generation.models import Draft, DraftAuditEntry, DraftSource, GenerationRequest, Kind
+from generation.prompts import TEMPLATE_VERSIONS
 from generation.selectors import draft_list_published
 from tests.factories import CommentFactory, IdeaFactory, StaffFactory, UserFactory
 from tests.generation.factories import (
@@ -177,7 +178,7 @@ def test_running_a_request_stores_status_prompt_model_and_timings(campaign):
     assert request.status == Status.DONE
     assert request.finished_at is not None
     assert request.prompt.startswith("[system]")
-    assert request.prompt_version == "product_description.v1"
+    assert request.prompt_version == TEMPLATE_VERSIONS[Kind.PRODUCT_DESCRIPTION]
     assert request.model_name == "smol"
     assert {"queue_wait_s", "generate_s", "prompt_tokens", "new_tokens", "seed"} <= set(request.timings)
     assert request.timings["new_tokens"] == 40
