@@ -593,6 +593,7 @@ _OFF_TASK_META = _compile_all(
         r"\bhere(?:'s|’s|'re|’re|\s+is|\s+are)\s+(?:(?:a|an|the|my|your|one|some)\s+)?(?:[\w-]+\s+){0,3}?"
         r"(?:example|sample|draft|version|response|attempt|rewrite|description|suggestion|tip)s?\b",
         r"\bhere(?:'s|’s|\s+is)\s+(?:a|one)\s+possible\b",
+        r"\bhere(?:'s|’s|\s+is)\s+(?:a|an|the|my|your)\s+(?:[\w-]+\s+){0,2}?(?:story|text|copy)\s*:",
         r"\bthis\s+is\s+(?:just\s+)?an?\s+(?:[\w-]+\s+){0,3}?(?:example|sample|template|draft)\b",
         r"\bthis\s+(?:blog\s+post|article|essay|e-?mail|letter)\b",
         r"\b(?:this|that|what)\s+(?:is\s+)?an?\s+(?:excellent|great|good|interesting|wonderful)\s+"

@@ -303,6 +303,7 @@ def test_varied_text_passes():
         ("This campaign inspired me to design a daypack.", "This campaign"),
         ("Here's a possible story based on my previous answer.", "Here's a possible"),
         ("Lumina Bento: This blog post will feature all the products.", "This blog post"),
+        ("Here’s a user story:\n\nAt the end of a day, I was looking for my jacket.", "Here’s a user story:"),
         ("以下是产品描述：这款背包很轻。", "以下是"),
         ("作为一个AI助手，我无法完成。", "作为一个AI"),
         ("当然！这款背包轻巧耐用。", "当然！"),
