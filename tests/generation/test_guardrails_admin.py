@@ -29,4 +29,3 @@ def test_a_drafts_page_names_each_finding_by_its_checks_label_and_severity(clien
     assert '<li class="finding-high"><strong>Off task</strong> (high):' in content
     assert '<li class="finding-medium"><strong>Unsupported claim</strong> (medium):' in content
     assert "off_task" not in content.split('class="finding-high"')[1].split("</li>")[0]
-
