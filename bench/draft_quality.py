@@ -199,6 +199,16 @@ def off_task_example(samples: list[dict]) -> str | None:
     return None
 
 
+def figure_outcomes(samples: list[dict]) -> dict[str, str]:
+    """Each distinct figure the drafts state, by whether the unsupported-claims check let it pass."""
+    outcomes: dict[str, set[str]] = {"passed": set(), "flagged": set()}
+    for d in samples:
+        claims = " ".join(f["message"] for f in d["findings"] if f["code"] == "unsupported_claim")
+        for figure in guardrails._figures(d["text"]):
+            outcomes["flagged" if f"“{figure.text}”" in claims else "passed"].add(f"“{figure.text}”")
+    return {outcome: ", ".join(sorted(texts)) for outcome, texts in outcomes.items()}
+
+
 def markdown(results: dict, info: dict) -> str:
     rows = [
         "| template | drafts | off task (greedy / sampled) | blocking (any high) | unsupported claim | cut off | "
@@ -224,6 +234,7 @@ def markdown(results: dict, info: dict) -> str:
         for suffix, r in results.items()
         if (example := off_task_example(r["samples"]))
     ]
+    figures = figure_outcomes([d for r in results.values() for d in r["samples"]])
     samples = next(iter(results.values()))["samples"]
     prompts = sum(d["decoding"] == "greedy" for d in samples)
     sampled = (len(samples) - prompts) // prompts
@@ -254,6 +265,9 @@ def markdown(results: dict, info: dict) -> str:
             "An off-task draft of each template:",
             "",
             *off_task,
+            "",
+            f"Figures in the drafts, both templates (unsupported-claims check): passed {figures['passed'] or '-'}; "
+            f"flagged {figures['flagged'] or '-'}.",
             "",
             "Reading the numbers: the off-task patterns were written from these very drafts (both "
             "templates), so the column counts what the check catches, a floor: copy about another product "
