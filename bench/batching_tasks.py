@@ -78,7 +78,14 @@ class FakeGenerator:
     def __init__(self, batch_size: int) -> None:
         self.batch_size = batch_size
 
-    def generate(self, prompts, *, max_new_tokens=160, seed=None, **_options):  # noqa: ANN001, ANN201
+    def generate(
+        self,
+        prompts: list[list[dict[str, str]]],
+        *,
+        max_new_tokens: int = 160,
+        seed: int | None = None,
+        **_options: object,
+    ) -> list[FakeOutput]:
         batches = -(-len(prompts) // self.batch_size)
         time.sleep(batches * FAKE_CALL_S + len(prompts) * FAKE_ROW_S)
         return [

@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, one after another, each in its own process.
 
-    .venv/bin/python bench/run.py            # everything (about 25 minutes on the 2-core dev machine)
-    .venv/bin/python bench/run.py --quick    # short runs of each (about 5 minutes); BENCHMARKS.md unchanged
+    .venv/bin/python bench/run.py            # everything (about 45 minutes on the 2-core dev machine)
+    .venv/bin/python bench/run.py --quick    # short runs of each (about 8 minutes); BENCHMARKS.md unchanged
     .venv/bin/python bench/run.py --full     # also ranking at 1M ideas (a few minutes more)
 
 Each script writes its own section of bench/results.json and, on a full-length
@@ -9,7 +9,7 @@ run, its own section of BENCHMARKS.md (bench/common.py), so one failing does
 not lose the others: they all run, and the exit status says whether any failed.
 bench/generation.py and bench/duplicates.py run when present, with --quick
 passed on when they accept it. bench/batching.py (the GPU worker's batching
-across requests, fake engine then the real model) runs last.
+across requests: fake engine, then four real-model runs, about 20 minutes) runs last.
 """
 
 from __future__ import annotations
