@@ -24,8 +24,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timezone import now
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from campaigns.admin_scoping import BrandScopedAdminMixin, BrandScopedModelAdmin
 from campaigns.exceptions import ActionRefused
@@ -254,16 +254,22 @@ class GenerationRequestAdmin(BrandScopedModelAdmin):
 
     @admin.display(description=_("drafts"))
     def drafts_display(self, obj: GenerationRequest) -> str:
-        drafts = obj.drafts.order_by("pk")
+        # Best variant first (services rank them), each edit after the text it replaced.
+        drafts = obj.drafts.order_by("rank", "version", "pk")
         if not drafts:
             return "–"
         return format_html(
-            "<ul>{}</ul>",
+            "<ol>{}</ol>",
             format_html_join(
                 "",
-                '<li><a href="{}">{}</a> ({})</li>',
+                '<li><a href="{}">{}</a> ({}; {})</li>',
                 (
-                    (reverse("admin:generation_draft_change", args=[d.pk]), str(d), d.get_status_display())
+                    (
+                        reverse("admin:generation_draft_change", args=[d.pk]),
+                        str(d),
+                        d.get_status_display(),
+                        _fluency(d),
+                    )
                     for d in drafts
                 ),
             ),
@@ -349,7 +355,19 @@ ACTION_TARGET_STATUS = {
 @admin.register(Draft)
 class DraftAdmin(BrandScopedModelAdmin):
     scoped_permissions = frozenset({"view", "change"})
-    list_display = ("excerpt", "campaign", "kind", "version", "findings_column", "status", "created_at")
+    list_display = (
+        "excerpt",
+        "campaign",
+        "kind",
+        "rank",
+        "version",
+        "findings_column",
+        "fluency_column",
+        "status",
+        "created_at",
+    )
+    # A request's variants together, best first.
+    ordering = ("-request_id", "rank", "-version")
     list_filter = (DraftStatusFilter, ("campaign", admin.RelatedOnlyFieldListFilter), "kind")
     list_select_related = ("campaign",)
     search_fields = ("text",)
@@ -579,12 +597,24 @@ class DraftAdmin(BrandScopedModelAdmin):
     def generation_display(self, obj: Draft) -> SafeString:
         request = obj.request
         return format_html(
-            '{} · <a href="{}">{}</a><br>{}',
+            '{} · <a href="{}">{}</a><br>{}<br>{}',
             request.model_name or "–",
             reverse("admin:generation_generationrequest_change", args=[request.pk]),
             str(request),
+            _("Variant %(rank)s of its request, best first; %(fluency)s.")
+            % {"rank": obj.rank, "fluency": _fluency(obj)},
             _timings(request),
         )
+
+    @admin.display(description=_("fluency"), ordering="perplexity")
+    def fluency_column(self, obj: Draft) -> str:
+        return _fluency(obj)
+
+
+def _fluency(draft: Draft) -> str:
+    if draft.perplexity is None:
+        return gettext("perplexity not measured (edited text)")
+    return gettext("perplexity %(p).1f, lower reads more fluently") % {"p": draft.perplexity}
 
 
 def _source_html(source: Any) -> SafeString:

@@ -171,6 +171,19 @@ class Draft(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=REVIEW_NOTE_MAX, blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
+    # Variants of one request, best first: fewest blocking findings, then fewest
+    # findings, then the most fluent (lowest perplexity). Edits keep their rank.
+    rank = models.PositiveSmallIntegerField(
+        _("rank among the variants"), default=1, help_text=_("1 is the best variant of its request.")
+    )
+    perplexity = models.FloatField(
+        _("perplexity"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How surprised the model was by its own text: lower reads more fluently. Empty for edits."
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         # An edited-from version is never deleted on its own, only with its request.

@@ -12,6 +12,7 @@ requests whose worker died.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -438,14 +439,22 @@ def _request_complete(
     if not done:
         return False
     context = _guardrail_context(request, prompt.supporting_texts)
-    for n, output in enumerate(outputs, start=1):
-        text = output.text.strip()[:DRAFT_TEXT_MAX]
+    texts = [output.text.strip()[:DRAFT_TEXT_MAX] for output in outputs]
+    checked = [
+        (text, guardrails.check_draft(text, context), getattr(output, "perplexity", None))
+        for text, output in zip(texts, outputs, strict=True)
+    ]
+    # Best first, so the review queue lists the variant to read first at the top.
+    checked.sort(key=lambda c: _variant_rank_key(findings=c[1], perplexity=c[2]))
+    for n, (text, findings, perplexity) in enumerate(checked, start=1):
         draft = Draft.objects.create(
             request=request,
             campaign_id=request.campaign_id,
             kind=request.kind,
             text=text,
-            findings=guardrails.check_draft(text, context),
+            findings=findings,
+            rank=n,
+            perplexity=perplexity,
         )
         _copy_sources(draft, [(s, i) for i, s in enumerate(prompt.sources)])
         _audit(
@@ -457,6 +466,12 @@ def _request_complete(
         )
         webhooks.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PENDING_REVIEW)
     return True
+
+
+def _variant_rank_key(*, findings: Sequence[guardrails.Finding], perplexity: float | None) -> tuple:
+    """Fewest blocking findings, then fewest findings, then the lowest perplexity."""
+    blocking = sum(1 for f in findings if f["severity"] == guardrails.SEVERITY_HIGH)
+    return (blocking, len(findings), math.inf if perplexity is None else perplexity)
 
 
 def _copy_sources(draft: Draft, sources: Iterable[tuple[Idea | Comment, int]]) -> None:
@@ -575,6 +590,7 @@ def draft_edit(*, draft: Draft, actor: User, text: str) -> Draft:
         text=text,
         version=draft.version + 1,
         parent=draft,
+        rank=draft.rank,
         findings=guardrails.check_draft(text, _guardrail_context(draft.request, supporting)),
     )
     _copy_sources(new, [(s.idea or s.comment, s.position) for s in sources])  # type: ignore[misc]

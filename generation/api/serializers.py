@@ -130,6 +130,8 @@ class DraftSerializer(_StaffOnly, serializers.ModelSerializer):
             "status",
             "version",
             "parent",
+            "rank",
+            "perplexity",
             "findings",
             "review_note",
             "reviewed_at",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import math
 import os
 import threading
 import time
@@ -62,6 +63,9 @@ class GenerationOutput:
     prompt_tokens: int
     new_tokens: int  # tokens the model produced for this row, its stop token included
     seconds: float  # wall time of the batch this row was generated in
+    # exp(mean negative log-likelihood) of the new tokens under the model's own
+    # distribution (before sampling settings): a fluency signal, lower is better.
+    perplexity: float | None = None
 
 
 def default_device() -> str:
@@ -233,27 +237,35 @@ class TextGenerator:
             prefilled = (
                 self._prefill(token_ids, max_new_tokens=max_new_tokens) if self.device == "cpu" else None
             )
-            cache = {"past_key_values": prefilled} if prefilled else {"cache_implementation": KV_CACHE}
-            generated = self.model.generate(
-                **batch,
-                **cache,
-                max_new_tokens=max_new_tokens,
-                min_new_tokens=min_new_tokens,
-                repetition_penalty=repetition_penalty,
-                eos_token_id=self.stop_token_ids,
-                pad_token_id=self.tokenizer.pad_token_id,
-                # With a static cache on CUDA, transformers would torch.compile the
-                # forward once per new shape: batches of other prompt lengths would
-                # recompile again and again inside time-limited tasks.
-                disable_compile=True,
-                **sampling,
+            cache = (
+                {"past_key_values": prefilled}
+                if prefilled is not None
+                else {"cache_implementation": KV_CACHE}
             )
+            scorer = TokenScorer(self.model)
+            with scorer:
+                generated = self.model.generate(
+                    **batch,
+                    **cache,
+                    max_new_tokens=max_new_tokens,
+                    min_new_tokens=min_new_tokens,
+                    repetition_penalty=repetition_penalty,
+                    eos_token_id=self.stop_token_ids,
+                    pad_token_id=self.tokenizer.pad_token_id,
+                    # With a static cache on CUDA, transformers would torch.compile the
+                    # forward once per new shape: batches of other prompt lengths would
+                    # recompile again and again inside time-limited tasks.
+                    disable_compile=True,
+                    **sampling,
+                )
         # .tolist() waits for the device, so the clock stops after the last kernel.
-        new_rows = generated[:, batch["input_ids"].shape[1] :].tolist()
+        new_ids = generated[:, batch["input_ids"].shape[1] :]
+        logprobs = scorer.logprobs(new_ids)
+        new_rows = new_ids.tolist()
         seconds = time.perf_counter() - started
         return [
-            self._output(prompt_tokens=len(ids), new_ids=new_ids, seconds=seconds)
-            for ids, new_ids in zip(token_ids, new_rows, strict=True)
+            self._output(prompt_tokens=len(ids), new_ids=row, logprobs=row_logprobs, seconds=seconds)
+            for ids, row, row_logprobs in zip(token_ids, new_rows, logprobs, strict=True)
         ]
 
     def _prefill(self, token_ids: list[list[int]], *, max_new_tokens: int) -> StaticCache | None:
@@ -310,16 +322,70 @@ class TextGenerator:
             layer.cumulative_length.fill_(width - 1)
         return cache
 
-    def _output(self, *, prompt_tokens: int, new_ids: Sequence[int], seconds: float) -> GenerationOutput:
+    def _output(
+        self, *, prompt_tokens: int, new_ids: Sequence[int], logprobs: Sequence[float], seconds: float
+    ) -> GenerationOutput:
         """Cut a generated row at its first stop token; what follows is batch padding."""
         stops = set(self.stop_token_ids)
         end = next((i for i, token in enumerate(new_ids) if token in stops), None)
         text_ids = new_ids if end is None else new_ids[:end]
         new_tokens = len(new_ids) if end is None else end + 1
         text = self.tokenizer.decode(text_ids, skip_special_tokens=True).strip()
+        # The stop token counts: ending there is part of what the model wrote.
+        scored = logprobs[:new_tokens]
+        perplexity = round(math.exp(-sum(scored) / len(scored)), 3) if scored else None
         return GenerationOutput(
-            text=text, prompt_tokens=prompt_tokens, new_tokens=new_tokens, seconds=seconds
+            text=text,
+            prompt_tokens=prompt_tokens,
+            new_tokens=new_tokens,
+            seconds=seconds,
+            perplexity=perplexity,
         )
+
+
+class TokenScorer:
+    """Log-probabilities, under the model, of the tokens generate() picks.
+
+    Hooks on the model's forward: each call's last-position logits become a
+    log-softmax kept until the next call, whose input is the token picked from
+    them. Only one step's distribution is held at a time (no per-step logits
+    for the whole batch), and the numbers are the model's own, before the
+    repetition penalty, temperature or top-p shaped the sampling.
+    """
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        self.model = model
+        self.last: torch.Tensor | None = None
+        self.picked: list[torch.Tensor] = []
+        self.handles: list[torch.utils.hooks.RemovableHandle] = []
+
+    def __enter__(self) -> TokenScorer:
+        self.handles = [
+            self.model.register_forward_pre_hook(self._before, with_kwargs=True),
+            self.model.register_forward_hook(self._after, with_kwargs=True),
+        ]
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for handle in self.handles:
+            handle.remove()
+
+    def _before(self, module: torch.nn.Module, args: tuple, kwargs: dict) -> None:
+        ids = kwargs.get("input_ids")
+        # The first call (a prompt, or its last token after our own prompt
+        # pass) has nothing picked yet.
+        if self.last is not None and ids is not None and ids.shape[1] == 1:
+            self.picked.append(self.last.gather(1, ids).squeeze(1))
+
+    def _after(self, module: torch.nn.Module, args: tuple, kwargs: dict, output: object) -> None:
+        self.last = torch.log_softmax(output.logits[:, -1].float(), dim=-1)
+
+    def logprobs(self, new_ids: torch.Tensor) -> list[list[float]]:
+        """Per row, each picked token's log-probability (none if the model never ran)."""
+        if self.last is None or new_ids.shape[1] == 0:
+            return [[] for _row in range(new_ids.shape[0])]
+        last = self.last.gather(1, new_ids[:, -1:]).squeeze(1)
+        return torch.stack([*self.picked, last], dim=1).tolist()
 
 
 def prompt_rows(token_ids: Sequence[Sequence[int]]) -> tuple[list[int], list[int]]:

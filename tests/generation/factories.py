@@ -55,6 +55,7 @@ class FakeOutput:
     prompt_tokens: int = 100
     new_tokens: int = 20
     seconds: float = 0.5
+    perplexity: float | None = None
 
 
 @dataclass

@@ -191,6 +191,48 @@ def test_split_precision_runs_the_prompt_pass_in_one_dtype_and_decodes_in_the_ot
     assert [output.new_tokens for output in outputs] == [NEW_TOKENS] * 2
 
 
+@pytest.fixture
+def generated_ids(generator: TextGenerator, monkeypatch: pytest.MonkeyPatch) -> list[torch.Tensor]:
+    """What every model.generate call returned."""
+    results: list[torch.Tensor] = []
+    original = generator.model.generate
+
+    def spy(**kwargs):
+        results.append(original(**kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(generator.model, "generate", spy)
+    return results
+
+
+@pytest.mark.parametrize("temperature", [0, 1.0])
+def test_perplexity_is_the_models_own_likelihood_of_the_new_tokens(generator, generated_ids, temperature):
+    prompt = generator.encode(chat("A bottle. " * 5))
+
+    (output,) = generator.generate(
+        [chat("A bottle. " * 5)], max_new_tokens=NEW_TOKENS, temperature=temperature
+    )
+
+    # Scored again in one plain forward pass over prompt and output.
+    new = generated_ids[0][0, len(prompt) : len(prompt) + output.new_tokens].tolist()
+    with torch.inference_mode():
+        logits = generator.model(input_ids=torch.tensor([prompt + new])).logits[0].float()
+    logprobs = torch.log_softmax(logits[len(prompt) - 1 : -1], dim=-1)
+    picked = logprobs.gather(1, torch.tensor(new)[:, None]).squeeze(1)
+    assert output.perplexity == pytest.approx(torch.exp(-picked.mean()).item(), rel=1e-3)
+    assert output.perplexity > 1
+
+
+def test_each_row_of_a_batch_gets_its_own_perplexity(generator):
+    alone = generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS, temperature=0)
+    batched = generator.generate(
+        [chat("durable " * 30), chat("A mug.")], max_new_tokens=NEW_TOKENS, temperature=0
+    )
+
+    assert batched[1].perplexity == pytest.approx(alone[0].perplexity, rel=1e-3)
+    assert batched[0].perplexity != pytest.approx(batched[1].perplexity, rel=1e-3)
+
+
 def test_no_row_gets_more_new_tokens_than_max_new_tokens(generator):
     outputs = generator.generate(MIXED_PROMPTS, max_new_tokens=3)
 

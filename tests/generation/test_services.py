@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from unittest import mock
 
@@ -22,6 +23,7 @@ from tests.generation.factories import (
     DraftFactory,
     DraftSourceFactory,
     FakeGenerator,
+    FakeOutput,
     GenerationRequestFactory,
 )
 
@@ -192,6 +194,41 @@ def test_guardrail_findings_are_stored_on_each_draft(campaign):
     services.generation_requests_run(request_ids=[request.pk], generator=FakeGenerator())
 
     assert [f["code"] for f in request.drafts.get().findings] == ["banned_phrase"]
+
+
+@dataclass
+class ScoredGenerator(FakeGenerator):
+    """Answers the prompts in order with these (text, perplexity) pairs."""
+
+    outputs: tuple[tuple[str, float | None], ...] = ()
+
+    def generate(self, prompts, **kwargs):
+        return [FakeOutput(text=text, perplexity=p) for text, p in self.outputs[: len(prompts)]]
+
+
+def test_variants_are_ranked_fewest_blocking_findings_first_then_most_fluent(campaign):
+    request = claimed_request(campaign, variants=3)
+    base = FakeGenerator.text
+    generator = ScoredGenerator(
+        outputs=((base, 9.0), (f"As an AI, I wrote this. {base}", 2.0), (base + " ", 4.0))
+    )
+
+    services.generation_requests_run(request_ids=[request.pk], generator=generator)
+
+    drafts = list(request.drafts.order_by("rank"))
+    assert [(d.rank, d.perplexity) for d in drafts] == [(1, 4.0), (2, 9.0), (3, 2.0)]
+    assert "off_task" in [f["code"] for f in drafts[2].findings]
+    # Created best first too: the queue's date order agrees with the rank.
+    assert [d.pk for d in drafts] == sorted(d.pk for d in drafts)
+
+
+def test_a_variant_without_a_perplexity_ranks_after_measured_ones(campaign):
+    request = claimed_request(campaign, variants=2)
+    generator = ScoredGenerator(outputs=((FakeGenerator.text, None), (FakeGenerator.text + " ", 30.0)))
+
+    services.generation_requests_run(request_ids=[request.pk], generator=generator)
+
+    assert [d.perplexity for d in request.drafts.order_by("rank")] == [30.0, None]
 
 
 def test_the_length_sets_max_new_tokens_of_the_generate_call(campaign):
