@@ -521,6 +521,29 @@ def word_count(text: str) -> int:
     return len(_LATIN_WORD_RE.findall(text)) + len(_CJK_RE.findall(text)) // CJK_CHARS_PER_WORD
 
 
+# A text cut off by the token limit loses its unfinished last sentence, if what
+# stays is most of it: a reviewer reads whole sentences, and the fragment was
+# never going to be published as it is. Otherwise it stays as written, and
+# check_length reports it cut off.
+KEEP_AFTER_TRIM = 0.6
+# A sentence end followed by more text: Latin marks before a space (not the
+# point in "1.1 kg"), CJK marks anywhere; closing quotes and brackets go with it.
+_SENTENCE_BREAK_RE = re.compile(r"""(?:[.!?…]["”’)）」]*(?=\s)|[。！？]["”’)）」]*)""")
+
+
+def complete_sentences(text: str) -> str:
+    """The text up to its last sentence end, when it stops mid-sentence and that
+    keeps at least KEEP_AFTER_TRIM of its words; else the text unchanged."""
+    stripped = text.strip()
+    if not stripped or stripped.endswith(SENTENCE_END):
+        return stripped
+    ends = [match.end() for match in _SENTENCE_BREAK_RE.finditer(stripped)]
+    kept = stripped[: ends[-1]].rstrip() if ends else ""
+    if kept and word_count(kept) >= KEEP_AFTER_TRIM * word_count(stripped):
+        return kept
+    return stripped
+
+
 def check_length(text: str, length: str) -> list[Finding]:
     stripped = text.strip()
     if not stripped:

@@ -439,7 +439,7 @@ def _request_complete(
     if not done:
         return False
     context = _guardrail_context(request, prompt.supporting_texts)
-    texts = [output.text.strip()[:DRAFT_TEXT_MAX] for output in outputs]
+    texts = [guardrails.complete_sentences(output.text)[:DRAFT_TEXT_MAX] for output in outputs]
     checked = [
         (text, guardrails.check_draft(text, context), getattr(output, "perplexity", None))
         for text, output in zip(texts, outputs, strict=True)

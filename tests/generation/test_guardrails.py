@@ -454,3 +454,33 @@ def test_worst_severity_is_the_most_severe_finding():
 
     assert guardrails.worst_severity(findings) == "high"
     assert guardrails.worst_severity([]) is None
+
+
+# --- a text cut off by the token limit -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "A light pack. It weighs 1.1 kg and has two pockets. Made from recycled ny",
+            "A light pack. It weighs 1.1 kg and has two pockets.",
+        ),
+        ("轻便的背包。重1.1公斤，有两个口袋。采用回收", "轻便的背包。重1.1公斤，有两个口袋。"),
+        ('The label says "stay dry all day." Then the', 'The label says "stay dry all day."'),
+    ],
+)
+def test_a_cut_off_text_loses_its_unfinished_last_sentence(text, kept):
+    assert guardrails.complete_sentences(text) == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Short. And then a long unfinished sentence that goes on and on and on about",  # most would go
+        "One sentence that never ends because the model ran out of tokens at 1.1",  # nothing to keep
+        "  A finished text.  ",
+    ],
+)
+def test_a_finished_text_or_one_mostly_unfinished_stays_as_written(text):
+    assert guardrails.complete_sentences(text) == text.strip()

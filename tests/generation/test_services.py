@@ -231,13 +231,24 @@ def test_a_variant_without_a_perplexity_ranks_after_measured_ones(campaign):
     assert [d.perplexity for d in request.drafts.order_by("rank")] == [30.0, None]
 
 
+def test_drafts_are_stored_without_the_fragment_the_token_limit_left(campaign):
+    request = claimed_request(campaign, variants=1)
+    generator = ScoredGenerator(outputs=(("Light and dry, it packs small. The zi", 5.0),))
+
+    services.generation_requests_run(request_ids=[request.pk], generator=generator)
+
+    draft = request.drafts.get()
+    assert draft.text == "Light and dry, it packs small."
+    assert "cut_off" not in [f["code"] for f in draft.findings]
+
+
 def test_the_length_sets_max_new_tokens_of_the_generate_call(campaign):
     request = claimed_request(campaign, length="long")
     generator = FakeGenerator()
 
     services.generation_requests_run(request_ids=[request.pk], generator=generator)
 
-    assert generator.calls[0]["max_new_tokens"] == 160
+    assert generator.calls[0]["max_new_tokens"] == 192  # generation.models.MAX_NEW_TOKENS["long"]
 
 
 def test_requests_of_several_campaigns_go_to_the_engine_in_one_call(campaign, other_brand):

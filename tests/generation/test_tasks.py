@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.db import OperationalError
 
 from cocreate.celery import app
-from generation.models import Draft, GenerationRequest
+from generation.models import MAX_NEW_TOKENS, Draft, GenerationRequest, Length
 from generation.tasks import generate_drafts_task, generation_sweep_task
 from tests.generation.factories import (
     DEFAULT_PARAMS,
@@ -166,7 +166,7 @@ def test_requests_of_another_length_wait_for_their_own_message(campaign, engine)
 
     long.refresh_from_db()
     assert long.status == Status.QUEUED
-    assert [c["max_new_tokens"] for c in engine.calls] == [80]
+    assert [c["max_new_tokens"] for c in engine.calls] == [MAX_NEW_TOKENS[Length.SHORT]]
 
 
 def test_a_request_delivered_too_often_fails_as_a_poison_pill(campaign, engine, settings):
