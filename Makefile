@@ -95,7 +95,11 @@ $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed
 	$(PY) -m pip install --no-deps -r requirements-bench.txt
 	touch $@
 
+# wrk drives the web benchmark; Debian packages it (as .ci/run installs Chromium).
 bench: install $(VENV)/.installed-bench  ## run the benchmarks in bench/ (results in BENCHMARKS.md)
+	@command -v wrk >/dev/null || { echo "Installing wrk, the web benchmark's load generator"; \
+		apt-get install -y -q wrk >/dev/null 2>&1 || sudo apt-get install -y -q wrk || \
+		echo "Could not install wrk: the web benchmark will say so and the others still run."; }
 	$(PY) bench/run.py
 
 clean:  ## remove the demo database, broker, static and compiled files (keeps .venv and models)
