@@ -138,7 +138,7 @@ def test_the_engines_prompt_pass_writes_what_generates_own_pass_writes(generator
     prompts = [chat("durable " * 30), chat("A mug."), chat("durable " * 30), chat("A mug.")]
     ours = generator.generate(prompts, max_new_tokens=NEW_TOKENS, temperature=0)
     # generate()'s own pass: every row, padded, in one batch.
-    monkeypatch.setattr(generator, "_prefill", lambda token_ids, max_new_tokens: None)
+    monkeypatch.setattr(generator, "_prefill", lambda token_ids, decoder, max_new_tokens: None)
     generates = generator.generate(prompts, max_new_tokens=NEW_TOKENS, temperature=0)
 
     assert [o.text for o in ours] == [o.text for o in generates]
@@ -233,6 +233,25 @@ def test_each_row_of_a_batch_gets_its_own_perplexity(generator):
     assert batched[0].perplexity != pytest.approx(batched[1].perplexity, rel=1e-3)
 
 
+def test_split_precision_decodes_a_big_batch_on_the_prompt_pass_weights(tiny_model_dir):
+    generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="fp32/bf16", batch_size=8)
+    rows = engine.SPLIT_DECODE_MAX_ROWS + 1
+    decoded: list[tuple[int, int]] = []
+    original = generator.prefill_model.forward
+
+    def spy(*args, **kwargs):
+        decoded.append(tuple(kwargs["input_ids"].shape))
+        return original(*args, **kwargs)
+
+    generator.prefill_model.forward = spy
+    outputs = generator.generate([chat(f"Idea {n}.") for n in range(rows)], max_new_tokens=NEW_TOKENS)
+
+    assert generator.decoder_for(rows) is generator.prefill_model
+    assert generator.decoder_for(rows - 1) is generator.model
+    assert (rows, 1) in decoded  # the float32 copy ran the decode steps
+    assert len(outputs) == rows and all(o.perplexity for o in outputs)
+
+
 def test_no_row_gets_more_new_tokens_than_max_new_tokens(generator):
     outputs = generator.generate(MIXED_PROMPTS, max_new_tokens=3)
 
@@ -259,7 +278,7 @@ def test_without_its_own_prompt_pass_generate_makes_a_static_cache_itself(
     generator, generate_calls, monkeypatch
 ):
     # The CUDA path, and models whose cache is not all plain static layers.
-    monkeypatch.setattr(generator, "_prefill", lambda token_ids, max_new_tokens: None)
+    monkeypatch.setattr(generator, "_prefill", lambda token_ids, decoder, max_new_tokens: None)
 
     outputs = generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS, min_new_tokens=NEW_TOKENS)
 
