@@ -30,19 +30,19 @@ DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch
 DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
 
 # CPU: split precision, the prompt pass in float32 and decoding in bfloat16.
-# Measured by bench/generation.py on the idle 2-core Xeon dev machine
-# (avx512_bf16, no AMX), SmolLM2-135M, ~475-token prompts, 96 new tokens: the
-# bfloat16 prompt pass took 6x as long as float32's (96.5 vs 15.5 s for 16
-# prompts: oneDNN's bf16 matmuls are slow without AMX), while bfloat16 decoding
-# was faster (B=1: 20.0 vs 11.7 tokens/s; B=4: 34.6 vs 28.0): a decode step
-# reads every weight, and bf16 weights are half the bytes. Split precision
-# takes the faster half of each, for a second copy of the weights (+270 MB).
-# GENERATION_DTYPE=float32 (or bfloat16, e.g. with AMX) overrides it.
+# Measured by bench/generation.py on the idle 2-core AMD EPYC dev machine (no
+# avx512_bf16, no AMX), SmolLM2-135M, 96 new tokens: the bfloat16 prompt pass
+# took 4-6x as long as float32's (v2 prompts: 62 vs 16 s for 16 prompts; v1:
+# 97 vs 16), while bfloat16 decoding was faster at B=1 (18.0-20.0 vs 11.7-13.1
+# tokens/s): a decode step reads every weight, and bf16 weights are half the
+# bytes. Split precision takes the faster half of each, for a second copy of
+# the weights (+270 MB). GENERATION_DTYPE=float32 (or bfloat16, e.g. on a CPU
+# with AMX) overrides it.
 CPU_DTYPE = "float32/bfloat16"
 # ... but bfloat16 decoding only while a batch is small. With more rows a decode
-# step's matmuls turn compute-bound and MKL's float32 wins again: measured,
-# bf16 decoding was 1.42x float32's speed at 1 row and 1.18x at 4, and 0.92x at
-# 8. Bigger batches decode on the float32 copy split precision keeps anyway.
+# step's matmuls turn compute-bound and float32 wins again: split precision's
+# whole-run speed was 1.42x float32's at 1 row and 1.18x at 4, but 0.92x at 8
+# and 0.68x at 16. Bigger batches decode on the float32 copy it keeps anyway.
 SPLIT_DECODE_MAX_ROWS = 4
 CUDA_DTYPE = "bfloat16"
 
