@@ -27,7 +27,11 @@ def generation_requests_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[
 def drafts_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[Draft]:
     public = Q(status=Draft.Status.PUBLISHED) & ~Q(campaign__phase=Campaign.Phase.DRAFT)
     scope = viewer_scope(viewer, public=public, brand="campaign__brand_id", owner=None)
-    return scoped(Draft.objects.select_related("campaign"), scope).order_by("-created_at", "-pk")
+    # Newest request first; its variants best first (services rank them), each
+    # edit after the text it replaced.
+    return scoped(Draft.objects.select_related("campaign"), scope).order_by(
+        "-request_id", "rank", "version", "pk"
+    )
 
 
 def draft_with_sources(queryset: QuerySet[Draft]) -> QuerySet[Draft]:

@@ -214,3 +214,14 @@ def test_regenerating_queues_a_new_request_with_the_same_parameters(staff, campa
     request = GenerationRequest.objects.get(pk=response.json()["id"])
     assert response.status_code == 201
     assert (request.regenerated_from, request.params) == (draft, draft.request.params)
+
+
+def test_the_drafts_list_gives_the_newest_request_first_and_its_variants_best_first(staff, campaign):
+    older = DraftFactory(request__campaign=campaign, rank=1)
+    request = GenerationRequestFactory(campaign=campaign)
+    second, best = DraftFactory(request=request, rank=2), DraftFactory(request=request, rank=1)
+
+    response = staff.get(f"{V1}/drafts/")
+
+    assert [d["id"] for d in response.json()["results"]] == [best.pk, second.pk, older.pk]
+    assert [d["rank"] for d in response.json()["results"]] == [1, 2, 1]
