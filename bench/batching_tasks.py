@@ -65,6 +65,7 @@ class FakeOutput:
     text: str
     prompt_tokens: int
     new_tokens: int
+    perplexity: float | None = None
 
 
 class FakeGenerator:

@@ -76,6 +76,7 @@ class GenerationOutput(Protocol):
     text: str
     prompt_tokens: int
     new_tokens: int
+    perplexity: float | None  # None when not measured
 
 
 class Generator(Protocol):
@@ -441,7 +442,7 @@ def _request_complete(
     context = _guardrail_context(request, prompt.supporting_texts)
     texts = [guardrails.complete_sentences(output.text)[:DRAFT_TEXT_MAX] for output in outputs]
     checked = [
-        (text, guardrails.check_draft(text, context), getattr(output, "perplexity", None))
+        (text, guardrails.check_draft(text, context), output.perplexity)
         for text, output in zip(texts, outputs, strict=True)
     ]
     # Best first, so the review queue lists the variant to read first at the top.

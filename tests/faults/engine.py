@@ -40,6 +40,7 @@ class Output:
     text: str
     prompt_tokens: int
     new_tokens: int
+    perplexity: float | None = None
 
 
 class ModelNotAvailable(RuntimeError):
