@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from transformers import StaticCache
+from transformers import AutoModelForCausalLM, StaticCache
 
 from generation.inference import ModelNotAvailable, TextGenerator, engine, get_generator
 
@@ -250,6 +250,44 @@ def test_split_precision_decodes_a_big_batch_on_the_prompt_pass_weights(tiny_mod
     assert generator.decoder_for(rows - 1) is generator.model
     assert (rows, 1) in decoded  # the float32 copy ran the decode steps
     assert len(outputs) == rows and all(o.perplexity for o in outputs)
+
+
+def linear_layers(model: torch.nn.Module) -> dict[str, type]:
+    return {
+        name: type(module)
+        for name, module in model.named_modules()
+        if isinstance(module, (torch.nn.Linear, engine.PackedLinear))
+    }
+
+
+@pytest.mark.skipif(not engine.packable(torch.float32), reason="oneDNN is not available")
+def test_on_the_cpu_every_linear_layer_runs_on_weights_packed_once_for_onednn(generator, tiny_model_dir):
+    plain = AutoModelForCausalLM.from_pretrained(tiny_model_dir, local_files_only=True)
+
+    packed = linear_layers(generator.model)
+
+    assert packed == {name: engine.PackedLinear for name in linear_layers(plain)}
+    assert sum(p.numel() for p in generator.model.parameters()) == sum(p.numel() for p in plain.parameters())
+
+
+@pytest.mark.skipif(not engine.packable(torch.float32), reason="oneDNN is not available")
+def test_split_precision_packs_the_prompt_pass_weights_too(tiny_model_dir):
+    generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="fp32/bf16")
+
+    assert set(linear_layers(generator.prefill_model).values()) == {engine.PackedLinear}
+    # bfloat16 only where oneDNN has the instructions for it.
+    decoding = {engine.PackedLinear if engine.packable(torch.bfloat16) else torch.nn.Linear}
+    assert set(linear_layers(generator.model).values()) == decoding
+
+
+def test_packed_weights_give_the_logits_of_the_plain_layers(generator, tiny_model_dir):
+    plain = AutoModelForCausalLM.from_pretrained(tiny_model_dir, local_files_only=True).eval()
+    ids = torch.tensor([generator.encode(chat("A bottle. " * 5))] * 2)
+
+    with torch.inference_mode():
+        expected, logits = (model(input_ids=ids).logits for model in (plain, generator.model))
+
+    assert torch.allclose(logits, expected, atol=1e-4, rtol=1e-4)
 
 
 def test_no_row_gets_more_new_tokens_than_max_new_tokens(generator):
