@@ -52,6 +52,7 @@ from .models import (
     Report,
     TrustedAuthor,
 )
+from .page_cache import campaign_pages_changed
 
 __all__ = ["BrandScopedAdminMixin", "BrandScopedModelAdmin"]
 
@@ -84,6 +85,12 @@ class BrandAdmin(BrandScopedModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Moderators read their brand's settings; owners change them.
         return super().has_change_permission(request, obj) and (obj is None or _owns(request, obj.pk))
+
+    def save_model(self, request: HttpRequest, obj: Brand, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Every campaign page shows the brand's name: anonymous copies are stale.
+        for campaign_id in Campaign.objects.filter(brand=obj).values_list("pk", flat=True):
+            campaign_pages_changed(campaign_id)
 
 
 class MembershipForm(forms.ModelForm):
@@ -166,6 +173,12 @@ class CampaignAdmin(BrandScopedModelAdmin):
     @admin.display(description=_("ideas"), ordering="idea_count")
     def idea_count(self, obj: Campaign) -> int:
         return obj.idea_count  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # An edit here (brief, dates, title) is not a service write: announce it
+        # to the anonymous page cache too, or visitors see the old page until the TTL.
+        campaign_pages_changed(obj.pk)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
         # Phase changes of existing campaigns go through the actions, which audit them.

@@ -7,10 +7,11 @@ cookie) or carrying messages gets their own, fresh page. The key is the full
 URL (scheme, host, path, query), the active language and the Accept header.
 
 Each entry records the campaign's version when it was rendered; every write
-that changes what these pages show calls campaign_pages_changed, which gives
-the campaign a new version once the transaction commits, so the next
-anonymous view renders anew. The TTL (settings.ANON_PAGE_CACHE_SECONDS) bounds
-what no write announces: a brand renamed in the admin, a deadline passing.
+that changes what these pages show calls campaign_pages_changed (the services,
+and the admin's campaign and brand forms), which gives the campaign a new
+version once the transaction commits, so the next anonymous view renders anew.
+The TTL (settings.ANON_PAGE_CACHE_SECONDS) bounds what no write announces: a
+deadline passing, a row changed from a shell or a data migration.
 
 A cached page never carries another visitor's CSRF token or cookie: tokens
 are cut out when the page is stored and each visitor's own is put back when

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django import forms
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -240,6 +241,60 @@ def test_a_published_draft_makes_the_next_anonymous_campaign_page_fresh(
     page = client.get(path)
 
     assert b"Our lightest pack yet." in page.content
+
+
+@pytest.mark.parametrize(
+    ("admin_path", "form", "shown"),
+    [
+        (
+            lambda campaign: reverse("admin:campaigns_campaign_change", args=[campaign.pk]),
+            lambda campaign: {"title": "Winter edition", "brand": campaign.brand_id},
+            b"Winter edition",
+        ),
+        (
+            lambda campaign: reverse("admin:campaigns_brand_change", args=[campaign.brand_id]),
+            lambda campaign: {"name": "Northpeak Renamed", "slug": campaign.brand.slug},
+            b"Northpeak Renamed",
+        ),
+    ],
+    ids=["campaign edited", "brand renamed"],
+)
+def test_an_edit_in_the_admin_makes_the_next_anonymous_campaign_page_fresh(
+    client, idea, superuser, admin_path, form, shown, django_capture_on_commit_callbacks
+):
+    campaign = idea.campaign
+    path = _page(campaign)
+    assert shown not in client.get(path).content
+    editor = Client()
+    editor.force_login(superuser)
+    change = editor.get(admin_path(campaign))
+    fields = {**_admin_form_values(change), **form(campaign)}
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = editor.post(admin_path(campaign), fields)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors if saved.context else saved
+
+    page = client.get(path)
+
+    assert shown in page.content
+
+
+def _admin_form_values(response) -> dict[str, object]:
+    """The values an admin change form would post back unchanged."""
+    form = response.context["adminform"].form
+    values: dict[str, object] = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None:
+            continue
+        if isinstance(field.widget, forms.SplitDateTimeWidget):
+            date, time = field.widget.decompress(value)
+            values[f"{name}_0"], values[f"{name}_1"] = date.isoformat(), time.isoformat()
+        else:
+            values[name] = value
+    for formset in response.context.get("inline_admin_formsets", []):
+        management = formset.formset.management_form
+        values.update({management.add_prefix(k): v for k, v in management.initial.items()})
+    return values
 
 
 def test_a_write_not_yet_committed_leaves_the_cached_page_alone(client, idea):
