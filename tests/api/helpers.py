@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from rest_framework.test import APIClient
 
 from campaigns.api import tokens
+from campaigns.models import Campaign, Idea
+from tests.factories import UserFactory
 
 
 def token_client(user: Any) -> APIClient:
@@ -34,3 +37,25 @@ def assert_error_shape(response: Any, status: int, code: str | None = None) -> d
     if code is not None:
         assert error["code"] == code, error
     return error
+
+
+def published_ideas_create(
+    campaign: Campaign, count: int, values: Callable[[int], dict[str, Any]] = lambda i: {}
+) -> None:
+    """`count` published ideas of one author, in a few queries however many;
+    `values(i)` sets the i-th's ranking fields (vote_count, score, created_at)."""
+    author = UserFactory()
+    Idea.objects.bulk_create(
+        (
+            Idea(
+                campaign=campaign,
+                author=author,
+                title=f"Idea number {i}",
+                body="A hip-belt pocket big enough for a phone.",
+                status=Idea.Status.PUBLISHED,
+                **values(i),
+            )
+            for i in range(count)
+        ),
+        batch_size=2_000,
+    )
