@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache, StaticCache
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    DynamicCache,
+    LogitsProcessor,
+    LogitsProcessorList,
+    StaticCache,
+)
 from transformers.cache_utils import StaticLayer
 
 logger = logging.getLogger(__name__)
@@ -65,6 +72,9 @@ KV_CACHE = "static"
 # served 1-16 rows and 300-token prompt passes as well as one for each.
 PACK_WEIGHTS = True
 PACKED_ROWS = 8
+
+# Sampling keeps the top_k most likely tokens, as generate()'s own default does.
+TOP_K = 50
 
 # Tokens that end an assistant turn in common chat templates. The model's EOS is
 # one stop token; these are the others, so that a row never runs on into a
@@ -222,11 +232,7 @@ class TextGenerator:
         encoded = [self.encode(messages) for messages in prompts]
         # Longest first: an out-of-memory batch fails at once, not at the end.
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
-        sampling = (
-            {"do_sample": True, "temperature": temperature, "top_p": top_p}
-            if temperature > 0
-            else {"do_sample": False}
-        )
+        sampling = sampling_arguments(temperature=temperature, top_p=top_p)
         torch.manual_seed(self.seed if seed is None else seed)
         outputs: list[GenerationOutput | None] = [None] * len(encoded)
         for start in range(0, len(order), self.batch_size):
@@ -421,6 +427,50 @@ class TokenScorer:
             return [[] for _row in range(new_ids.shape[0])]
         last = self.last.gather(1, new_ids[:, -1:]).squeeze(1)
         return torch.stack([*self.picked, last], dim=1).tolist()
+
+
+def sampling_arguments(*, temperature: float, top_p: float) -> dict[str, object]:
+    """generate()'s arguments for greedy decoding (`temperature` 0) or for
+    NucleusSampler's draw, which generate() then picks by argmax."""
+    if temperature <= 0:
+        return {"do_sample": False}
+    sampler = NucleusSampler(temperature=temperature, top_k=TOP_K, top_p=top_p)
+    return {"do_sample": False, "logits_processor": LogitsProcessorList([sampler])}
+
+
+class NucleusSampler(LogitsProcessor):
+    """Temperature, top-k and top-p sampling on the top-k candidates alone.
+
+    generate()'s own sampling keeps the same tokens (its temperature, top-k and
+    top-p warpers) but sorts the whole 49,152-token vocabulary for top-p and
+    draws an exponential random number for every token of it (multinomial),
+    though at most top_k can be picked: 4 and 9 ms of a B=8 decode step on the
+    2-core CPU. Measured between two decode steps' forward passes: 22.3 -> 7.2
+    ms at B=8, 6.9 -> 3.5 ms at B=1. The probabilities are the same (a test
+    holds them to the warpers'); the random numbers are others, so a seed
+    gives other sampled texts than generate()'s sampling gave. The scores
+    returned are 0 for the picked token and -inf elsewhere, for generate()'s
+    greedy argmax.
+    """
+
+    def __init__(self, *, temperature: float, top_k: int, top_p: float) -> None:
+        self.temperature, self.top_k, self.top_p = temperature, top_k, top_p
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.Tensor) -> torch.Tensor:
+        candidates, probs = self.candidates(scores)
+        picked = candidates.gather(1, torch.multinomial(probs, num_samples=1))
+        return torch.full_like(scores, -math.inf).scatter_(1, picked, 0.0)
+
+    def candidates(self, scores: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per row, the top_k token ids, most likely first, and the
+        probabilities to pick them with (0 for those top-p leaves out)."""
+        top, candidates = scores.topk(min(self.top_k, scores.shape[-1]))
+        probs = (top / self.temperature).softmax(dim=-1)
+        # As TopPLogitsWarper: drop the least likely tokens while their
+        # cumulative probability stays within 1 - top_p; keep the most likely.
+        dropped = (probs.flip(-1).cumsum(dim=-1) <= 1 - self.top_p).flip(-1)
+        dropped[:, 0] = False
+        return candidates, probs.masked_fill(dropped, 0.0)
 
 
 class PackedLinear(torch.nn.Module):

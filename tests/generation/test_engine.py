@@ -10,6 +10,12 @@ from pathlib import Path
 import pytest
 import torch
 from transformers import AutoModelForCausalLM, StaticCache
+from transformers.generation.logits_process import (
+    LogitsProcessorList,
+    TemperatureLogitsWarper,
+    TopKLogitsWarper,
+    TopPLogitsWarper,
+)
 
 from generation.inference import ModelNotAvailable, TextGenerator, engine, get_generator
 
@@ -106,6 +112,50 @@ def test_a_prompt_repeated_in_one_call_gets_its_own_sample_each_time(generator):
     outputs = generator.generate([chat("A mug.")] * 3, max_new_tokens=NEW_TOKENS, temperature=1.0)
 
     assert len({output.text for output in outputs}) == 3
+
+
+def test_sampling_draws_among_the_top_candidates_and_greedy_decoding_does_not_sample(
+    generator, generate_calls
+):
+    generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS)
+    generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS, temperature=0)
+
+    sampled, greedy = generate_calls
+    # generate() takes the sampler's pick by argmax instead of drawing over the vocabulary itself.
+    assert sampled["do_sample"] is False
+    assert [type(p) for p in sampled["logits_processor"]] == [engine.NucleusSampler]
+    assert (greedy["do_sample"], "logits_processor" in greedy) == (False, False)
+
+
+@pytest.mark.parametrize(("temperature", "top_p"), [(0.7, 0.9), (1.0, 0.5), (0.3, 0.99), (1.5, 1.0)])
+def test_the_sampler_picks_the_tokens_generates_own_warpers_keep_with_their_probabilities(temperature, top_p):
+    torch.manual_seed(0)
+    # Peaked and flat rows, as a language model's scores come.
+    scores = torch.randn(6, 2000) * torch.tensor([[0.5], [1.0], [2.0], [4.0], [8.0], [16.0]])
+    warpers = LogitsProcessorList(
+        [TemperatureLogitsWarper(temperature), TopKLogitsWarper(engine.TOP_K), TopPLogitsWarper(top_p)]
+    )
+    expected = warpers(None, scores.clone()).softmax(dim=-1)
+
+    candidates, probs = engine.NucleusSampler(
+        temperature=temperature, top_k=engine.TOP_K, top_p=top_p
+    ).candidates(scores)
+
+    ours = torch.zeros_like(scores).scatter_(1, candidates, probs / probs.sum(dim=-1, keepdim=True))
+    assert torch.equal(ours > 0, expected > 0)
+    assert torch.allclose(ours, expected, atol=1e-6)
+
+
+def test_the_sampler_returns_one_pick_per_row_from_its_candidates():
+    scores = torch.randn(3, 500)
+    sampler = engine.NucleusSampler(temperature=0.7, top_k=engine.TOP_K, top_p=0.9)
+    candidates, probs = sampler.candidates(scores)
+    allowed = [set(ids[row_probs > 0].tolist()) for ids, row_probs in zip(candidates, probs, strict=True)]
+
+    picks = sampler(None, scores)
+
+    assert torch.isneginf(picks).sum(dim=1).tolist() == [499, 499, 499]
+    assert all(pick in row for pick, row in zip(picks.argmax(dim=1).tolist(), allowed, strict=True))
 
 
 def test_prompt_rows_maps_every_row_to_its_prompts_first_occurrence():
