@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from base64 import urlsafe_b64decode, urlsafe_b64encode
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, F, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
@@ -47,18 +48,81 @@ def reversed_ordering(ordering: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(field[1:] if field.startswith("-") else f"-{field}" for field in ordering)
 
 
+class RowComparison(Expression):
+    """`(a, b, c) < (%s, %s, %s)` (or `>`): SQL's row-value comparison, which
+    PostgreSQL applies inside a B-tree index on those columns, so a seek
+    starts at the boundary row itself however long the run of ties before it.
+
+    Written here rather than taken from Django's composite-key lookups
+    (django.db.models.fields.tuple_lookups, Django 5.2): they are an internal
+    module, and on SQLite (supports_tuple_lookups = False) they expand to an
+    OR of comparisons. SQLite has row values since 3.15; Django 5.2 needs 3.31.
+    """
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, names: Sequence[str], operator: str, values: Sequence[Any]) -> None:
+        super().__init__()
+        self.columns: list[Any] = [F(name) for name in names]
+        self.operator = operator
+        self.values = tuple(values)
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.columns
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        # Each value as its column's field adapts it (a datetime's time zone
+        # and text form on SQLite), as a plain `field < value` filter would.
+        values = [
+            Value(value, output_field=column.output_field)
+            for column, value in zip(self.columns, self.values, strict=True)
+        ]
+        lhs, lhs_params = self._row(compiler, self.columns)
+        rhs, rhs_params = self._row(compiler, values)
+        return f"{lhs} {self.operator} {rhs}", [*lhs_params, *rhs_params]
+
+    @staticmethod
+    def _row(compiler: Any, expressions: Sequence[Any]) -> tuple[str, list[Any]]:
+        parts, params = [], []
+        for expression in expressions:
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        return f"({', '.join(parts)})", params
+
+
 def rows_after(ordering: tuple[str, ...], values: tuple[Any, ...]) -> Q:
-    """Rows strictly after `values` in `ordering`. For (-a, -b, -c):
-    a <= va AND ((a < va) OR (a = va AND b < vb) OR (a = va AND b = vb AND c < vc)).
+    """Rows strictly after `values` in `ordering`.
+
+    When every field runs one way, as in each of selectors.SORTS, that is one
+    row comparison: (a, b, c) < (va, vb, vc) for (-a, -b, -c). PostgreSQL
+    starts the walk of the list's index at the boundary and reads only the
+    page (PostgreSQL 15, a `top` page 19,000 deep among 20,000 ideas, most
+    with 0 votes: 21 index rows read, where the expanded form read 18,679
+    and filtered all but 21).
+    A row comparison has one direction, so a mixed ordering takes the
+    expanded form (rows_after_by_ties).
+    """
+    directions = {field.startswith("-") for field in ordering}
+    if len(directions) == 1:
+        names = [field.lstrip("-") for field in ordering]
+        return Q(RowComparison(names, "<" if directions == {True} else ">", values))
+    return rows_after_by_ties(ordering, values)
+
+
+def rows_after_by_ties(ordering: tuple[str, ...], values: tuple[Any, ...]) -> Q:
+    """rows_after for any mix of directions. For (-a, b):
+    a <= va AND ((a < va) OR (a = va AND b > vb)).
 
     The leading `a <= va` is implied by the rest; it is there for the planner:
-    as an index condition it starts the walk of the list's index at the
-    boundary's first value, where the OR alone starts it at the top of the
-    campaign and filters every row above (PostgreSQL 15, 20,000 ideas: a
-    `new` page 10,000 deep read 100 index rows instead of 10,000). Rows that
-    tie with the boundary on `a` and rank before it are still read and
-    filtered: a page deep in a long tie (the many ideas with 0 votes in `top`)
-    costs a walk of the tie up to it, still with no sort.
+    as an index condition it starts the walk of an index at the boundary's
+    first value, where the OR alone starts it at the top of the campaign.
+    Rows that tie with the boundary on `a` and rank before it are still read
+    and filtered.
     """
     after, ties = Q(), Q()
     for field, value in zip(ordering, values, strict=True):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from campaigns import selectors
+from campaigns.api.pagination import rows_after
 from campaigns.models import Campaign, Idea
 from tests.api.helpers import assert_error_shape, published_ideas_create
 
@@ -175,3 +176,49 @@ def test_a_cursor_made_for_one_sort_is_a_404_under_another(api, settings, campai
     response = api.get(next_link.replace("sort=new", "sort=trending"))
 
     assert_error_shape(response, 404, "not_found")
+
+
+def _tied_ideas_create(campaign: Campaign) -> None:
+    """Ideas with few distinct vote counts and times, so a boundary falls
+    inside runs of ties and each later field decides some of the order."""
+    early, late = timezone.now() - dt.timedelta(days=1), timezone.now()
+    published_ideas_create(
+        campaign, 24, lambda i: {"vote_count": i % 3, "created_at": (early, late)[i // 3 % 2]}
+    )
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        pytest.param(("-vote_count", "-created_at", "-id"), id="all-descending"),
+        pytest.param(("vote_count", "created_at", "id"), id="all-ascending"),
+        pytest.param(("-vote_count", "created_at", "-id"), id="mixed"),
+        pytest.param(("vote_count", "-created_at", "id"), id="mixed-starting-ascending"),
+    ],
+)
+def test_rows_after_a_boundary_are_the_rows_ranked_after_it(campaign, ordering):
+    _tied_ideas_create(campaign)
+    ranked = list(Idea.objects.filter(campaign=campaign).order_by(*ordering))
+
+    for position, boundary in enumerate(ranked):
+        values = tuple(getattr(boundary, field.lstrip("-")) for field in ordering)
+        after = Idea.objects.filter(campaign=campaign).filter(rows_after(ordering, values))
+
+        assert list(after.order_by(*ordering)) == ranked[position + 1 :]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_sorts_seek_is_one_row_comparison_of_its_fields(campaign, sort):
+    ordering = selectors.SORTS[sort]
+    published_ideas_create(campaign, 1)
+    idea = Idea.objects.get(campaign=campaign)
+    values = tuple(getattr(idea, field.lstrip("-")) for field in ordering)
+
+    sql, _ = Idea.objects.filter(rows_after(ordering, values)).query.sql_with_params()
+
+    # One comparison the database can apply inside the sort's index, not an
+    # OR of comparisons it can bound on the first field only.
+    columns = ", ".join(f'"campaigns_idea"."{field.lstrip("-")}"' for field in ordering)
+    placeholders = ", ".join(["%s"] * len(ordering))
+    assert f"WHERE ({columns}) < ({placeholders})" in sql, sql
+    assert " OR " not in sql, sql

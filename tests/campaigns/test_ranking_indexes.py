@@ -7,6 +7,9 @@ whose ideas mostly tie on the sort's first field."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -35,6 +38,13 @@ SORT_INDEXES = [
 # Large enough that the planner, left to itself, weighs an index walk against
 # a scan and sort of the campaign, small enough to build in a few seconds.
 CROWDED_CAMPAIGN_IDEAS = 20_000
+# Deep in the crowded campaign's longest ties: over 19,600 of its ideas have
+# 0 votes (`top`), over 18,100 score 0 (`trending`).
+DEEP_IN_THE_TIES = CROWDED_CAMPAIGN_IDEAS - 1_000
+# A seek bounded inside the index filters nothing; one bounded on the first
+# field only reads and filters the tie above the boundary (17,154 rows in
+# `trending`, 18,658 in `top` at DEEP_IN_THE_TIES).
+FEW_ROWS_FILTERED = 1_000
 
 
 @pytest.mark.parametrize(("sort", "index"), SORT_INDEXES)
@@ -159,3 +169,29 @@ def test_a_page_deep_in_a_crowded_campaign_and_the_one_before_walk_the_partial_i
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert index in plan, plan
         assert "Sort" not in plan, plan
+
+
+def _index_scans(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    if "Index Name" in node:
+        yield node
+    for child in node.get("Plans", []):
+        yield from _index_scans(child)
+
+
+@pytest.mark.parametrize(("sort", "index"), SORT_INDEXES)
+def test_a_page_deep_in_a_long_tie_starts_its_index_walk_at_the_boundary(
+    api_list, crowded_campaign, sort, index
+):
+    client = APIClient()
+    page, next_sql = api_list(client, _next_link_after(crowded_campaign, sort, DEEP_IN_THE_TIES))
+    _, previous_sql = api_list(client, page["previous"])
+
+    for sql in (next_sql, previous_sql):
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0][0]["Plan"]
+        scan = next(node for node in _index_scans(plan) if node["Index Name"] == index)
+        # Every field of the ordering bounds the walk, not the first alone.
+        for field in selectors.SORTS[sort]:
+            assert re.search(rf"\b{field.lstrip('-')}\b", scan["Index Cond"]), scan
+        assert scan.get("Rows Removed by Filter", 0) < FEW_ROWS_FILTERED, scan
