@@ -67,6 +67,7 @@ from generation.models import Kind  # noqa: E402
 from generation.prompts import TEMPLATE_VERSIONS, _template  # noqa: E402
 
 SEED = 0
+DTYPE_BYTES = {torch.float32: 4, torch.bfloat16: 2, torch.float16: 2}
 PROMPTS = 16  # one batch at the largest batch size
 BATCH_SIZES = (1, 4, 8, 16)
 MAX_NEW_TOKENS = 96  # a short product description; the service asks for 80-150
@@ -284,6 +285,8 @@ class Run:
     cpu_speedup_vs_b1: float = 0.0
     bandwidth_pct: float | None = None
     load_average_1m: float = 0.0  # at the end of the run: how busy the shared machine was
+    # CPU: the most tokens/s this machine could give the run (roofline(), below).
+    ceiling_tokens_per_s: float | None = None
 
 
 def synchronize(device: str) -> None:
@@ -383,6 +386,91 @@ def weight_bytes(generator: TextGenerator) -> int:
     return sum(p.numel() * p.element_size() for p in generator.model.parameters())
 
 
+def measured_cpu_ceilings(threads: int) -> dict[str, float]:
+    """What this CPU sustains, measured now with the engine's thread count: a
+    large float32 matrix product (GFLOP/s) and a large copy (GB/s, bytes read
+    plus written); medians of 5."""
+    torch.set_num_threads(threads)
+    a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)
+    source = torch.randn(2**28)  # 1 GiB
+    target = torch.empty_like(source)
+    a @ b, target.copy_(source)  # warm-up
+
+    def timed(work) -> float:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - started)
+        return median(times)
+
+    return {
+        "matmul_gflops": round(2 * 2048**3 / timed(lambda: a @ b) / 1e9, 1),
+        "copy_gbs": round(2 * source.numel() * 4 / timed(lambda: target.copy_(source)) / 1e9, 1),
+    }
+
+
+def common_prefix_length(rows: list[list[int]]) -> int:
+    shortest = min(len(ids) for ids in rows)
+    for position in range(shortest):
+        if len({ids[position] for ids in rows}) > 1:
+            return position
+    return shortest
+
+
+def engine_batches(
+    generator: TextGenerator, prompts: list[list[dict[str, str]]], batch_size: int
+) -> list[list[list[int]]]:
+    """The token ids of the batches generate() makes of these prompts: longest first."""
+    encoded = sorted((generator.encode(prompt) for prompt in prompts), key=len, reverse=True)
+    return [encoded[start : start + batch_size] for start in range(0, len(encoded), batch_size)]
+
+
+def roofline(
+    generator: TextGenerator, batches: list[list[list[int]]], new_tokens: int, ceilings: dict[str, float]
+) -> float:
+    """A lower bound on the seconds a CPU run of these batches can take here.
+
+    The prompt pass computes each token position once, however many prompts
+    share it: the run's common prefix (the template's fixed part) not at all,
+    as if cached for the whole process, and within a batch every other prefix
+    once. That is 2 FLOP per weight per token plus causal attention, at the
+    measured matrix-product rate. Each decode step must both compute
+    (every weight times every row, attention over the cache) and read every
+    weight and the rows' KV cache once: the slower of the two, at the measured
+    rate and bandwidth. Optimistic on purpose (no Python, no thread wake-ups,
+    bfloat16 counted at float32's rate), so a target above the ceiling this
+    gives cannot be met on this machine by any engine.
+    """
+    config = generator.model.config
+    weights = sum(p.numel() for p in generator.model.parameters())  # the tied output layer once
+    layers, head_dim = config.num_hidden_layers, config.hidden_size // config.num_attention_heads
+    attention_width = config.num_attention_heads * head_dim
+    kv_width = config.num_key_value_heads * head_dim
+    flops_per_s, bytes_per_s = ceilings["matmul_gflops"] * 1e9, ceilings["copy_gbs"] * 1e9
+    cached = common_prefix_length([ids for batch in batches for ids in batch])
+    seconds = 0.0
+    for batch in batches:
+        rows = len(batch)
+        weight_bytes = DTYPE_BYTES[generator.decoder_for(rows).dtype]
+        prefill = 0
+        previous: list[int] | None = None
+        for ids in sorted(batch):
+            # Positions before `known` were computed for an earlier prompt (or the cache).
+            known = max(cached, common_prefix_length([previous, ids]) if previous else 0)
+            prefill += 2 * weights * (len(ids) - known) + 2 * layers * attention_width * (
+                len(ids) ** 2 - known**2
+            )
+            previous = ids
+        cache = max(len(ids) for ids in batch) + new_tokens // 2  # the mean length while decoding
+        step_flops = rows * (2 * weights + 4 * layers * attention_width * cache)
+        step_bytes = weights * weight_bytes + rows * cache * layers * 2 * kv_width * weight_bytes
+        seconds += prefill / flops_per_s + (new_tokens - 1) * max(
+            step_flops / flops_per_s, step_bytes / bytes_per_s
+        )
+    return seconds
+
+
 def run_matrix(args: argparse.Namespace, model_path: Path) -> tuple[list[Run], dict]:
     shape = QUICK if args.quick else CUDA if args.device.startswith("cuda") else None
     count, batch_sizes, new_tokens = (
@@ -396,13 +484,14 @@ def run_matrix(args: argparse.Namespace, model_path: Path) -> tuple[list[Run], d
         TextGenerator(str(model_path), device=args.device, dtype=dtype, batch_size=max(batch_sizes))
         for dtype in args.dtypes
     ]
+    cuda = args.device.startswith("cuda")
+    ceilings = None if cuda else measured_cpu_ceilings(torch.get_num_threads())
     for generator in generators:
         # Warm-up: the first calls pay for kernel selection and allocator growth.
         timed_generate(generator, prompts[:2], 4)
     runs: list[Run] = []
     # Batch size outside, dtype inside: on a shared machine, load that comes and
     # goes then hits both dtypes of a batch size alike.
-    cuda = args.device.startswith("cuda")
     plan = [
         ("distinct", prompts, batch_size, g)
         for batch_size in batch_sizes
@@ -417,6 +506,12 @@ def run_matrix(args: argparse.Namespace, model_path: Path) -> tuple[list[Run], d
         plan += [("requests", request_prompts, b, default) for b in batch_sizes if b != 4]
     for workload, rows, batch_size, generator in plan:
         run = measure(generator, rows, batch_size, new_tokens, workload)
+        if ceilings:
+            run.ceiling_tokens_per_s = round(
+                run.new_tokens
+                / roofline(generator, engine_batches(generator, rows, batch_size), new_tokens, ceilings),
+                1,
+            )
         if cuda:
             steps_per_s = run.decode_tokens_per_s / batch_size
             ceiling = args.bandwidth_gbs * 1e9 / weight_bytes(generator)
@@ -451,6 +546,7 @@ def run_matrix(args: argparse.Namespace, model_path: Path) -> tuple[list[Run], d
         "random_weights": bool(args.config_05b or args.random_weights),
         "weight_mib": {g.precision: round(weight_bytes(g) / 2**20) for g in generators},
         "bandwidth_gbs": args.bandwidth_gbs if cuda else None,
+        "cpu_ceilings": ceilings,
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
     }
     return runs, settings_used
@@ -481,11 +577,25 @@ def verdict(runs: list[Run], device: str = "cpu") -> list[str]:
             continue
         speedup_ok = run.speedup_vs_b1 >= TARGET_SPEEDUP
         rate_ok = run.tokens_per_s >= TARGET_TOKENS_PER_S
-        lines.append(
+        line = (
             f"{run.workload}, {run.dtype}: B=8 is {run.speedup_vs_b1}x one-at-a-time ({run.cpu_speedup_vs_b1}x in CPU time; "
             f"target {TARGET_SPEEDUP}x: {'met' if speedup_ok else 'missed'}), {run.tokens_per_s} tok/s "
             f"(target {TARGET_TOKENS_PER_S:.0f}: {'met' if rate_ok else 'missed'})"
         )
+        baseline = next(
+            (
+                r
+                for r in runs
+                if (r.workload, r.dtype, r.batch_size) == (run.workload, run.dtype, BASELINE_BATCH)
+            ),
+            None,
+        )
+        if run.ceiling_tokens_per_s and baseline and baseline.ceiling_tokens_per_s:
+            line += (
+                f"; this machine's ceiling for the run: {run.ceiling_tokens_per_s} tok/s, "
+                f"{round(run.ceiling_tokens_per_s / baseline.ceiling_tokens_per_s, 2)}x the B=1 ceiling"
+            )
+        lines.append(line)
     return lines
 
 
@@ -494,13 +604,16 @@ def markdown_table(runs: list[Run]) -> str:
         "| workload | dtype | batch | new tokens | seconds | CPU s | prefill s | tokens/s | drafts/min | decode tok/s "
         "| vs B=1 | vs B=1 in CPU time | load |"
         + (" % BW ceiling |" if any(r.bandwidth_pct is not None for r in runs) else "")
+        + (" ceiling tok/s |" if any(r.ceiling_tokens_per_s for r in runs) else "")
     )
     rule = "|" + "---|" * (header.count("|") - 1)
     rows = [
         f"| {r.workload} | {r.dtype} | {r.batch_size} | {r.new_tokens} | {r.seconds} | {r.cpu_seconds} | {r.prefill_seconds} "
         f"| {r.tokens_per_s} "
         f"| {r.drafts_per_min} | {r.decode_tokens_per_s} | {r.speedup_vs_b1}x | {r.cpu_speedup_vs_b1}x "
-        f"| {r.load_average_1m} |" + (f" {r.bandwidth_pct} |" if r.bandwidth_pct is not None else "")
+        f"| {r.load_average_1m} |"
+        + (f" {r.bandwidth_pct} |" if r.bandwidth_pct is not None else "")
+        + (f" {r.ceiling_tokens_per_s} |" if r.ceiling_tokens_per_s else "")
         for r in runs
     ]
     return "\n".join([header, rule, *rows])
