@@ -195,6 +195,108 @@ def test_the_engines_prompt_pass_writes_what_generates_own_pass_writes(generator
     assert ours[0].text == ours[2].text  # greedy: one prompt, one text
 
 
+# Three prompts that begin alike for more than MIN_SHARED_PREFIX tokens, and one
+# (another system message) that shares only the chat template's opening.
+BRIEF = "A steel bottle for cyclists that keeps drinks cold all day. " * 6
+ALIKE = [chat(BRIEF + "Tone: playful."), chat(BRIEF + "Tone: premium, " * 3), chat(BRIEF + "Ideas: a loop.")]
+UNLIKE = [{"role": "system", "content": "You write user stories."}, {"role": "user", "content": "A login."}]
+
+
+@pytest.fixture
+def prompt_pass_inputs(generator: TextGenerator, monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """The token ids of every forward pass of the prompt pass's model."""
+    inputs: list[list[int]] = []
+    original = generator.model.forward
+
+    def spy(*args, **kwargs):
+        if kwargs["input_ids"].shape[1] > 1:
+            inputs.append(kwargs["input_ids"][0].tolist())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(generator.model, "forward", spy)
+    return inputs
+
+
+@pytest.fixture
+def empty_prefix_cache(generator: TextGenerator) -> engine.PrefixCache:
+    generator.prefix_cache.clear()
+    yield generator.prefix_cache
+    generator.prefix_cache.clear()
+
+
+def test_a_prompt_that_begins_like_an_earlier_one_passes_only_the_rest_through_the_model(
+    generator, prompt_pass_inputs, empty_prefix_cache
+):
+    first, second = (generator.encode(prompt) for prompt in ALIKE[:2])
+    shared = engine.shared_prefix_length(first, second)
+
+    generator.generate([ALIKE[0]], max_new_tokens=NEW_TOKENS)
+    generator.generate([ALIKE[1]], max_new_tokens=NEW_TOKENS)
+
+    assert shared >= engine.MIN_SHARED_PREFIX
+    assert prompt_pass_inputs == [first[:-1], second[shared:-1]]
+
+
+def test_prompts_of_one_batch_share_their_common_beginning(generator, prompt_pass_inputs, empty_prefix_cache):
+    first, second = sorted((generator.encode(prompt) for prompt in ALIKE[:2]), key=len, reverse=True)
+
+    generator.generate(ALIKE[:2], max_new_tokens=NEW_TOKENS)
+
+    assert prompt_pass_inputs == [first[:-1], second[engine.shared_prefix_length(first, second) : -1]]
+
+
+def test_a_prompt_that_shares_too_little_passes_whole_and_leaves_the_cached_beginning_whole(
+    generator, prompt_pass_inputs, empty_prefix_cache
+):
+    alike, unlike = generator.encode(ALIKE[0]), generator.encode(UNLIKE)
+
+    generator.generate([ALIKE[0]], max_new_tokens=NEW_TOKENS)
+    generator.generate([UNLIKE], max_new_tokens=NEW_TOKENS)
+
+    assert 0 < engine.shared_prefix_length(alike, unlike) < engine.MIN_SHARED_PREFIX
+    assert prompt_pass_inputs == [alike[:-1], unlike[:-1]]
+    assert tuple(alike[:-1]) in empty_prefix_cache.entries
+
+
+def test_greedy_outputs_are_the_same_with_and_without_the_prefix_cache(generator, empty_prefix_cache):
+    batches = [ALIKE[:2], [ALIKE[2], UNLIKE], [ALIKE[1], ALIKE[0], ALIKE[2]], [UNLIKE]]
+    with_cache = [generator.generate(batch, max_new_tokens=NEW_TOKENS, temperature=0) for batch in batches]
+    generator.prefix_cache = engine.PrefixCache(capacity=0)
+    try:
+        without = [generator.generate(batch, max_new_tokens=NEW_TOKENS, temperature=0) for batch in batches]
+    finally:
+        generator.prefix_cache = empty_prefix_cache
+
+    assert [[o.text for o in batch] for batch in with_cache] == [[o.text for o in batch] for batch in without]
+    perplexities = [[o.perplexity for batch in run for o in batch] for run in (with_cache, without)]
+    assert perplexities[0] == pytest.approx(perplexities[1], rel=1e-4)
+
+
+def test_the_prefix_cache_keeps_a_bounded_number_of_bounded_beginnings(
+    generator, empty_prefix_cache, monkeypatch
+):
+    monkeypatch.setattr(engine, "PREFIX_CACHE_TOKENS", 40)
+    prompts = [
+        [{"role": "system", "content": f"System {n}. " * 20}, {"role": "user", "content": "Hi."}]
+        for n in range(6)
+    ]
+
+    generator.generate(prompts, max_new_tokens=1)
+
+    assert len(empty_prefix_cache.entries) == empty_prefix_cache.capacity
+    assert {len(tokens) for tokens in empty_prefix_cache.entries} == {40}
+    assert {keys.shape[2] for states in empty_prefix_cache.entries.values() for keys, _ in states} == {40}
+
+
+def test_split_precision_caches_the_prompt_pass_states_in_float32(tiny_model_dir):
+    generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="fp32/bf16", batch_size=2)
+
+    generator.generate(ALIKE[:2], max_new_tokens=NEW_TOKENS)
+
+    [states] = generator.prefix_cache.entries.values()
+    assert {keys.dtype for keys, _ in states} == {torch.float32}
+
+
 def test_sampled_variants_of_a_shared_prompt_are_reproducible_and_differ(tiny_model_dir):
     generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="float32", batch_size=4)
     prompts = [chat("A bottle. " * 5)] * 4
