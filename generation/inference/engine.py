@@ -249,7 +249,9 @@ class TextGenerator:
         encoded = [self.encode(messages) for messages in prompts]
         # Longest first: an out-of-memory batch fails at once, not at the end.
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
-        sampling = sampling_arguments(temperature=temperature, top_p=top_p)
+        sampling = decoding_arguments(
+            temperature=temperature, top_p=top_p, repetition_penalty=repetition_penalty
+        )
         torch.manual_seed(self.seed if seed is None else seed)
         outputs: list[GenerationOutput | None] = [None] * len(encoded)
         for start in range(0, len(order), self.batch_size):
@@ -258,7 +260,6 @@ class TextGenerator:
                 [encoded[i] for i in rows],
                 max_new_tokens=max_new_tokens,
                 min_new_tokens=min_new_tokens,
-                repetition_penalty=repetition_penalty,
                 sampling=sampling,
             )
             for row, output in zip(rows, batch_outputs, strict=True):
@@ -271,7 +272,6 @@ class TextGenerator:
         *,
         max_new_tokens: int,
         min_new_tokens: int,
-        repetition_penalty: float,
         sampling: dict[str, object],
     ) -> list[GenerationOutput]:
         batch = self.tokenizer.pad({"input_ids": token_ids}, padding=True, return_tensors="pt").to(
@@ -296,8 +296,9 @@ class TextGenerator:
                     **batch,
                     **cache,
                     max_new_tokens=max_new_tokens,
-                    min_new_tokens=min_new_tokens,
-                    repetition_penalty=repetition_penalty,
+                    # 0 would still add a processor that copies the logits at every
+                    # step to suppress nothing.
+                    min_new_tokens=min_new_tokens or None,
                     eos_token_id=self.stop_token_ids,
                     pad_token_id=self.tokenizer.pad_token_id,
                     # With a static cache on CUDA, transformers would torch.compile the
@@ -524,13 +525,32 @@ class TokenScorer:
         return torch.stack([*self.picked, last], dim=1).tolist()
 
 
-def sampling_arguments(*, temperature: float, top_p: float) -> dict[str, object]:
-    """generate()'s arguments for greedy decoding (`temperature` 0) or for
-    NucleusSampler's draw, which generate() then picks by argmax."""
-    if temperature <= 0:
-        return {"do_sample": False}
-    sampler = NucleusSampler(temperature=temperature, top_k=TOP_K, top_p=top_p)
-    return {"do_sample": False, "logits_processor": LogitsProcessorList([sampler])}
+def decoding_arguments(*, temperature: float, top_p: float, repetition_penalty: float) -> dict[str, object]:
+    """generate()'s arguments: the repetition penalty, then greedy decoding
+    (`temperature` 0) or NucleusSampler's draw, which generate() then picks
+    by argmax."""
+    processors: list[LogitsProcessor] = []
+    if repetition_penalty != 1.0:
+        processors.append(RepetitionPenalty(repetition_penalty))
+    if temperature > 0:
+        processors.append(NucleusSampler(temperature=temperature, top_k=TOP_K, top_p=top_p))
+    return {"do_sample": False, "logits_processor": LogitsProcessorList(processors)}
+
+
+class RepetitionPenalty(LogitsProcessor):
+    """transformers' RepetitionPenaltyLogitsProcessor, in place: the same
+    scores without its padded copy of the logits and the scattered copy of
+    that (between B=8 decode steps 4.6 -> 3.3 ms with the next line's change
+    to min_new_tokens). generate() hands processors a copy of the logits of
+    its own. Token ids must be below the vocabulary size, as a tokenizer's are.
+    """
+
+    def __init__(self, penalty: float) -> None:
+        self.penalty = penalty
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.Tensor) -> torch.Tensor:
+        seen = scores.gather(1, input_ids)
+        return scores.scatter_(1, input_ids, torch.where(seen < 0, seen * self.penalty, seen / self.penalty))
 
 
 class NucleusSampler(LogitsProcessor):

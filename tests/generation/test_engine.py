@@ -12,6 +12,7 @@ import torch
 from transformers import AutoModelForCausalLM, StaticCache
 from transformers.generation.logits_process import (
     LogitsProcessorList,
+    RepetitionPenaltyLogitsProcessor,
     TemperatureLogitsWarper,
     TopKLogitsWarper,
     TopPLogitsWarper,
@@ -114,17 +115,28 @@ def test_a_prompt_repeated_in_one_call_gets_its_own_sample_each_time(generator):
     assert len({output.text for output in outputs}) == 3
 
 
-def test_sampling_draws_among_the_top_candidates_and_greedy_decoding_does_not_sample(
-    generator, generate_calls
-):
+def test_generate_picks_by_argmax_over_the_engines_own_penalty_and_sampler(generator, generate_calls):
     generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS)
     generator.generate([chat("A mug.")], max_new_tokens=NEW_TOKENS, temperature=0)
 
     sampled, greedy = generate_calls
     # generate() takes the sampler's pick by argmax instead of drawing over the vocabulary itself.
-    assert sampled["do_sample"] is False
-    assert [type(p) for p in sampled["logits_processor"]] == [engine.NucleusSampler]
-    assert (greedy["do_sample"], "logits_processor" in greedy) == (False, False)
+    assert (sampled["do_sample"], greedy["do_sample"]) == (False, False)
+    assert [type(p) for p in sampled["logits_processor"]] == [engine.RepetitionPenalty, engine.NucleusSampler]
+    assert [type(p) for p in greedy["logits_processor"]] == [engine.RepetitionPenalty]
+    # Neither generate()'s own penalty, which copies the logits twice a step, nor a no-op minimum length.
+    assert "repetition_penalty" not in sampled and sampled["min_new_tokens"] is None
+
+
+def test_the_repetition_penalty_gives_exactly_the_scores_of_transformers_own():
+    torch.manual_seed(0)
+    scores = torch.randn(3, 1000) * 5
+    input_ids = torch.randint(0, 1000, (3, 40))  # repeats included
+    expected = RepetitionPenaltyLogitsProcessor(1.15)(input_ids, scores.clone())
+
+    penalized = engine.RepetitionPenalty(1.15)(input_ids, scores.clone())
+
+    assert torch.equal(penalized, expected)
 
 
 @pytest.mark.parametrize(("temperature", "top_p"), [(0.7, 0.9), (1.0, 0.5), (0.3, 0.99), (1.5, 1.0)])
