@@ -297,7 +297,13 @@ def synchronize(device: str) -> None:
 def timed_generate(
     generator: TextGenerator, prompts: list[list[dict[str, str]]], new_tokens: int
 ) -> tuple[float, float, list]:
-    """Wall seconds, process CPU seconds and the outputs of one generate() call."""
+    """Wall seconds, process CPU seconds and the outputs of one generate() call.
+
+    Each call starts with an empty prefix cache: what an earlier call (the
+    same prompts' one-token prefill run, say) left there would make the
+    timed prompt pass look cheaper than a worker's first requests find it.
+    Prefixes shared within the call are still reused, as in production."""
+    generator.prefix_cache.clear()
     synchronize(generator.device)
     started, cpu_started = time.perf_counter(), time.process_time()
     outputs = generator.generate(prompts, max_new_tokens=new_tokens, min_new_tokens=new_tokens, seed=SEED)
