@@ -544,8 +544,8 @@ def decoding_arguments(*, temperature: float, top_p: float, repetition_penalty: 
 class RepetitionPenalty(LogitsProcessor):
     """transformers' RepetitionPenaltyLogitsProcessor, in place: the same
     scores without its padded copy of the logits and the scattered copy of
-    that (between B=8 decode steps 4.6 -> 3.3 ms with the next line's change
-    to min_new_tokens). generate() hands processors a copy of the logits of
+    that (together with passing min_new_tokens 0 as None: between B=8 decode
+    steps 4.6 -> 3.3 ms). generate() hands processors a copy of the logits of
     its own. Token ids must be below the vocabulary size, as a tokenizer's are.
     """
 
