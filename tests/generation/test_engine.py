@@ -19,6 +19,7 @@ from transformers.generation.logits_process import (
 )
 
 from generation.inference import ModelNotAvailable, TextGenerator, engine, get_generator
+from tests.generation.conftest import record_generate_results
 
 ROOT = Path(__file__).resolve().parents[2]
 # Few tokens keep each test in milliseconds; the behaviours do not depend on length.
@@ -358,15 +359,7 @@ def test_split_precision_runs_the_prompt_pass_in_one_dtype_and_decodes_in_the_ot
 @pytest.fixture
 def generated_ids(generator: TextGenerator, monkeypatch: pytest.MonkeyPatch) -> list[torch.Tensor]:
     """What every model.generate call returned."""
-    results: list[torch.Tensor] = []
-    original = generator.model.generate
-
-    def spy(**kwargs):
-        results.append(original(**kwargs))
-        return results[-1]
-
-    monkeypatch.setattr(generator.model, "generate", spy)
-    return results
+    return record_generate_results(generator, monkeypatch)
 
 
 @pytest.mark.parametrize("temperature", [0, 1.0])
@@ -518,14 +511,40 @@ def test_an_explicit_dtype_loads_the_weights_in_it(tiny_model_dir):
 
 
 @pytest.mark.parametrize(
-    ("device", "expected"), [("cuda", "bfloat16"), ("cuda:1", "bfloat16"), ("cpu", "float32/bfloat16")]
+    ("device", "native_bf16", "expected"),
+    [
+        ("cuda", False, "bfloat16"),
+        ("cuda:1", False, "bfloat16"),
+        ("cpu", False, "float32/bfloat16"),
+        ("cpu", True, "bfloat16"),
+    ],
 )
-def test_the_default_dtype_is_bf16_on_cuda_and_the_measured_split_precision_on_cpu(
-    device, expected, monkeypatch
+def test_the_default_dtype_is_bf16_on_cuda_and_on_native_bf16_cpus_and_split_precision_on_other_cpus(
+    device, native_bf16, expected, monkeypatch
 ):
     monkeypatch.delenv("GENERATION_DTYPE", raising=False)
+    monkeypatch.setattr(engine, "native_bf16_cpu", lambda: native_bf16)
 
     assert engine.default_dtype(device) == expected
+
+
+@pytest.mark.parametrize(
+    ("avx512_bf16", "amx", "onednn_bf16", "expected"),
+    [
+        (False, False, True, False),  # AVX-512 without bf16 dot products: oneDNN emulates them
+        (True, False, False, False),
+        (True, False, True, True),
+        (False, True, True, True),
+    ],
+)
+def test_a_cpu_counts_as_native_bf16_only_with_the_instructions_and_onednn_using_them(
+    avx512_bf16, amx, onednn_bf16, expected, monkeypatch
+):
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx)
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: onednn_bf16)
+
+    assert engine.native_bf16_cpu() is expected
 
 
 def test_generation_dtype_in_the_environment_overrides_the_default(monkeypatch):
