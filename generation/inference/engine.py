@@ -58,6 +58,13 @@ NATIVE_BF16_CPU_DTYPE = "bfloat16"
 # whole-run speed was 1.42x float32's at 1 row and 1.18x at 4, but 0.92x at 8
 # and 0.68x at 16. Bigger batches decode on the float32 copy it keeps anyway.
 SPLIT_DECODE_MAX_ROWS = 4
+# Those figures are from a CPU where oneDNN runs bfloat16 (AVX-512). Where it
+# does not (AVX2), the bfloat16 copy stays on plain nn.Linear and ATen's slower
+# kernels, and its decoding wins at one row only. Measured on a 2-core AMD EPYC
+# with AVX2, one decode step at a 318-token context, float32 vs bfloat16: 1 row
+# 59.0 vs 43.0 ms, 2 rows 61.6 vs 66.2, 4 rows 84.5 vs 105.8; the bench's split
+# precision at B=4 ran at 36.3 tokens/s against float32's 44.0.
+SPLIT_DECODE_MAX_ROWS_UNPACKED = 1
 CUDA_DTYPE = "bfloat16"
 
 # A static KV cache is allocated once per generate() call and written in
@@ -222,6 +229,7 @@ class TextGenerator:
         if self.device == "cpu" and PACK_WEIGHTS:
             for model in filter(None, (self.model, self.prefill_model)):
                 pack_linear_weights(model)
+        self.split_decode_max_rows = split_decode_max_rows(self.device, DTYPES[self.dtype])
         self.stop_token_ids = self._stop_token_ids()
         self.prefix_cache = PrefixCache(capacity=PREFIX_CACHE_ENTRIES)
         logger.info(
@@ -338,9 +346,9 @@ class TextGenerator:
 
     def decoder_for(self, rows: int) -> torch.nn.Module:
         """The weights that decode a batch of `rows`: with split precision, the
-        low-precision copy up to SPLIT_DECODE_MAX_ROWS rows, else the prompt
+        low-precision copy up to split_decode_max_rows rows, else the prompt
         pass's own."""
-        if self.prefill_model is not None and rows > SPLIT_DECODE_MAX_ROWS:
+        if self.prefill_model is not None and rows > self.split_decode_max_rows:
             return self.prefill_model
         return self.model
 
@@ -632,6 +640,13 @@ def packable(dtype: torch.dtype) -> bool:
     return dtype == torch.float32 or (
         dtype == torch.bfloat16 and torch.ops.mkldnn._is_mkldnn_bf16_supported()
     )
+
+
+def split_decode_max_rows(device: str, dtype: torch.dtype) -> int:
+    """Up to how many rows split precision decodes on its low-precision copy."""
+    if device != "cpu" or (PACK_WEIGHTS and packable(dtype)):
+        return SPLIT_DECODE_MAX_ROWS
+    return SPLIT_DECODE_MAX_ROWS_UNPACKED
 
 
 def pack_linear_weights(model: torch.nn.Module) -> None:

@@ -336,6 +336,7 @@ def test_an_unknown_dtype_in_a_precision_is_refused():
 
 def test_split_precision_runs_the_prompt_pass_in_one_dtype_and_decodes_in_the_other(tiny_model_dir):
     generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="fp32/bf16", batch_size=4)
+    generator.split_decode_max_rows = 2  # both rows decode on the bfloat16 copy, whatever the CPU
     prompts = [chat("durable " * 30), chat("A mug.")]
     long, short = len(generator.encode(prompts[0])), len(generator.encode(prompts[1]))
     shapes: dict[str, list[tuple[int, int]]] = {"prompt pass": [], "decoding": []}
@@ -392,7 +393,7 @@ def test_each_row_of_a_batch_gets_its_own_perplexity(generator):
 
 def test_split_precision_decodes_a_big_batch_on_the_prompt_pass_weights(tiny_model_dir):
     generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="fp32/bf16", batch_size=8)
-    rows = engine.SPLIT_DECODE_MAX_ROWS + 1
+    rows = generator.split_decode_max_rows + 1
     decoded: list[tuple[int, int]] = []
     original = generator.prefill_model.forward
 
@@ -407,6 +408,28 @@ def test_split_precision_decodes_a_big_batch_on_the_prompt_pass_weights(tiny_mod
     assert generator.decoder_for(rows - 1) is generator.model
     assert (rows, 1) in decoded  # the float32 copy ran the decode steps
     assert len(outputs) == rows and all(o.perplexity for o in outputs)
+
+
+@pytest.mark.parametrize(
+    ("onednn_runs_bf16", "expected"),
+    [(True, engine.SPLIT_DECODE_MAX_ROWS), (False, engine.SPLIT_DECODE_MAX_ROWS_UNPACKED)],
+)
+def test_split_precision_decodes_fewer_rows_in_bf16_where_onednn_cannot_run_it(
+    monkeypatch, onednn_runs_bf16, expected
+):
+    monkeypatch.setattr(engine, "packable", lambda dtype: dtype == torch.float32 or onednn_runs_bf16)
+
+    assert engine.split_decode_max_rows("cpu", torch.bfloat16) == expected
+    assert engine.split_decode_max_rows("cuda", torch.bfloat16) == engine.SPLIT_DECODE_MAX_ROWS
+
+
+def test_a_split_precision_generator_decodes_on_this_cpus_threshold(tiny_model_dir):
+    generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="fp32/bf16", batch_size=8)
+    threshold = engine.split_decode_max_rows("cpu", torch.bfloat16)
+
+    assert generator.split_decode_max_rows == threshold
+    assert generator.decoder_for(threshold) is generator.model
+    assert generator.decoder_for(threshold + 1) is generator.prefill_model
 
 
 def linear_layers(model: torch.nn.Module) -> dict[str, type]:
