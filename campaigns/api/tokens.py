@@ -36,6 +36,10 @@ def hash_key(key: str) -> str:
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`; returns it and the plain key (shown once)."""
     key = secrets.token_urlsafe(KEY_BYTES)
+    # One key in 64 would start with "-", and its prefix would read as an
+    # option on the command line (manage.py api_token revoke -Ab3...).
+    while key.startswith("-"):
+        key = secrets.token_urlsafe(KEY_BYTES)
     token = ApiToken(
         user=user, name=name.strip(), prefix=key[:API_TOKEN_PREFIX_LENGTH], key_hash=hash_key(key)
     )

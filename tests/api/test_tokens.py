@@ -100,6 +100,20 @@ def test_the_command_revokes_by_prefix(api, user):
     assert_error_shape(api.get(ME), 401, "authentication_failed")
 
 
+def test_no_key_starts_with_a_dash_so_every_prefix_can_be_revoked_from_the_command_line(
+    api, user, monkeypatch
+):
+    keys = iter(["-" + "a" * 42, "b" * 43])
+    monkeypatch.setattr(tokens.secrets, "token_urlsafe", lambda nbytes: next(keys))
+
+    token, key = tokens.api_token_create(user=user, name="CI")
+    call_command("api_token", "revoke", token.prefix, stdout=StringIO())
+
+    assert key == "b" * 43
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert_error_shape(api.get(ME), 401, "authentication_failed")
+
+
 def test_the_command_refuses_an_unknown_user(db):
     with pytest.raises(CommandError):
         call_command("api_token", "create", "nobody", "--name", "CI", stdout=StringIO(), stderr=StringIO())
