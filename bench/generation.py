@@ -57,7 +57,7 @@ django.setup()
 
 # First: generation.inference sets torch's OpenMP wait policy, read when torch loads.
 from generation.inference import TextGenerator  # noqa: E402
-from generation.inference.engine import default_dtype  # noqa: E402
+from generation.inference.engine import default_dtype, shared_prefix_length  # noqa: E402
 
 # isort: split
 import torch  # noqa: E402
@@ -432,11 +432,8 @@ def measured_cpu_ceilings(threads: int, size: int = 2048) -> dict[str, float]:
 
 
 def common_prefix_length(rows: list[list[int]]) -> int:
-    shortest = min(len(ids) for ids in rows)
-    for position in range(shortest):
-        if len({ids[position] for ids in rows}) > 1:
-            return position
-    return shortest
+    """How many leading tokens all the rows have in common."""
+    return min(shared_prefix_length(rows[0], ids) for ids in rows)
 
 
 def engine_batches(
@@ -479,7 +476,7 @@ def roofline(
         previous: list[int] | None = None
         for ids in sorted(batch):
             # Positions before `known` were computed for an earlier prompt (or the cache).
-            known = max(cached, common_prefix_length([previous, ids]) if previous else 0)
+            known = max(cached, shared_prefix_length(previous, ids) if previous else 0)
             prefill += 2 * weights * (len(ids) - known) + 2 * layers * attention_width * (
                 len(ids) ** 2 - known**2
             )
@@ -541,11 +538,7 @@ def run_matrix(args: argparse.Namespace, model_path: Path) -> tuple[list[Run], d
         runs.append(run)
         print(format_run(run), flush=True)
     for run in runs:
-        baseline = next(
-            r
-            for r in runs
-            if (r.workload, r.dtype, r.batch_size) == (run.workload, run.dtype, BASELINE_BATCH)
-        )
+        baseline = baseline_of(run, runs)
         run.speedup_vs_b1 = round(run.tokens_per_s / baseline.tokens_per_s, 2)
         run.cpu_speedup_vs_b1 = round(
             (run.new_tokens / run.cpu_seconds) / (baseline.new_tokens / baseline.cpu_seconds), 2
@@ -572,6 +565,13 @@ def run_matrix(args: argparse.Namespace, model_path: Path) -> tuple[list[Run], d
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
     }
     return runs, settings_used
+
+
+def baseline_of(run: Run, runs: list[Run]) -> Run:
+    """The one-at-a-time run of the same workload and dtype."""
+    return next(
+        r for r in runs if (r.workload, r.dtype, r.batch_size) == (run.workload, run.dtype, BASELINE_BATCH)
+    )
 
 
 def format_run(run: Run) -> str:
@@ -604,15 +604,8 @@ def verdict(runs: list[Run], device: str = "cpu") -> list[str]:
             f"target {TARGET_SPEEDUP}x: {'met' if speedup_ok else 'missed'}), {run.tokens_per_s} tok/s "
             f"(target {TARGET_TOKENS_PER_S:.0f}: {'met' if rate_ok else 'missed'})"
         )
-        baseline = next(
-            (
-                r
-                for r in runs
-                if (r.workload, r.dtype, r.batch_size) == (run.workload, run.dtype, BASELINE_BATCH)
-            ),
-            None,
-        )
-        if run.ceiling_tokens_per_s and baseline and baseline.ceiling_tokens_per_s:
+        baseline = baseline_of(run, runs)
+        if run.ceiling_tokens_per_s and baseline.ceiling_tokens_per_s:
             line += (
                 f"; this machine's ceiling for the run: {run.ceiling_tokens_per_s} tok/s, "
                 f"{round(run.ceiling_tokens_per_s / baseline.ceiling_tokens_per_s, 2)}x the B=1 ceiling"

@@ -147,7 +147,7 @@ def default_dtype(device: str) -> str:
 def native_bf16_cpu() -> bool:
     """Whether this CPU multiplies bfloat16 in hardware and oneDNN uses it."""
     hardware = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
-    return hardware and torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    return hardware and packable(torch.bfloat16)
 
 
 def canonical_precision(name: str) -> str:
@@ -445,7 +445,7 @@ class PrefixCache:
     The states reused come from another pass (over the entry's own prompt),
     equal to the prompt's own up to float32 rounding (1e-5): greedy texts of
     the 16 bench prompts were the same with and without the cache when
-    decoding in float32. Decoding in bfloat16 (split precision, up to 4 rows)
+    decoding in float32. Decoding in bfloat16 (split precision's small batches)
     rounds such differences into whole bfloat16 steps, and 9 of 16 texts
     parted after some tokens, as they do between batch sizes without the
     cache (6 of 8 between B=1 and B=2). Not thread-safe, as generate() is not.
