@@ -127,3 +127,40 @@ def test_the_configuration_table_lists_every_variable_settings_read():
 
     assert len(read) > 10
     assert read - documented == set()
+
+
+# Stands in for manage.py and celery: records which process it is and the
+# SITE_URL it got, then waits (bounded) until all four have started, so none
+# exits, which stops the rest, before every one has written its line.
+FAKE_PROCESS = """#!/bin/sh
+echo "$1 $SITE_URL" >> {seen}
+for _ in $(seq 100); do [ $(wc -l < {seen}) -ge 4 ] && exit 0; sleep 0.1; done
+"""
+
+
+def _site_urls_seen_by_make_run(tmp_path: Path, env: dict[str, str]) -> list[str]:
+    seen, fake = tmp_path / "seen", tmp_path / "fake"
+    fake.write_text(FAKE_PROCESS.format(seen=seen))
+    fake.chmod(0o755)
+
+    _make("-o", "setup", "run", "PORT=8017", f"MANAGE={fake}", f"CELERY={fake}", env=env)
+
+    return sorted(seen.read_text().splitlines())
+
+
+def test_make_run_gives_the_site_and_workers_a_site_url_on_its_port(tmp_path):
+    # Empty counts as unset, as in the recipe's ${SITE_URL:-...}.
+    seen = _site_urls_seen_by_make_run(tmp_path, {"SITE_URL": ""})
+
+    assert seen == [
+        "beat http://127.0.0.1:8017",
+        "runserver http://127.0.0.1:8017",
+        "worker http://127.0.0.1:8017",
+        "worker http://127.0.0.1:8017",
+    ]
+
+
+def test_make_run_keeps_a_site_url_that_is_given(tmp_path):
+    seen = _site_urls_seen_by_make_run(tmp_path, {"SITE_URL": "https://cocreate.example"})
+
+    assert [line.split(" ", 1)[1] for line in seen] == ["https://cocreate.example"] * 4
