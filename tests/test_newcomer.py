@@ -1,0 +1,47 @@
+"""What a newcomer finds on the site without being told: the e-mail
+preferences page is reachable from the account menu and the notifications
+page, not only from a link in an e-mail."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _part(html: str, pattern: str) -> str:
+    """The part of the page that `pattern` matches (one element, open to close)."""
+    match = re.search(pattern, html, re.S)
+    assert match, f"no {pattern!r} in the page"
+    return match.group(0)
+
+
+def _links(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', html))
+
+
+@pytest.fixture
+def logged_in(client):
+    client.force_login(UserFactory())
+    return client
+
+
+def test_the_account_menu_links_to_the_e_mail_preferences(logged_in):
+    html = logged_in.get(reverse("home")).content.decode()
+
+    menu = _part(html, r'<nav class="site-nav".*?</nav>')
+
+    assert reverse("notifications:preferences") in _links(menu)
+
+
+def test_the_notifications_page_links_to_the_e_mail_preferences(logged_in):
+    html = logged_in.get(reverse("notifications:inbox")).content.decode()
+
+    content = _part(html, r'<main id="main".*?</main>')
+
+    assert reverse("notifications:preferences") in _links(content)
