@@ -57,7 +57,8 @@ django.setup()
 
 # First: generation.inference sets torch's OpenMP wait policy, read when torch loads.
 from generation.inference import TextGenerator  # noqa: E402
-from generation.inference.engine import default_dtype, shared_prefix_length  # noqa: E402
+from generation.inference.precision import default_dtype  # noqa: E402
+from generation.inference.prefix_cache import shared_prefix_length  # noqa: E402
 
 # isort: split
 import torch  # noqa: E402
@@ -717,7 +718,7 @@ bandwidth, a prompt prefix shared by several rows computed once, and no Python o
 thread wake-ups at all: a bound no engine beats on that machine (see below for
 two ceilings that are too low or too loose to say much).
 
-**What the engine does on the CPU** (generation/inference/engine.py):
+**What the engine does on the CPU** (generation/inference/):
 
 - *Precision by CPU.* With bfloat16 dot-product instructions (avx512_bf16, or
   AMX) and oneDNN using them: plain bfloat16, faster than float32 in both the
@@ -803,6 +804,40 @@ alternating) the two took the same time, 5.9-6.5 s against 6.2-6.7 s.
 | prefix cache (4 entries, <= 512 tokens, from 32 shared tokens) | the 16 prompts' prompt pass, fp32: B=8 10.3 -> 6.4 s, B=1 11.3 -> 8.1 s | yes |
 | `GOMP_SPINCOUNT=10000` (threads spin briefly before sleeping) | faster on an idle machine only | no: the CPU worker shares its cores |
 | `torch.compile` | not tried on the CPU: minutes of compile and a recompile per batch shape (on CUDA: 150 s cold) | no |
+
+**Figures behind the engine's choices** (generation/inference/, SmolLM2-135M on
+the 2-core CPUs, in one process each):
+
+- *Split precision* (`precision.py`). Without avx512_bf16 or AMX: the bfloat16
+  prompt pass of the 16 bench prompts took 62 s against float32's 16 s (97
+  against 16 s with the earlier v1 prompts), while bfloat16 decoding at B=1 ran
+  at 18.0-20.0 tokens/s against 11.7-13.1; the second copy of the weights adds
+  270 MB. Where oneDNN runs bfloat16 (AVX-512), split precision's whole run
+  against float32's: 1.42x at 1 row, 1.18x at 4, 0.92x at 8, 0.68x at 16. On
+  AVX2, one decode step at a 318-token context, float32 against bfloat16: 1 row
+  59.0 vs 43.0 ms, 2 rows 61.6 vs 66.2, 4 rows 84.5 vs 105.8; the bench's split
+  precision at B=4 ran at 36.3 tokens/s against float32's 44.0.
+- *Packed weights* (`packing.py`): the 576x49152 output layer at 1 row 14.5 ->
+  6.5 ms; a decoder layer's seven other matmuls 2.6 -> 1.6 ms at 8 rows, 1.7 ->
+  1.5 ms at 1; the 16 bench prompts' texts (96 tokens, greedy and sampled)
+  unchanged. The output layer's packed copy of the embedding it is tied to adds
+  113 MB in float32, 56 MB in bfloat16; with split precision and a full prefix
+  cache the worker's RSS measured 1627 MiB against 1416, its peak while loading
+  1885 against 1501 MiB. The weights left unpacked (embedding, norms) take
+  copies of their own: on the mapped weights file they kept all of it resident
+  (+500 MB RSS). A layout for 8 rows (`PACKED_ROWS`) served 1-16 rows and
+  300-token prompt passes as well as one for each.
+- *Prefix cache* (`prefix_cache.py`): the bench prompts of one campaign share
+  180-283 of their 256-402 tokens, of two brands 10. Float32 states take 46 KB
+  a token, 94 MB for 4 entries of 512 tokens. Reused states equal a prompt's
+  own to 1e-5:
+  decoding in float32 the 16 greedy texts were the same with and without the
+  cache; decoding in bfloat16, 9 of 16 parted after some tokens, as 6 of 8 do
+  between B=1 and B=2 without it.
+- *Sampling* (`sampling.py`): generate()'s own top-p sort of the vocabulary and
+  its multinomial draw took 4 and 9 ms of a B=8 decode step.
+- *Threads* (`loader.py`): more OpenMP threads than the CPUs the process may run
+  on made decode steps 10x slower on a busy 2-core box.
 
 Cross-request batching (the database claim against celery-batches) is measured
 in "Batching across requests" below; the GPU runs in "Generation on CUDA".

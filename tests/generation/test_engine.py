@@ -18,7 +18,17 @@ from transformers.generation.logits_process import (
     TopPLogitsWarper,
 )
 
-from generation.inference import ModelNotAvailable, TextGenerator, engine, get_generator
+from generation.inference import (
+    ModelNotAvailable,
+    TextGenerator,
+    engine,
+    get_generator,
+    loader,
+    packing,
+    precision,
+    prefix_cache,
+    sampling,
+)
 from tests.generation.conftest import record_generate_results
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,8 +133,11 @@ def test_generate_picks_by_argmax_over_the_engines_own_penalty_and_sampler(gener
     sampled, greedy = generate_calls
     # generate() takes the sampler's pick by argmax instead of drawing over the vocabulary itself.
     assert (sampled["do_sample"], greedy["do_sample"]) == (False, False)
-    assert [type(p) for p in sampled["logits_processor"]] == [engine.RepetitionPenalty, engine.NucleusSampler]
-    assert [type(p) for p in greedy["logits_processor"]] == [engine.RepetitionPenalty]
+    assert [type(p) for p in sampled["logits_processor"]] == [
+        sampling.RepetitionPenalty,
+        sampling.NucleusSampler,
+    ]
+    assert [type(p) for p in greedy["logits_processor"]] == [sampling.RepetitionPenalty]
     # Neither generate()'s own penalty, which copies the logits twice a step, nor a no-op minimum length.
     assert "repetition_penalty" not in sampled and sampled["min_new_tokens"] is None
 
@@ -135,7 +148,7 @@ def test_the_repetition_penalty_gives_exactly_the_scores_of_transformers_own():
     input_ids = torch.randint(0, 1000, (3, 40))  # repeats included
     expected = RepetitionPenaltyLogitsProcessor(1.15)(input_ids, scores.clone())
 
-    penalized = engine.RepetitionPenalty(1.15)(input_ids, scores.clone())
+    penalized = sampling.RepetitionPenalty(1.15)(input_ids, scores.clone())
 
     assert torch.equal(penalized, expected)
 
@@ -146,12 +159,12 @@ def test_the_sampler_picks_the_tokens_generates_own_warpers_keep_with_their_prob
     # Peaked and flat rows, as a language model's scores come.
     scores = torch.randn(6, 2000) * torch.tensor([[0.5], [1.0], [2.0], [4.0], [8.0], [16.0]])
     warpers = LogitsProcessorList(
-        [TemperatureLogitsWarper(temperature), TopKLogitsWarper(engine.TOP_K), TopPLogitsWarper(top_p)]
+        [TemperatureLogitsWarper(temperature), TopKLogitsWarper(sampling.TOP_K), TopPLogitsWarper(top_p)]
     )
     expected = warpers(None, scores.clone()).softmax(dim=-1)
 
-    candidates, probs = engine.NucleusSampler(
-        temperature=temperature, top_k=engine.TOP_K, top_p=top_p
+    candidates, probs = sampling.NucleusSampler(
+        temperature=temperature, top_k=sampling.TOP_K, top_p=top_p
     ).candidates(scores)
 
     ours = torch.zeros_like(scores).scatter_(1, candidates, probs / probs.sum(dim=-1, keepdim=True))
@@ -161,7 +174,7 @@ def test_the_sampler_picks_the_tokens_generates_own_warpers_keep_with_their_prob
 
 def test_the_sampler_returns_one_pick_per_row_from_its_candidates():
     scores = torch.randn(3, 500)
-    sampler = engine.NucleusSampler(temperature=0.7, top_k=engine.TOP_K, top_p=0.9)
+    sampler = sampling.NucleusSampler(temperature=0.7, top_k=sampling.TOP_K, top_p=0.9)
     candidates, probs = sampler.candidates(scores)
     allowed = [set(ids[row_probs > 0].tolist()) for ids, row_probs in zip(candidates, probs, strict=True)]
 
@@ -231,7 +244,7 @@ def prompt_pass_inputs(generator: TextGenerator, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.fixture
-def empty_prefix_cache(generator: TextGenerator) -> engine.PrefixCache:
+def empty_prefix_cache(generator: TextGenerator) -> prefix_cache.PrefixCache:
     generator.prefix_cache.clear()
     yield generator.prefix_cache
     generator.prefix_cache.clear()
@@ -241,12 +254,12 @@ def test_a_prompt_that_begins_like_an_earlier_one_passes_only_the_rest_through_t
     generator, prompt_pass_inputs, empty_prefix_cache
 ):
     first, second = (generator.encode(prompt) for prompt in ALIKE[:2])
-    shared = engine.shared_prefix_length(first, second)
+    shared = prefix_cache.shared_prefix_length(first, second)
 
     generator.generate([ALIKE[0]], max_new_tokens=NEW_TOKENS)
     generator.generate([ALIKE[1]], max_new_tokens=NEW_TOKENS)
 
-    assert shared >= engine.MIN_SHARED_PREFIX
+    assert shared >= prefix_cache.MIN_SHARED_PREFIX
     assert prompt_pass_inputs == [first[:-1], second[shared:-1]]
 
 
@@ -255,7 +268,7 @@ def test_prompts_of_one_batch_share_their_common_beginning(generator, prompt_pas
 
     generator.generate(ALIKE[:2], max_new_tokens=NEW_TOKENS)
 
-    assert prompt_pass_inputs == [first[:-1], second[engine.shared_prefix_length(first, second) : -1]]
+    assert prompt_pass_inputs == [first[:-1], second[prefix_cache.shared_prefix_length(first, second) : -1]]
 
 
 def test_a_prompt_that_shares_too_little_passes_whole_and_leaves_the_cached_beginning_whole(
@@ -266,7 +279,7 @@ def test_a_prompt_that_shares_too_little_passes_whole_and_leaves_the_cached_begi
     generator.generate([ALIKE[0]], max_new_tokens=NEW_TOKENS)
     generator.generate([UNLIKE], max_new_tokens=NEW_TOKENS)
 
-    assert 0 < engine.shared_prefix_length(alike, unlike) < engine.MIN_SHARED_PREFIX
+    assert 0 < prefix_cache.shared_prefix_length(alike, unlike) < prefix_cache.MIN_SHARED_PREFIX
     assert prompt_pass_inputs == [alike[:-1], unlike[:-1]]
     assert tuple(alike[:-1]) in empty_prefix_cache.entries
 
@@ -274,7 +287,7 @@ def test_a_prompt_that_shares_too_little_passes_whole_and_leaves_the_cached_begi
 def test_greedy_outputs_are_the_same_with_and_without_the_prefix_cache(generator, empty_prefix_cache):
     batches = [ALIKE[:2], [ALIKE[2], UNLIKE], [ALIKE[1], ALIKE[0], ALIKE[2]], [UNLIKE]]
     with_cache = [generator.generate(batch, max_new_tokens=NEW_TOKENS, temperature=0) for batch in batches]
-    generator.prefix_cache = engine.PrefixCache(capacity=0)
+    generator.prefix_cache = prefix_cache.PrefixCache(capacity=0)
     try:
         without = [generator.generate(batch, max_new_tokens=NEW_TOKENS, temperature=0) for batch in batches]
     finally:
@@ -288,7 +301,7 @@ def test_greedy_outputs_are_the_same_with_and_without_the_prefix_cache(generator
 def test_the_prefix_cache_keeps_a_bounded_number_of_bounded_beginnings(
     generator, empty_prefix_cache, monkeypatch
 ):
-    monkeypatch.setattr(engine, "PREFIX_CACHE_TOKENS", 40)
+    monkeypatch.setattr(prefix_cache, "PREFIX_CACHE_TOKENS", 40)
     prompts = [
         [{"role": "system", "content": f"System {n}. " * 20}, {"role": "user", "content": "Hi."}]
         for n in range(6)
@@ -326,12 +339,12 @@ def test_sampled_variants_of_a_shared_prompt_are_reproducible_and_differ(tiny_mo
     [("fp32/bf16", "float32/bfloat16"), ("bf16/bf16", "bfloat16"), ("float32", "float32")],
 )
 def test_a_precision_names_one_dtype_or_a_prompt_pass_and_a_decoding_dtype(name, expected):
-    assert engine.canonical_precision(name) == expected
+    assert precision.canonical_precision(name) == expected
 
 
 def test_an_unknown_dtype_in_a_precision_is_refused():
     with pytest.raises(ValueError, match="Unknown dtype"):
-        engine.canonical_precision("fp32/int3")
+        precision.canonical_precision("fp32/int3")
 
 
 def test_split_precision_runs_the_prompt_pass_in_one_dtype_and_decodes_in_the_other(tiny_model_dir):
@@ -412,20 +425,20 @@ def test_split_precision_decodes_a_big_batch_on_the_prompt_pass_weights(tiny_mod
 
 @pytest.mark.parametrize(
     ("onednn_runs_bf16", "expected"),
-    [(True, engine.SPLIT_DECODE_MAX_ROWS), (False, engine.SPLIT_DECODE_MAX_ROWS_UNPACKED)],
+    [(True, precision.SPLIT_DECODE_MAX_ROWS), (False, precision.SPLIT_DECODE_MAX_ROWS_UNPACKED)],
 )
 def test_split_precision_decodes_fewer_rows_in_bf16_where_onednn_cannot_run_it(
     monkeypatch, onednn_runs_bf16, expected
 ):
-    monkeypatch.setattr(engine, "packable", lambda dtype: dtype == torch.float32 or onednn_runs_bf16)
+    monkeypatch.setattr(precision, "packable", lambda dtype: dtype == torch.float32 or onednn_runs_bf16)
 
-    assert engine.split_decode_max_rows("cpu", torch.bfloat16) == expected
-    assert engine.split_decode_max_rows("cuda", torch.bfloat16) == engine.SPLIT_DECODE_MAX_ROWS
+    assert precision.split_decode_max_rows("cpu", torch.bfloat16) == expected
+    assert precision.split_decode_max_rows("cuda", torch.bfloat16) == precision.SPLIT_DECODE_MAX_ROWS
 
 
 def test_a_split_precision_generator_decodes_on_this_cpus_threshold(tiny_model_dir):
     generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="fp32/bf16", batch_size=8)
-    threshold = engine.split_decode_max_rows("cpu", torch.bfloat16)
+    threshold = precision.split_decode_max_rows("cpu", torch.bfloat16)
 
     assert generator.split_decode_max_rows == threshold
     assert generator.decoder_for(threshold) is generator.model
@@ -436,27 +449,27 @@ def linear_layers(model: torch.nn.Module) -> dict[str, type]:
     return {
         name: type(module)
         for name, module in model.named_modules()
-        if isinstance(module, (torch.nn.Linear, engine.PackedLinear))
+        if isinstance(module, (torch.nn.Linear, packing.PackedLinear))
     }
 
 
-@pytest.mark.skipif(not engine.packable(torch.float32), reason="oneDNN is not available")
+@pytest.mark.skipif(not packing.packable(torch.float32), reason="oneDNN is not available")
 def test_on_the_cpu_every_linear_layer_runs_on_weights_packed_once_for_onednn(generator, tiny_model_dir):
     plain = AutoModelForCausalLM.from_pretrained(tiny_model_dir, local_files_only=True)
 
     packed = linear_layers(generator.model)
 
-    assert packed == {name: engine.PackedLinear for name in linear_layers(plain)}
+    assert packed == {name: packing.PackedLinear for name in linear_layers(plain)}
     assert sum(p.numel() for p in generator.model.parameters()) == sum(p.numel() for p in plain.parameters())
 
 
-@pytest.mark.skipif(not engine.packable(torch.float32), reason="oneDNN is not available")
+@pytest.mark.skipif(not packing.packable(torch.float32), reason="oneDNN is not available")
 def test_split_precision_packs_the_prompt_pass_weights_too(tiny_model_dir):
     generator = TextGenerator(str(tiny_model_dir), device="cpu", dtype="fp32/bf16")
 
-    assert set(linear_layers(generator.prefill_model).values()) == {engine.PackedLinear}
+    assert set(linear_layers(generator.prefill_model).values()) == {packing.PackedLinear}
     # bfloat16 only where oneDNN has the instructions for it.
-    decoding = {engine.PackedLinear if engine.packable(torch.bfloat16) else torch.nn.Linear}
+    decoding = {packing.PackedLinear if packing.packable(torch.bfloat16) else torch.nn.Linear}
     assert set(linear_layers(generator.model).values()) == decoding
 
 
@@ -546,9 +559,9 @@ def test_the_default_dtype_is_bf16_on_cuda_and_on_native_bf16_cpus_and_split_pre
     device, native_bf16, expected, monkeypatch
 ):
     monkeypatch.delenv("GENERATION_DTYPE", raising=False)
-    monkeypatch.setattr(engine, "native_bf16_cpu", lambda: native_bf16)
+    monkeypatch.setattr(precision, "native_bf16_cpu", lambda: native_bf16)
 
-    assert engine.default_dtype(device) == expected
+    assert precision.default_dtype(device) == expected
 
 
 @pytest.mark.parametrize(
@@ -567,13 +580,13 @@ def test_a_cpu_counts_as_native_bf16_only_with_the_instructions_and_onednn_using
     monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx)
     monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: onednn_bf16)
 
-    assert engine.native_bf16_cpu() is expected
+    assert precision.native_bf16_cpu() is expected
 
 
 def test_generation_dtype_in_the_environment_overrides_the_default(monkeypatch):
     monkeypatch.setenv("GENERATION_DTYPE", "fp32")
 
-    assert engine.default_dtype("cuda") == "float32"
+    assert precision.default_dtype("cuda") == "float32"
 
 
 def test_the_cpu_thread_count_comes_from_generation_num_threads(tiny_model_dir, monkeypatch):
@@ -602,13 +615,13 @@ def test_get_generator_loads_the_model_once_and_then_returns_the_same_generator(
     tiny_model_dir, fresh_generator_cache, monkeypatch
 ):
     loads = []
-    load = engine.AutoModelForCausalLM.from_pretrained
+    load = loader.AutoModelForCausalLM.from_pretrained
 
     def counting_load(*args, **kwargs):
         loads.append(args)
         return load(*args, **kwargs)
 
-    monkeypatch.setattr(engine.AutoModelForCausalLM, "from_pretrained", counting_load)
+    monkeypatch.setattr(loader.AutoModelForCausalLM, "from_pretrained", counting_load)
 
     first = get_generator(str(tiny_model_dir), batch_size=4, seed=1)
     second = get_generator(str(tiny_model_dir), batch_size=4, seed=1)
