@@ -204,7 +204,7 @@ def figure_outcomes(samples: list[dict]) -> dict[str, str]:
     outcomes: dict[str, set[str]] = {"passed": set(), "flagged": set()}
     for d in samples:
         claims = " ".join(f["message"] for f in d["findings"] if f["code"] == "unsupported_claim")
-        for figure in guardrails._figures(d["text"]):
+        for figure in guardrails.find_figures(d["text"]):
             outcomes["flagged" if f"“{figure.text}”" in claims else "passed"].add(f"“{figure.text}”")
     return {outcome: ", ".join(sorted(texts)) for outcome, texts in outcomes.items()}
 

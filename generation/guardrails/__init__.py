@@ -1,0 +1,66 @@
+"""Checks run on every draft before a person reviews it.
+
+Pure functions over text: each returns findings, dicts of
+{"code", "severity", "message"}, whose message tells the reviewer what was found
+and why it matters. A high finding is blocking: the review queue highlights it
+and the draft should not be published as it is. Still nothing here rejects a
+draft; the reviewer decides.
+
+One module per check family (privacy, banned_phrases, claims, toxicity,
+language, length, repetition, off_task); findings holds the finding type and
+the labels, units and figures the numbers that claims compare, and draft runs
+every check on one draft. The personal-data patterns also redact community
+text before it reaches the model (generation/prompts.py), so what is removed
+from the input is exactly what is flagged in the output.
+"""
+
+from generation.guardrails.banned_phrases import check_banned_phrases
+from generation.guardrails.claims import check_unsupported_claims
+from generation.guardrails.draft import GuardrailContext, check_draft
+from generation.guardrails.figures import Figure, find_figures
+from generation.guardrails.findings import (
+    CHECK_LABELS,
+    SEVERITY_HIGH,
+    SEVERITY_LOW,
+    SEVERITY_MEDIUM,
+    SEVERITY_ORDER,
+    Finding,
+    worst_severity,
+)
+from generation.guardrails.language import check_language, cjk_ratio
+from generation.guardrails.length import check_length, complete_sentences
+from generation.guardrails.off_task import check_off_task
+from generation.guardrails.privacy import MEMBER_PLACEHOLDER, PERSONAL_DATA, check_personal_data, redact
+from generation.guardrails.repetition import check_repetition
+from generation.guardrails.text import phrase_pattern, word_count
+from generation.guardrails.toxicity import LEXICON_PATH, check_toxicity
+
+__all__ = [
+    "CHECK_LABELS",
+    "LEXICON_PATH",
+    "MEMBER_PLACEHOLDER",
+    "PERSONAL_DATA",
+    "SEVERITY_HIGH",
+    "SEVERITY_LOW",
+    "SEVERITY_MEDIUM",
+    "SEVERITY_ORDER",
+    "Figure",
+    "Finding",
+    "GuardrailContext",
+    "check_banned_phrases",
+    "check_draft",
+    "check_language",
+    "check_length",
+    "check_off_task",
+    "check_personal_data",
+    "check_repetition",
+    "check_toxicity",
+    "check_unsupported_claims",
+    "cjk_ratio",
+    "complete_sentences",
+    "find_figures",
+    "phrase_pattern",
+    "redact",
+    "word_count",
+    "worst_severity",
+]
