@@ -200,7 +200,7 @@ class Worker:
 @contextmanager
 def publishing(mode: Mode) -> Iterator[None]:
     """generation_request_create publishes the mode's task (production: its own)."""
-    from cocreate.queueing import publish
+    from core.queueing import publish
     from generation import outbox
 
     task = _import(mode.task)

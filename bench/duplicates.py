@@ -35,8 +35,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from campaigns.intelligence import embeddings  # noqa: E402
-from campaigns.intelligence.index import SimilarityIndex  # noqa: E402
+from intelligence import embeddings  # noqa: E402
+from intelligence.index import SimilarityIndex  # noqa: E402
 
 PAIRS = ROOT / "campaigns" / "intelligence" / "data" / "duplicate_pairs.tsv"
 IDEAS = 100_000
@@ -54,7 +54,7 @@ admin.autodiscover()
 def rss():
     return next(int(l.split()[1]) // 1024 for l in open("/proc/self/status") if l.startswith("VmRSS"))
 before = rss()
-from campaigns.intelligence.embeddings import embed_query
+from intelligence.embeddings import embed_query
 embed_query("A hip-belt pocket big enough for a phone")
 print(before, rss())
 """

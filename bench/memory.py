@@ -154,7 +154,7 @@ def _all_tasks_finished(log: Path) -> bool:
 
 
 def default_worker(site: Site, broker: str, logs: Path) -> dict:
-    from campaigns.intelligence.tasks import embeddings_backfill_task
+    from intelligence.tasks import embeddings_backfill_task
 
     log = logs / "default-worker.log"
     worker = _celery_worker(site, broker, log, "-Q", "default", "-c", "1")

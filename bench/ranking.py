@@ -17,7 +17,7 @@ the first page of "trending" and "top", for an anonymous visitor and for a
 signed-in voter (whose list carries has_voted); p50 and p95 over repeated
 reads after a warm-up, or as many as fit in 20 s (target: p95 < 30 ms at 1M).
 
-Also timed, the same way: the campaign page's ideas (campaigns.pagination's
+Also timed, the same way: the campaign page's ideas (core.pagination's
 capped count and the page's rows, page 1 and the deepest page served, beside
 the exact COUNT it ran before), and the API's ideas list of the campaign
 (the view in process: first page and a later one by its `next` cursor,
@@ -256,7 +256,7 @@ def measure_page(campaign, reads: int) -> dict[str, object]:
     from django.contrib.auth.models import AnonymousUser
 
     from campaigns.models import Vote
-    from campaigns.pagination import MAX_PAGES, CappedPaginator
+    from core.pagination import MAX_PAGES, CappedPaginator
     from campaigns.selectors import idea_list_ranked
 
     voter = Vote.objects.filter(idea__campaign=campaign).order_by("pk").first().user
@@ -487,7 +487,7 @@ def markdown(data: dict) -> str:
             *ranking,
             "",
             "Campaign page: the view's `CappedPaginator(idea_list_ranked(..., sort='trending'), 20).get_page(n)` "
-            "and its rows (`campaigns/pagination.py`), page 1 and the deepest page served; the exact COUNT "
+            "and its rows (`core/pagination.py`), page 1 and the deepest page served; the exact COUNT "
             "the page ran before, for comparison.",
             "",
             *page,

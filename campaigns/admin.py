@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .admin_moderation import (
+from campaigns.admin_moderation import (
     CONTENT_ACTIONS,
     PHASE_ACTIONS,
     content_action,
@@ -32,27 +32,26 @@ from .admin_moderation import (
     phase_action,
     target_action,
 )
-from .admin_queue import queue_view
-from .admin_scoping import (
+from campaigns.admin_queue import queue_view
+from campaigns.admin_scoping import (
     BrandScopedAdminMixin,
     BrandScopedModelAdmin,
     request_owned_brand_ids,
 )
-from .intelligence import admin as intelligence_admin  # noqa: F401  (registers theme and merge admins)
-from .intelligence.admin_actions import merge_into_most_voted, unmerge
-from .models import (
+from campaigns.admin_merging import merge_into_most_voted, unmerge
+from campaigns.models import (
     Brand,
     BrandBlock,
     BrandMembership,
     Campaign,
     Comment,
     Idea,
+    IdeaMerge,
     ModerationAction,
-    Notification,
     Report,
     TrustedAuthor,
 )
-from .page_cache import campaign_pages_changed
+from campaigns.page_cache import campaign_pages_changed
 
 __all__ = ["BrandScopedAdminMixin", "BrandScopedModelAdmin"]
 
@@ -366,19 +365,6 @@ class ModerationActionAdmin(BrandScopedModelAdmin):
         return _excerpt(obj.comment.body) if obj.comment else ""
 
 
-@admin.register(Notification)
-class NotificationAdmin(BrandScopedModelAdmin):
-    """Notifications about the brand's ideas, for answering "did they get told?"."""
-
-    brand_lookup = "idea__campaign__brand"
-    scoped_permissions = VIEW_ONLY
-    list_display = ("kind", "user", "idea", "created_at", "read_at")
-    list_filter = ("kind",)
-    list_select_related = ("user", "idea")
-    search_fields = ("user__username", "idea__title")
-    date_hierarchy = "created_at"
-
-
 class _AuthorListAdmin(BrandScopedModelAdmin):
     """Blocked and trusted authors: written by the moderation actions; a merchant
     may only undo an entry (delete, recorded in the admin's log)."""
@@ -399,3 +385,14 @@ class BrandBlockAdmin(_AuthorListAdmin):
 class TrustedAuthorAdmin(_AuthorListAdmin):
     list_display = ("user", "brand", "created_at")
     list_select_related = ("user", "brand")
+
+
+@admin.register(IdeaMerge)
+class IdeaMergeAdmin(BrandScopedModelAdmin):
+    """What each merge moved, and whether it was undone."""
+
+    brand_lookup = "duplicate__campaign__brand"
+    scoped_permissions = VIEW_ONLY
+    list_display = ("duplicate", "survivor", "actor", "created_at", "undone_at", "undone_by")
+    list_select_related = ("duplicate", "survivor", "actor", "undone_by")
+    date_hierarchy = "created_at"

@@ -18,9 +18,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import services
-from .exceptions import ActionRefused
-from .models import Campaign, Comment, Idea, ModerationAction, Report
+from campaigns import services
+from core.exceptions import ActionRefused
+from campaigns.models import Campaign, Comment, Idea, ModerationAction, Report
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

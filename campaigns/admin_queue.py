@@ -25,8 +25,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .admin_moderation import CONTENT_ACTIONS, dismiss_reports, moderate_each, open_reports
-from .models import Comment, Idea, ModerationAction, Report
+from campaigns.admin_moderation import CONTENT_ACTIONS, dismiss_reports, moderate_each, open_reports
+from campaigns.models import Comment, Idea, ModerationAction, Report
 
 # Oldest first, a page at a time: a moderator clears a page and reloads; a
 # longer page only gets slower to render and to read.

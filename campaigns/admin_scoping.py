@@ -16,8 +16,8 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from .models import Brand, BrandMembership, Campaign, Comment, Idea
-from .selectors import moderated_brand_ids
+from campaigns.models import Brand, BrandMembership, Campaign, Comment, Idea
+from campaigns.selectors import moderated_brand_ids
 
 T = TypeVar("T")
 

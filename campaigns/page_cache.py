@@ -42,7 +42,7 @@ from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from .models import Campaign
+from campaigns.models import Campaign
 
 logger = logging.getLogger(__name__)
 

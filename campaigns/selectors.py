@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 
-from .models import Brand, BrandMembership, Campaign, Comment, Idea, Notification, Vote
+from campaigns.models import Brand, BrandMembership, Campaign, Comment, Idea, Vote
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -57,12 +57,12 @@ def campaign_get_visible(*, slug: str, viewer: AbstractBaseUser | None) -> Campa
     campaign = Campaign.objects.select_related("brand").filter(slug=slug).first()
     if campaign is None:
         return None
-    if campaign.phase == Campaign.Phase.DRAFT and not viewer_moderates(viewer, campaign.brand_id):
+    if campaign.phase == Campaign.Phase.DRAFT and not user_moderates_brand(viewer, campaign.brand_id):
         return None
     return campaign
 
 
-def viewer_moderates(viewer: AbstractBaseUser | None, brand_id: int) -> bool:
+def user_moderates_brand(viewer: AbstractBaseUser | None, brand_id: int) -> bool:
     """Whether the viewer may see everything of the brand (its staff, a superuser)."""
     ids = moderated_brand_ids(viewer)
     return ids is None or brand_id in ids
@@ -107,7 +107,7 @@ def idea_get_visible(*, pk: int, viewer: AbstractBaseUser | None) -> Idea | None
             return idea
     if viewer is not None and viewer.is_authenticated and idea.author_id == viewer.pk:
         return idea
-    if viewer_moderates(viewer, idea.campaign.brand_id):
+    if user_moderates_brand(viewer, idea.campaign.brand_id):
         return idea
     return None
 
@@ -119,7 +119,7 @@ def comment_tree(*, idea: Idea, viewer: AbstractBaseUser | None) -> list[dict[st
     everything. A reply whose parent is not visible is not shown.
     """
     qs = Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
-    if not viewer_moderates(viewer, idea.campaign.brand_id):
+    if not user_moderates_brand(viewer, idea.campaign.brand_id):
         visible = Q(status=Comment.Status.PUBLISHED)
         if viewer is not None and viewer.is_authenticated:
             visible |= Q(author=viewer, status=Comment.Status.PENDING)
@@ -143,74 +143,4 @@ def user_contributions(*, user: User) -> dict[str, QuerySet[Any]]:
         .select_related("idea__campaign")
         .order_by("-created_at"),
         "votes": Vote.objects.filter(user=user).select_related("idea__campaign").order_by("-created_at"),
-    }
-
-
-def notification_list(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related("idea", "comment").order_by("-created_at")
-
-
-def user_export(*, user: User) -> dict[str, Any]:
-    """Everything cocreate holds about a person, as JSON-ready data."""
-    c = user_contributions(user=user)
-    return {
-        "account": {
-            "username": user.username,
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-        },
-        "ideas": [
-            {
-                "id": i.pk,
-                "campaign": i.campaign.slug,
-                "title": i.title,
-                "body": i.body,
-                "status": i.status,
-                "votes": i.vote_count,
-                "consent_quote": i.consent_quote,
-                "consent_ai": i.consent_ai,
-                "consent_credit": i.consent_credit,
-                "created_at": i.created_at.isoformat(),
-            }
-            for i in c["ideas"]
-        ],
-        "comments": [
-            {
-                "id": cm.pk,
-                "idea": cm.idea_id,
-                "parent": cm.parent_id,
-                "body": cm.body,
-                "stance": cm.stance,
-                "status": cm.status,
-                "created_at": cm.created_at.isoformat(),
-            }
-            for cm in c["comments"]
-        ],
-        "votes": [
-            {"idea": v.idea_id, "campaign": v.idea.campaign.slug, "created_at": v.created_at.isoformat()}
-            for v in c["votes"]
-        ],
-        "reports": [
-            {
-                "idea": r.idea_id,
-                "comment": r.comment_id,
-                "reason": r.reason,
-                "note": r.note,
-                "created_at": r.created_at.isoformat(),
-            }
-            for r in user.reports.all()
-        ],
-        "notifications": [
-            {
-                "kind": n.kind,
-                "message": n.message,
-                "url": n.url,
-                "created_at": n.created_at.isoformat(),
-                "read_at": n.read_at.isoformat() if n.read_at else None,
-            }
-            for n in user.notifications.all()
-        ],
     }

@@ -8,17 +8,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from . import ranking, webhooks
-from .exceptions import (
+from campaigns import events, ranking
+from campaigns.events import Notice
+from campaigns.selectors import user_moderates_brand
+from core.exceptions import (
     AlreadyReported,
     AlreadyVoted,
     Blocked,
@@ -29,36 +27,24 @@ from .exceptions import (
     PhaseClosed,
     VoteLimitReached,
 )
-from .intelligence import follows
-from .intelligence import hooks as intelligence_hooks
-from .models import (
+from campaigns.models import (
     Brand,
     BrandBlock,
     Campaign,
     Comment,
     Idea,
     ModerationAction,
-    Notification,
     Report,
     TrustedAuthor,
     Vote,
 )
-from .page_cache import campaign_pages_changed
+from campaigns.page_cache import campaign_pages_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
 # --- permissions (cheap checks shared by every interface) -----------------------
-
-
-def user_moderates_brand(user: AbstractBaseUser | None, brand_id: int) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.brand_memberships.filter(brand_id=brand_id).exists()
-
 
 def _check_not_blocked(user: User, brand_id: int) -> None:
     if BrandBlock.objects.filter(brand_id=brand_id, user=user).exists():
@@ -89,36 +75,6 @@ def _needs_premoderation(campaign: Campaign, author: User) -> bool:
             status=Comment.Status.PUBLISHED,
         ).exists()
     )
-
-
-def notification_create(
-    *,
-    user_id: int,
-    kind: str,
-    idea: Idea | None = None,
-    comment: Comment | None = None,
-    message: str = "",
-    url: str = "",
-    email: bool = False,
-) -> Notification:
-    """An in-app notification; with email=True also an e-mail, sent after commit."""
-    notification = Notification.objects.create(
-        user_id=user_id, kind=kind, idea=idea, comment=comment, message=message[:300], url=url[:300]
-    )
-    if email:
-        transaction.on_commit(lambda: _send_notification_email(notification.pk))
-    return notification
-
-
-def _send_notification_email(notification_id: int) -> None:
-    notification = Notification.objects.select_related("user").get(pk=notification_id)
-    user = notification.user
-    if not user.email or not user.is_active or not follows.wants_email(user.pk):
-        return
-    subject = str(notification.get_kind_display())
-    link = f"{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else settings.SITE_URL
-    body = f"{notification.message}\n\n{link}\n" if notification.message else f"{link}\n"
-    send_mail(subject, body, None, [notification.user.email], fail_silently=True)
 
 
 # --- ideas -------------------------------------------------------------------------
@@ -155,8 +111,7 @@ def idea_submit(
     idea.full_clean(exclude=["campaign", "author"])
     idea.save()
     campaign_pages_changed(campaign.pk)
-    webhooks.webhooks_emit_idea(idea)
-    intelligence_hooks.idea_submitted(idea)
+    events.idea_submitted.emit(idea=idea)
     return idea
 
 
@@ -171,7 +126,7 @@ def idea_update(*, idea: Idea, user: User, title: str, body: str) -> Idea:
     idea.full_clean(exclude=["campaign", "author"])
     idea.save(update_fields=["title", "body", "updated_at"])
     campaign_pages_changed(idea.campaign_id)
-    intelligence_hooks.idea_updated(idea)
+    events.idea_updated.emit(idea=idea)
     return idea
 
 
@@ -227,11 +182,11 @@ def idea_moderate(*, idea: Idea, actor: User, action: str, reason: str = "") -> 
     ModerationAction.objects.create(actor=actor, brand=brand, action=action, idea=idea, detail=reason[:300])
     if old_status != new_status:
         kind = {
-            Idea.Status.PUBLISHED: Notification.Kind.IDEA_PUBLISHED,
-            Idea.Status.DECLINED: Notification.Kind.IDEA_DECLINED,
-            Idea.Status.HIDDEN: Notification.Kind.CONTENT_HIDDEN,
+            Idea.Status.PUBLISHED: Notice.IDEA_PUBLISHED,
+            Idea.Status.DECLINED: Notice.IDEA_DECLINED,
+            Idea.Status.HIDDEN: Notice.CONTENT_HIDDEN,
         }[new_status]
-        notification_create(
+        _tell(
             user_id=idea.author_id, kind=kind, idea=idea, message=reason, url=idea.get_absolute_url()
         )
     return idea
@@ -249,15 +204,15 @@ def ideas_adopt(*, ideas: Iterable[Idea], message: str, url: str) -> list[int]:
         idea.save(update_fields=["status", "updated_at"])
         campaign_pages_changed(idea.campaign_id)
         adopted.append(idea.pk)
-        notification_create(
+        _tell(
             user_id=idea.author_id,
-            kind=Notification.Kind.IDEA_ADOPTED,
+            kind=Notice.IDEA_ADOPTED,
             idea=idea,
             message=message,
             url=url,
             email=True,
         )
-    webhooks.webhooks_emit_ideas_adopted(adopted)
+    events.ideas_adopted.emit(idea_ids=adopted)
     return adopted
 
 
@@ -279,15 +234,30 @@ def comment_moderate(*, comment: Comment, actor: User, action: str, reason: str 
         actor=actor, brand=brand, action=action, comment=comment, idea=comment.idea, detail=reason[:300]
     )
     if was_published and comment.status != Comment.Status.PUBLISHED:
-        notification_create(
+        _tell(
             user_id=comment.author_id,
-            kind=Notification.Kind.CONTENT_HIDDEN,
+            kind=Notice.CONTENT_HIDDEN,
             comment=comment,
             idea=comment.idea,
             message=reason,
             url=comment.idea.get_absolute_url(),
         )
     return comment
+
+
+def _tell(
+    *,
+    user_id: int,
+    kind: str,
+    idea: Idea | None = None,
+    comment: Comment | None = None,
+    message: str = "",
+    url: str = "",
+    email: bool = False,
+) -> None:
+    events.person_told.emit(
+        user_id=user_id, kind=kind, idea=idea, comment=comment, message=message, url=url, email=email
+    )
 
 
 def _comment_count_changed(comment: Comment, *, was_published: bool) -> None:
@@ -341,7 +311,7 @@ def vote_cast(*, idea: Idea, user: User) -> Vote:
     idea.score = ranking.score_add(idea.score, ranking.W_VOTE, now)
     idea.save(update_fields=["vote_count", "score"])
     campaign_pages_changed(campaign.pk)
-    intelligence_hooks.vote_cast(vote)
+    events.vote_cast.emit(vote=vote)
     return vote
 
 
@@ -405,7 +375,7 @@ def comment_add(
     _comment_count_changed(comment, was_published=False)
     if status == Comment.Status.PUBLISHED:
         _notify_comment(comment)
-    intelligence_hooks.comment_added(comment)
+    events.comment_added.emit(comment=comment)
     return comment
 
 
@@ -414,17 +384,17 @@ def _notify_comment(comment: Comment) -> None:
     url = comment.get_absolute_url()
     notified = {comment.author_id}
     if comment.parent_id and comment.parent.author_id not in notified:
-        notification_create(
+        _tell(
             user_id=comment.parent.author_id,
-            kind=Notification.Kind.NEW_REPLY,
+            kind=Notice.NEW_REPLY,
             idea=idea,
             comment=comment,
             url=url,
         )
         notified.add(comment.parent.author_id)
     if idea.author_id not in notified:
-        notification_create(
-            user_id=idea.author_id, kind=Notification.Kind.NEW_COMMENT, idea=idea, comment=comment, url=url
+        _tell(
+            user_id=idea.author_id, kind=Notice.NEW_COMMENT, idea=idea, comment=comment, url=url
         )
 
 
@@ -492,8 +462,8 @@ def _auto_hide(*, idea: Idea | None, comment: Comment | None, brand_id: int) -> 
             comment=comment,
             detail=_("Hidden after %(n)s reports") % {"n": settings.REPORT_AUTOHIDE_THRESHOLD},
         )
-        notification_create(
-            user_id=author_id, kind=Notification.Kind.CONTENT_HIDDEN, idea=idea, comment=comment, url=url
+        _tell(
+            user_id=author_id, kind=Notice.CONTENT_HIDDEN, idea=idea, comment=comment, url=url
         )
 
 
@@ -622,46 +592,3 @@ def campaign_set_phase(*, campaign: Campaign, phase: str, actor: User) -> Campai
         detail=f"{old} -> {phase}",
     )
     return campaign
-
-
-# --- notifications and accounts -------------------------------------------------------------
-
-
-def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
-
-
-@transaction.atomic
-def user_signup(*, username: str, email: str, password: str) -> User:
-    """A new customer account (the form has validated the password already)."""
-    return get_user_model().objects.create_user(username=username, email=email, password=password)
-
-
-@transaction.atomic
-def account_delete(*, user: User) -> None:
-    """Erase a person's identity but keep the community's record.
-
-    Ideas and comments stay, shown as by a deleted user; votes keep counting
-    (deleting them would silently change rankings others relied on). The user
-    row is anonymised rather than deleted so those rows keep a valid author.
-    """
-    user.username = f"deleted-{get_random_string(12).lower()}"
-    user.first_name = ""
-    user.last_name = ""
-    user.email = ""
-    user.is_active = False
-    user.is_staff = False
-    user.is_superuser = False
-    user.set_unusable_password()
-    user.save()
-    # Their ideas are now shown as by a deleted user.
-    for campaign_id in Idea.objects.filter(author=user).values_list("campaign_id", flat=True).distinct():
-        campaign_pages_changed(campaign_id)
-    user.notifications.all().delete()
-    user.reports.all().delete()
-    user.brand_memberships.all().delete()
-    user.groups.clear()
-    user.user_permissions.clear()

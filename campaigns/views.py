@@ -1,41 +1,31 @@
 """The customer-facing site: server-rendered pages that work without JavaScript.
 
 Views stay thin: they read through selectors, write through services, and turn
-a service's refusal (campaigns.exceptions.ActionRefused, Throttled included)
+a service's refusal (core.exceptions.ActionRefused, Throttled included)
 into a message and a redirect back (post/redirect/get), never into a 500.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from generation import selectors as generation_selectors
-
-from . import selectors, services
-from .exceptions import ActionRefused, Throttled
-from .forms import AccountDeleteForm, CommentForm, IdeaForm, LoginForm, ReportForm, SignupForm
-from .intelligence.views import similar_ideas_before_submit
-from .models import Campaign, Comment, Idea
-from .page_cache import cached_for_anonymous
-from .pagination import CappedPaginator
-from .throttles import throttle_request
+from campaigns import events, selectors, services
+from core.exceptions import ActionRefused
+from campaigns.forms import CommentForm, IdeaForm, ReportForm
+from core.views import form_data, login_required_action, paginate, refused, safe_next
+from campaigns.models import Campaign, Comment, Idea
+from campaigns.page_cache import cached_for_anonymous
+from core.pagination import CappedPaginator
+from core.throttles import throttle_request
 
 # Labels for selectors.SORTS, in the order the switch shows them. A sort added
 # there without a label here fails loudly (KeyError) instead of showing a bare key.
@@ -44,48 +34,9 @@ SORT_LABELS = {"trending": _("Trending"), "top": _("Most votes"), "new": _("Newe
 # "My contributions" shows three lists on one page, each paginated on its own
 # query parameter: ten rows each keeps the page a few screens long on a phone.
 CONTRIBUTIONS_PER_PAGE = 10
-# Notifications are one or two lines each: 25 is about two phone screens.
-NOTIFICATIONS_PER_PAGE = 25
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    """The `next` the form or link carried, if it stays on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
-def _form_data(request: HttpRequest) -> Any:
-    """POST data for a bound form, None for an unbound one (an empty POST still binds)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int, param: str = "page") -> Page:
-    return Paginator(queryset, per_page).get_page(request.GET.get(param))
-
-
-def _login_required_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """login_required for POST-only actions: after logging in, the person goes
-    back to the page the button was on (a GET of the action URL would be a 405)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(_safe_next(request, request.get_full_path()))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _refused(request: HttpRequest, exc: ActionRefused, fallback: str) -> HttpResponse:
-    messages.error(request, exc.message)
-    return redirect(_safe_next(request, fallback))
 
 
 def _campaign_or_404(request: HttpRequest, slug: str) -> Campaign:
@@ -127,8 +78,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "campaigns/home.html",
         {
-            "open_page": _paginate(request, open_campaigns, settings.CAMPAIGNS_PER_PAGE),
-            "closed_page": _paginate(request, closed_campaigns, settings.CAMPAIGNS_PER_PAGE, "closed_page"),
+            "open_page": paginate(request, open_campaigns, settings.CAMPAIGNS_PER_PAGE),
+            "closed_page": paginate(request, closed_campaigns, settings.CAMPAIGNS_PER_PAGE, "closed_page"),
         },
     )
 
@@ -149,7 +100,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sort": sort,
             "sorts": [(key, SORT_LABELS[key]) for key in selectors.SORTS],
             "pending_ideas": selectors.idea_list_own_pending(campaign=campaign, viewer=request.user),
-            "published_drafts": generation_selectors.draft_list_published(campaign=campaign),
         },
     )
 
@@ -187,25 +137,25 @@ def _vote_action(request: HttpRequest, pk: int, service: Callable[..., object], 
         throttle_request(request, "vote")
         service(idea=idea, user=request.user)
     except ActionRefused as exc:
-        return _refused(request, exc, idea.get_absolute_url())
+        return refused(request, exc, idea.get_absolute_url())
     messages.success(request, success)
-    return redirect(_safe_next(request, idea.get_absolute_url()))
+    return redirect(safe_next(request, idea.get_absolute_url()))
 
 
 @require_POST
-@_login_required_action
+@login_required_action
 def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
     return _vote_action(request, pk, services.vote_cast, _("Your vote was counted."))
 
 
 @require_POST
-@_login_required_action
+@login_required_action
 def idea_unvote(request: HttpRequest, pk: int) -> HttpResponse:
     return _vote_action(request, pk, services.vote_withdraw, _("Your vote was withdrawn."))
 
 
 @require_POST
-@_login_required_action
+@login_required_action
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     idea = _idea_or_404(request, pk)
     form = CommentForm(request.POST, idea=idea)
@@ -221,7 +171,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
             parent=form.cleaned_data["parent"],
         )
     except ActionRefused as exc:
-        return _refused(request, exc, idea.get_absolute_url())
+        return refused(request, exc, idea.get_absolute_url())
     if comment.status == Comment.Status.PENDING:
         messages.success(request, _("Thanks! Your comment will appear once a moderator has approved it."))
     else:
@@ -232,12 +182,12 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def idea_submit(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(request, slug)
-    form = IdeaForm(_form_data(request))
+    form = IdeaForm(form_data(request))
     if request.method == "POST":
         try:
             throttle_request(request, "submit")
             if form.is_valid():
-                similar = similar_ideas_before_submit(campaign=campaign, data=request.POST)
+                similar = events.similar_ideas_wanted.first(campaign=campaign, data=request.POST)
                 if similar is not None:
                     context = {"campaign": campaign, "form": form, "similar": similar}
                     return render(request, "campaigns/idea_submit.html", context)
@@ -258,7 +208,7 @@ def idea_submit(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Thanks! Your idea is published."))
                 return redirect(idea)
         except ActionRefused as exc:
-            return _refused(request, exc, campaign.get_absolute_url())
+            return refused(request, exc, campaign.get_absolute_url())
     status = 400 if form.is_bound else 200
     return render(request, "campaigns/idea_submit.html", {"campaign": campaign, "form": form}, status=status)
 
@@ -266,7 +216,7 @@ def idea_submit(request: HttpRequest, slug: str) -> HttpResponse:
 def _report(
     request: HttpRequest, *, idea: Idea | None = None, comment: Comment | None = None, done_url: str
 ) -> HttpResponse:
-    form = ReportForm(_form_data(request))
+    form = ReportForm(form_data(request))
     if request.method == "POST":
         try:
             throttle_request(request, "report")
@@ -281,7 +231,7 @@ def _report(
                 messages.success(request, _("Thank you. A moderator will look at your report."))
                 return redirect(done_url)
         except ActionRefused as exc:
-            return _refused(request, exc, done_url)
+            return refused(request, exc, done_url)
     status = 400 if form.is_bound else 200
     context = {"form": form, "idea": idea, "comment": comment, "done_url": done_url}
     return render(request, "campaigns/report_form.html", context, status=status)
@@ -300,53 +250,6 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     return _report(request, comment=comment, done_url=comment.idea.get_absolute_url())
 
 
-# --- accounts --------------------------------------------------------------------------
-
-
-class LoginView(auth_views.LoginView):
-    """Django's login, throttled per IP and per submitted username; over the
-    limit the form answers 429 without checking the password."""
-
-    authentication_form = LoginForm
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = request.POST.get("username", "")
-        # Hashed: the username is whatever the client sent, and it becomes a cache key.
-        username_key = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-        try:
-            throttle_request(request, "login", extra=f"username:{username_key}")
-        except Throttled as exc:
-            form = self.get_form()
-            form.refusal = exc.message
-            response = self.form_invalid(form)
-            response.status_code = exc.status_code
-            return response
-        return super().post(request, *args, **kwargs)
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignupForm(_form_data(request))
-    if request.method == "POST":
-        try:
-            throttle_request(request, "signup")
-        except Throttled as exc:
-            return _refused(request, exc, request.get_full_path())
-        if form.is_valid():
-            user = services.user_signup(
-                username=form.cleaned_data["username"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-            )
-            login(request, user)
-            messages.success(request, _("Welcome to cocreate! Your account is ready."))
-            return redirect(_safe_next(request, "/"))
-    status = 400 if form.is_bound else 200
-    context = {"form": form, "next": _safe_next(request, "")}
-    return render(request, "registration/signup.html", context, status=status)
-
-
 @login_required
 def my_contributions(request: HttpRequest) -> HttpResponse:
     lists = selectors.user_contributions(user=request.user)
@@ -354,46 +257,7 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
         request,
         "campaigns/my_contributions.html",
         {
-            name: _paginate(request, queryset, CONTRIBUTIONS_PER_PAGE, f"{name}_page")
+            name: paginate(request, queryset, CONTRIBUTIONS_PER_PAGE, f"{name}_page")
             for name, queryset in lists.items()
         },
     )
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = _paginate(request, selectors.notification_list(user=request.user), NOTIFICATIONS_PER_PAGE)
-    return render(request, "campaigns/notifications.html", {"page_obj": page})
-
-
-@require_POST
-@_login_required_action
-def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_read(user=request.user)
-    messages.success(request, _("All notifications are marked as read."))
-    return redirect("notifications")
-
-
-@login_required
-def account_export(request: HttpRequest) -> HttpResponse:
-    data = selectors.user_export(user=request.user)
-    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"cocreate-{request.user.get_username()}.json"
-    )
-    return response
-
-
-@login_required
-def account_delete(request: HttpRequest) -> HttpResponse:
-    form = AccountDeleteForm(_form_data(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.account_delete(user=request.user)
-        logout(request)
-        messages.success(
-            request,
-            _("Your account was deleted. Your ideas and comments stay, shown as by a deleted user."),
-        )
-        return redirect("home")
-    status = 400 if form.is_bound else 200
-    return render(request, "campaigns/account_delete.html", {"form": form}, status=status)

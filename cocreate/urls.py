@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from campaigns.admin_login import AdminLoginView
-from campaigns.views import LoginView
+from accounts.admin_login import AdminLoginView
+from accounts.views import LoginView
 
 admin.site.site_header = "cocreate"
 admin.site.site_title = "cocreate"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("cocreate.api_urls")),
     path("", include("generation.urls")),
-    path("", include("campaigns.intelligence.urls")),
+    path("", include("intelligence.urls")),
+    path("", include("notifications.urls")),
+    path("", include("accounts.urls")),
     path("", include("campaigns.urls")),
 ]

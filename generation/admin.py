@@ -28,12 +28,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.admin_scoping import BrandScopedAdminMixin, BrandScopedModelAdmin
-from campaigns.exceptions import ActionRefused
+from core.exceptions import ActionRefused
 from campaigns.models import Campaign
 
-from . import guardrails, services
-from .forms import DraftRejectForm, GenerationRequestForm
-from .models import Draft, DraftAuditEntry, GenerationRequest, Kind
+from generation import guardrails, services
+from generation.forms import DraftRejectForm, GenerationRequestForm
+from generation.models import Draft, DraftAuditEntry, GenerationRequest, Kind
 
 # Seconds between reloads of a request's page while it is queued or running.
 STATUS_REFRESH_SECONDS = 3

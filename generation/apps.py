@@ -6,3 +6,8 @@ class GenerationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "generation"
     verbose_name = _("AI drafting")
+
+    def ready(self) -> None:
+        from generation import personal_data
+
+        personal_data.register_sections()

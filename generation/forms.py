@@ -10,11 +10,11 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.exceptions import ActionRefused
+from core.exceptions import ActionRefused
 from campaigns.models import Campaign
 
-from .models import REVIEW_NOTE_MAX, GenerationRequest, Length
-from .services import KEYWORD_CHARS_MAX, KEYWORDS_MAX, generation_params_clean, generation_request_check
+from generation.models import REVIEW_NOTE_MAX, GenerationRequest, Length
+from generation.services import KEYWORD_CHARS_MAX, KEYWORDS_MAX, generation_params_clean, generation_request_check
 
 # Merchants separate keywords with commas, Chinese commas or new lines.
 _KEYWORD_SEPARATORS = re.compile(r"[,，、\n]")

@@ -21,13 +21,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from cocreate.queueing import publish
+from core.queueing import publish
 
-from .models import GenerationRequest
+from generation.models import GenerationRequest
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +37,7 @@ REPUBLISH_BATCH = 500
 
 def request_publish(request_id: int) -> bool:
     """Publish the GPU task for a queued request; False (logged) if the broker refused."""
-    # Imported here: generation.tasks imports generation.services, which imports this module.
-    from .tasks import generate_drafts_task
-
-    return publish(generate_drafts_task, request_id)
+    return publish("generation.tasks.generate_drafts_task", request_id)
 
 
 def generation_requests_publish_stranded() -> dict[str, int]:
@@ -60,9 +56,3 @@ def generation_requests_publish_stranded() -> dict[str, int]:
     if stranded:
         logger.info("Outbox: %s of %s stranded generation requests published", published, len(stranded))
     return {"stranded": len(stranded), "published": published}
-
-
-@shared_task(acks_late=True)
-def generation_outbox_task() -> dict[str, int]:
-    """Every GENERATION_OUTBOX_AFTER seconds (CELERY_BEAT_SCHEDULE), on the default queue."""
-    return generation_requests_publish_stranded()

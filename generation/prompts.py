@@ -23,12 +23,12 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
-from campaigns.intelligence.themes import campaign_top_themes
+from intelligence.themes import campaign_top_themes
 from campaigns.models import Campaign, Comment, Idea
 from campaigns.selectors import idea_list_ranked
 
-from .guardrails import redact
-from .models import TARGET_WORDS, Kind
+from generation.guardrails import redact
+from generation.models import TARGET_WORDS, Kind
 
 TEMPLATES_DIR = Path(__file__).parent / "prompt_templates"
 # The template each kind uses now; a new wording is a new file and version,

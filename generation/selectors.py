@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from campaigns.models import Campaign
 
-from .models import Draft, DraftSource
+from generation.models import Draft, DraftSource
 
 
 def _credited_sources() -> QuerySet[DraftSource]:

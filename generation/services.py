@@ -28,15 +28,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from campaigns import webhooks
-from campaigns.exceptions import ActionRefused, InvalidTransition, NotAllowed
-from campaigns.intelligence.notifications import campaign_published_notify
-from campaigns.models import Campaign, Comment, Idea, Notification, WebhookEvent
+from generation import webhook_events
+from core.exceptions import ActionRefused, InvalidTransition, NotAllowed
+from notifications.services import campaign_published_notify
+from campaigns.models import Campaign, Comment, Idea
+from notifications.models import Notification
+from webhooks.models import WebhookEvent
 from campaigns.page_cache import campaign_pages_changed
-from campaigns.services import ideas_adopt, notification_create, user_moderates_brand
+from campaigns.selectors import user_moderates_brand
+from campaigns.services import ideas_adopt
+from notifications.services import notification_create
 
-from . import guardrails, outbox
-from .models import (
+from generation import guardrails, outbox
+from generation.models import (
     AUDIT_DETAIL_MAX,
     DRAFT_TEXT_MAX,
     ERROR_MAX,
@@ -51,7 +55,7 @@ from .models import (
     Kind,
     Length,
 )
-from .prompts import BuiltPrompt, prompt_build, supporting_texts
+from generation.prompts import BuiltPrompt, prompt_build, supporting_texts
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -131,7 +135,7 @@ def _request_fail(request: GenerationRequest, *, error: str) -> None:
     request.finished_at = timezone.now()
     request.save(update_fields=["status", "error", "finished_at"])
     _audit(request_id=request.pk, action=Audit.FAILED, detail=error)
-    webhooks.webhooks_emit_generation_failed(request)
+    webhook_events.webhooks_emit_generation_failed(request)
 
 
 def _gave_up(deliveries: int) -> str:
@@ -465,7 +469,7 @@ def _request_complete(
             detail=_("Variant %(n)s of %(total)s, %(findings)s guardrail finding(s).")
             % {"n": n, "total": len(outputs), "findings": len(draft.findings)},
         )
-        webhooks.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PENDING_REVIEW)
+        webhook_events.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PENDING_REVIEW)
     return True
 
 
@@ -609,7 +613,7 @@ def draft_edit(*, draft: Draft, actor: User, text: str) -> Draft:
         action=Audit.EDITED,
         detail=_("Edited from version %(v)s.") % {"v": draft.version},
     )
-    webhooks.webhooks_emit_draft(new, WebhookEvent.DRAFT_PENDING_REVIEW)
+    webhook_events.webhooks_emit_draft(new, WebhookEvent.DRAFT_PENDING_REVIEW)
     return new
 
 
@@ -667,5 +671,5 @@ def draft_publish(*, draft: Draft, actor: User) -> Draft:
             )
     # Everyone else who took part hears that the campaign published its text.
     campaign_published_notify(campaign, url, exclude_user_ids={i.author_id for i in ideas})
-    webhooks.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PUBLISHED)
+    webhook_events.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PUBLISHED)
     return draft

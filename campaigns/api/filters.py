@@ -13,19 +13,8 @@ from django_filters import rest_framework as filters
 from campaigns import selectors
 from campaigns.models import Campaign, Idea
 
-from .pagination import SORT_PARAM
-
-
-class StrictFilterSet(filters.FilterSet):
-    """A parameter left out means "any"; one sent empty is an error."""
-
-    def is_valid(self) -> bool:
-        valid = super().is_valid()
-        for name in self.filters:
-            if self.data.get(name) == "":
-                self.form.add_error(name, _("Leave the parameter out instead of sending it empty."))
-                valid = False
-        return valid
+from campaigns.api.pagination import SORT_PARAM
+from core.api.filters import StrictFilterSet
 
 
 class CampaignFilter(StrictFilterSet):

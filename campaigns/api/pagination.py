@@ -13,13 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Expression, F, Q, QuerySet, Value
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
@@ -256,14 +254,3 @@ def _ordering_value(name: str, raw: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"{name} must be finite")
     return value
-
-
-class PagePagination(PageNumberPagination):
-    """DRF's page numbers, but a malformed one (`page=`, `page=x`) is a 400 that
-    names the parameter instead of silently meaning page 1."""
-
-    def get_page_number(self, request: Request, paginator: Paginator) -> int | str:
-        raw = request.query_params.get(self.page_query_param)
-        if raw is not None and not (raw.isascii() and raw.isdigit()) and raw not in self.last_page_strings:
-            raise ValidationError({self.page_query_param: [_("A page number is a whole number from 1.")]})
-        return super().get_page_number(request, paginator)

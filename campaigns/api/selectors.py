@@ -13,7 +13,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from campaigns.models import Campaign, Comment, Idea
-from campaigns.selectors import moderated_brand_ids, viewer_moderates, with_viewer_vote
+from campaigns.selectors import moderated_brand_ids, user_moderates_brand, with_viewer_vote
 
 # Published, adopted, and merged ideas (which point to their original).
 PUBLIC_IDEA_STATUSES = (*Idea.VISIBLE_STATUSES, Idea.Status.MERGED)
@@ -71,7 +71,7 @@ def _idea_scope_in(campaign: Campaign, viewer: AbstractBaseUser | None) -> Q | N
     scale"). Without it the public list's WHERE is `campaign_id = %s AND status
     IN VISIBLE_STATUSES`, the indexes' own predicate.
     """
-    if viewer_moderates(viewer, campaign.brand_id):
+    if user_moderates_brand(viewer, campaign.brand_id):
         return None
     own = Q(author=viewer) if viewer is not None and viewer.is_authenticated else None
     if campaign.phase == Campaign.Phase.DRAFT:

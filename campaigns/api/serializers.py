@@ -12,24 +12,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from campaigns.models import (
-    REPORT_NOTE_MAX,
-    Brand,
-    Campaign,
-    Comment,
-    Idea,
-    ModerationAction,
-    Notification,
-    Report,
-)
+from campaigns.models import Brand, Campaign, Comment, Idea, ModerationAction, REPORT_NOTE_MAX, Report
 from campaigns.selectors import moderated_brand_ids
 
-from . import selectors
+from campaigns.api import selectors
 
 # ModerationAction.detail holds the reason a moderator gives.
 MODERATION_REASON_MAX = 300
 # Notifications one mark-read call may name: a few pages' worth.
-MARK_READ_MAX_IDS = 500
 # The decisions a moderator can take on an idea or a comment.
 CONTENT_ACTIONS = [
     ModerationAction.Action.APPROVE,
@@ -314,26 +304,6 @@ class ReportSerializer(serializers.ModelSerializer):
 # --- notifications and the account ------------------------------------------------------
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "message", "url", "idea", "comment", "created_at", "read_at"]
-        read_only_fields = fields
-
-
-class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
-        required=False,
-        max_length=MARK_READ_MAX_IDS,
-        help_text=_("Notifications to mark; leave out to mark all of them."),
-    )
-
-
-class MarkedSerializer(serializers.Serializer):
-    marked = serializers.IntegerField()
-
-
 class MeSerializer(serializers.ModelSerializer):
     moderated_brands = serializers.SerializerMethodField()
 
@@ -378,7 +348,3 @@ class ContributionsSerializer(serializers.Serializer):
     votes = _page_of(VoteContributionSerializer, "VoteContributionPage")()
 
 
-class AccountDeleteSerializer(serializers.Serializer):
-    password = serializers.CharField(
-        write_only=True, style={"input_type": "password"}, help_text=_("The account's password, to confirm.")
-    )

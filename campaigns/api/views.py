@@ -1,21 +1,20 @@
 """API views of the community app: thin. Each reads through a viewer-scoped
 queryset (campaigns/api/selectors.py), validates with a serializer, writes
 through a service and answers with the stored object. Refusals from services
-(ActionRefused) become JSON errors in cocreate/api_errors.py."""
+(ActionRefused) become JSON errors in core/api/errors.py."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import Any
 
-from django.contrib.auth import logout
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -24,14 +23,15 @@ from rest_framework.views import APIView
 
 from campaigns import page_cache, services
 from campaigns import selectors as campaign_selectors
-from campaigns.models import Campaign, Comment, Idea, Notification, Report
+from campaigns.models import Campaign, Comment, Idea, Report
+from core.api.views import ListFiltersOnly, valid_data
 
-from . import selectors
-from .filters import CampaignFilter, IdeaFilter
-from .pagination import IdeaCursorPagination, PagePagination
-from .permissions import IsMerchantOrReadOnly
-from .serializers import (
-    AccountDeleteSerializer,
+from campaigns.api import selectors
+from campaigns.api.filters import CampaignFilter, IdeaFilter
+from campaigns.api.pagination import IdeaCursorPagination
+from core.api.pagination import PagePagination
+from campaigns.api.permissions import IsMerchantOrReadOnly
+from campaigns.api.serializers import (
     CampaignCreateSerializer,
     CampaignSerializer,
     CampaignUpdateSerializer,
@@ -42,11 +42,8 @@ from .serializers import (
     IdeaCreateSerializer,
     IdeaSerializer,
     IdeaUpdateSerializer,
-    MarkedSerializer,
-    MarkReadSerializer,
     MeSerializer,
     ModerateSerializer,
-    NotificationSerializer,
     PhaseSerializer,
     ReportCreateSerializer,
     ReportSerializer,
@@ -56,26 +53,6 @@ from .serializers import (
 
 # Verbs the API serves; PUT is left out: every update is partial (PATCH).
 HTTP_METHODS = ["get", "post", "patch", "delete", "head", "options"]
-
-
-def valid_data(
-    serializer_class: type[serializers.Serializer], request: Request, **context: Any
-) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, context={"request": request, **context})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-class ListFiltersOnly:
-    """Query filters narrow lists only: `?status=` must not hide the object a
-    detail route or an action asks for."""
-
-    action: str | None
-
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)  # type: ignore[misc]
 
 
 @extend_schema_view(
@@ -261,28 +238,6 @@ class ReportViewSet(viewsets.GenericViewSet):
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(list=extend_schema(summary=_("Your notifications, newest first")))
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = NotificationSerializer
-    permission_classes = [IsAuthenticated]
-
-    def get_queryset(self) -> QuerySet[Notification]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return Notification.objects.none()
-        return campaign_selectors.notification_list(user=self.request.user)
-
-    @extend_schema(
-        summary=_("Mark your notifications read (all, or those listed)"),
-        request=MarkReadSerializer,
-        responses=MarkedSerializer,
-    )
-    @action(detail=False, methods=["post"], url_path="mark-read")
-    def mark_read(self, request: Request) -> Response:
-        ids = valid_data(MarkReadSerializer, request).get("ids")
-        marked = services.notifications_mark_read(user=request.user, ids=ids)
-        return Response(MarkedSerializer({"marked": marked}).data)
-
-
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -324,30 +279,3 @@ class ContributionsView(APIView):
             page = paginator.paginate_queryset(queryset, request, view=self)
             answer[name] = paginator.get_paginated_response(self.sections[name](page, many=True).data).data
         return Response(answer)
-
-
-class ExportView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(summary=_("Everything cocreate holds about you"), responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
-        return Response(campaign_selectors.user_export(user=request.user))
-
-
-class AccountDeleteView(APIView):
-    permission_classes = [IsAuthenticated]
-    # Each try checks a password: as strict as the login form.
-    throttle_scopes = {"post": "login"}
-
-    @extend_schema(
-        summary=_("Delete your account (ideas and comments stay, anonymised)"),
-        request=AccountDeleteSerializer,
-        responses={204: None},
-    )
-    def post(self, request: Request) -> Response:
-        password = valid_data(AccountDeleteSerializer, request)["password"]
-        if not request.user.check_password(password):
-            raise serializers.ValidationError({"password": [_("This password is not correct.")]})
-        services.account_delete(user=request.user)
-        logout(request._request)
-        return Response(status=status.HTTP_204_NO_CONTENT)

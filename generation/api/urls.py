@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from generation.api import views
 
 router = SimpleRouter()
 router.register("generation-requests", views.GenerationRequestViewSet, basename="generation-request")

@@ -15,15 +15,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from campaigns.api.filters import StrictFilterSet
+from core.api.filters import StrictFilterSet
 from campaigns.api.permissions import IsMerchant
-from campaigns.api.views import ListFiltersOnly, valid_data
+from core.api.views import ListFiltersOnly, valid_data
 from campaigns.selectors import moderated_brand_ids
 from generation import services
 from generation.models import Draft, GenerationRequest, Kind
 
-from . import selectors
-from .serializers import (
+from generation.api import selectors
+from generation.api.serializers import (
     DraftDetailSerializer,
     DraftSerializer,
     EditSerializer,

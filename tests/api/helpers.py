@@ -8,7 +8,7 @@ from typing import Any
 
 from rest_framework.test import APIClient
 
-from campaigns.api import tokens
+from accounts import tokens
 from campaigns.models import Campaign, Idea
 from tests.factories import UserFactory
 

@@ -7,7 +7,8 @@ from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
 from campaigns import services
-from campaigns.models import Campaign, Comment, Idea, ModerationAction, Notification
+from campaigns.models import Campaign, Comment, Idea, ModerationAction
+from notifications.models import Notification
 from tests.api.helpers import assert_error_shape, token_client
 from tests.factories import CampaignFactory, IdeaFactory, NotificationFactory, StaffFactory, UserFactory
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 
 from campaigns import services
 from campaigns.models import Campaign
-from cocreate.api_errors import ApiJsonErrorsMiddleware
+from core.api.errors import ApiJsonErrorsMiddleware
 from tests.api.helpers import assert_error_shape, token_client
 from tests.factories import CampaignFactory, IdeaFactory
 

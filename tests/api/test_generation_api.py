@@ -6,7 +6,8 @@ from unittest import mock
 
 import pytest
 
-from campaigns.models import Campaign, Idea, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from campaigns.models import Campaign, Idea
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from generation.models import Draft, GenerationRequest
 from tests.api.helpers import assert_error_shape, token_client
 from tests.factories import IdeaFactory, UserFactory
@@ -194,7 +195,7 @@ def test_publishing_adopts_the_source_ideas_and_tells_the_brands_webhooks(
     source = DraftSourceFactory(draft=draft, idea=IdeaFactory(campaign=campaign, author=UserFactory()))
 
     with (
-        mock.patch("campaigns.tasks.deliver_webhook_task.delay"),
+        mock.patch("webhooks.tasks.deliver_webhook_task.delay"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = staff.post(f"{V1}/drafts/{draft.pk}/publish/")

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from campaigns import services
-from campaigns.api import tokens
+from accounts import tokens
 from campaigns.models import Campaign
 from generation.models import Draft
 from tests.factories import CampaignFactory, IdeaFactory, NotificationFactory, StaffFactory, UserFactory
@@ -73,7 +73,7 @@ def no_broker():
     """Data is committed here, so on_commit hooks run: keep their tasks off the broker."""
     with (
         mock.patch("generation.tasks.generate_drafts_task.delay"),
-        mock.patch("campaigns.tasks.deliver_webhook_task.delay"),
+        mock.patch("webhooks.tasks.deliver_webhook_task.delay"),
     ):
         yield
 

@@ -10,8 +10,8 @@ from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from campaigns.api import tokens
-from campaigns.models import ApiToken
+from accounts import tokens
+from accounts.models import ApiToken
 from tests.api.helpers import assert_error_shape
 from tests.factories import StaffFactory, UserFactory
 
@@ -123,7 +123,7 @@ def test_the_admin_shows_a_new_key_once_and_stores_its_hash(client, superuser, u
     client.force_login(superuser)
 
     response = client.post(
-        "/admin/campaigns/apitoken/add/", {"user": user.username, "name": "Zapier"}, follow=True
+        "/admin/accounts/apitoken/add/", {"user": user.username, "name": "Zapier"}, follow=True
     )
 
     token = ApiToken.objects.get(name="Zapier")
@@ -132,7 +132,7 @@ def test_the_admin_shows_a_new_key_once_and_stores_its_hash(client, superuser, u
     key = key.rstrip(".")
     assert token.user == user
     assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
-    assert key not in client.get(f"/admin/campaigns/apitoken/{token.pk}/change/").content.decode()
+    assert key not in client.get(f"/admin/accounts/apitoken/{token.pk}/change/").content.decode()
 
 
 def test_staff_create_tokens_for_themselves_only(client, brand):
@@ -140,7 +140,7 @@ def test_staff_create_tokens_for_themselves_only(client, brand):
     other = UserFactory()
     client.force_login(merchant)
 
-    client.post("/admin/campaigns/apitoken/add/", {"user": other.username, "name": "Mine"})
+    client.post("/admin/accounts/apitoken/add/", {"user": other.username, "name": "Mine"})
 
     assert ApiToken.objects.get(name="Mine").user == merchant
 
@@ -151,11 +151,11 @@ def test_staff_see_only_their_own_tokens_in_the_admin(client, brand):
     theirs, _ = tokens.api_token_create(user=UserFactory(), name="theirs")
     client.force_login(merchant)
 
-    listing = client.get("/admin/campaigns/apitoken/").content.decode()
+    listing = client.get("/admin/accounts/apitoken/").content.decode()
 
     assert "mine" in listing
     assert theirs.prefix not in listing
-    assert client.get(f"/admin/campaigns/apitoken/{theirs.pk}/change/").status_code in (302, 404)
+    assert client.get(f"/admin/accounts/apitoken/{theirs.pk}/change/").status_code in (302, 404)
 
 
 def test_the_admin_revokes_tokens(client, superuser, user):
@@ -163,7 +163,7 @@ def test_the_admin_revokes_tokens(client, superuser, user):
     client.force_login(superuser)
 
     client.post(
-        "/admin/campaigns/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True
     )
 
     token.refresh_from_db()
@@ -173,4 +173,4 @@ def test_the_admin_revokes_tokens(client, superuser, user):
 def test_staff_of_no_brand_get_no_token_admin(client, db):
     client.force_login(StaffFactory())
 
-    assert client.get("/admin/campaigns/apitoken/").status_code == 403
+    assert client.get("/admin/accounts/apitoken/").status_code == 403

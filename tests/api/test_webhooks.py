@@ -16,9 +16,9 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 
-from campaigns import webhooks
-from campaigns.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from campaigns.tasks import deliver_webhook_task
+from webhooks import services as webhooks
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from webhooks.tasks import deliver_webhook_task
 from tests.api.helpers import token_client
 from tests.factories import StaffFactory
 
@@ -374,7 +374,7 @@ def test_a_merchant_registers_an_endpoint_and_sees_its_secret(client, brand):
     client.force_login(merchant)
 
     client.post(
-        "/admin/campaigns/webhookendpoint/add/",
+        "/admin/webhooks/webhookendpoint/add/",
         {
             "brand": brand.pk,
             "url": "https://93.184.215.14/hooks",
@@ -384,7 +384,7 @@ def test_a_merchant_registers_an_endpoint_and_sees_its_secret(client, brand):
     )
 
     endpoint = WebhookEndpoint.objects.get(brand=brand)
-    page = client.get(f"/admin/campaigns/webhookendpoint/{endpoint.pk}/change/").content.decode()
+    page = client.get(f"/admin/webhooks/webhookendpoint/{endpoint.pk}/change/").content.decode()
     assert len(endpoint.secret) == 64
     assert endpoint.secret in page
 
@@ -393,7 +393,7 @@ def test_the_admin_refuses_a_private_url(client, brand):
     client.force_login(StaffFactory(brand=brand))
 
     response = client.post(
-        "/admin/campaigns/webhookendpoint/add/",
+        "/admin/webhooks/webhookendpoint/add/",
         {"brand": brand.pk, "url": "http://169.254.169.254/latest", "events": ["idea.created"]},
     )
 
@@ -407,22 +407,22 @@ def test_merchants_see_only_their_brands_deliveries(client, brand, other_brand):
     theirs = _delivery(_endpoint(other_brand, "https://hooks.example.com/theirs"))
     client.force_login(StaffFactory(brand=brand))
 
-    listing = client.get("/admin/campaigns/webhookdelivery/").content.decode()
+    listing = client.get("/admin/webhooks/webhookdelivery/").content.decode()
 
-    assert f"/admin/campaigns/webhookdelivery/{ours.pk}/change/" in listing
-    assert f"/admin/campaigns/webhookdelivery/{theirs.pk}/change/" not in listing
-    assert client.get(f"/admin/campaigns/webhookdelivery/{theirs.pk}/change/").status_code == 302
+    assert f"/admin/webhooks/webhookdelivery/{ours.pk}/change/" in listing
+    assert f"/admin/webhooks/webhookdelivery/{theirs.pk}/change/" not in listing
+    assert client.get(f"/admin/webhooks/webhookdelivery/{theirs.pk}/change/").status_code == 302
 
 
 def test_the_delivery_log_is_read_only(client, brand):
     delivery = _delivery(_endpoint(brand, "https://hooks.example.com/ours"))
     client.force_login(StaffFactory(brand=brand))
 
-    client.post(f"/admin/campaigns/webhookdelivery/{delivery.pk}/change/", {"status": "success"})
+    client.post(f"/admin/webhooks/webhookdelivery/{delivery.pk}/change/", {"status": "success"})
 
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.PENDING
     assert (
-        "/admin/campaigns/webhookdelivery/add/"
-        not in client.get("/admin/campaigns/webhookdelivery/").content.decode()
+        "/admin/webhooks/webhookdelivery/add/"
+        not in client.get("/admin/webhooks/webhookdelivery/").content.decode()
     )

@@ -11,8 +11,10 @@ from django.core import mail
 from django.urls import resolve, reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
+from accounts import services as account_services
+from accounts import views as account_views
 from campaigns import services, views
-from campaigns.exceptions import Throttled
+from core.exceptions import Throttled
 from tests.campaigns.factories_site import messages_of, site_settings, throttle_rates  # noqa: F401 (autouse)
 from tests.factories import CommentFactory, IdeaFactory, UserFactory
 
@@ -82,7 +84,7 @@ def test_signup_is_throttled(client, settings):
 def test_the_login_url_is_the_throttled_login_view(db):
     match = resolve(reverse("login"))
 
-    assert match.func.view_class is views.LoginView
+    assert match.func.view_class is account_views.LoginView
 
 
 def test_login_with_the_right_password_logs_in(client, user):
@@ -250,7 +252,7 @@ def test_a_deleted_user_can_no_longer_log_in(client, user):
 def test_deleted_users_comments_show_as_by_a_deleted_user(client, idea):
     author = UserFactory()
     CommentFactory(idea=idea, author=author, body="Looks great")
-    services.account_delete(user=author)
+    account_services.account_delete(user=author)
 
     response = client.get(idea.get_absolute_url())
 

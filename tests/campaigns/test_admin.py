@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.admin import BrandScopedModelAdmin
-from campaigns.exceptions import Blocked
+from core.exceptions import Blocked
 from campaigns.models import (
     Brand,
     BrandBlock,

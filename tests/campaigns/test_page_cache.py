@@ -14,8 +14,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.services import account_delete
 from campaigns import services
-from campaigns.intelligence.merging import idea_merge
+from campaigns.merging import idea_merge
 from campaigns.models import Campaign, Idea, ModerationAction
 from generation import services as generation_services
 from generation.models import Draft
@@ -176,7 +177,7 @@ def _merge(idea: Idea, moderator) -> None:
 
 
 def _delete_author(idea: Idea, moderator) -> None:
-    services.account_delete(user=idea.author)
+    account_delete(user=idea.author)
 
 
 def _api_state(client: Client, campaign: Campaign) -> list[tuple[str, str, int, int]]:

@@ -10,7 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from campaigns import selectors
 from campaigns.models import Idea
-from campaigns.pagination import CappedPaginator
+from core.pagination import CappedPaginator
 from tests.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from campaigns import selectors
 from campaigns.api.pagination import IdeaCursorPagination, SeekCursor
 from campaigns.models import Campaign, Idea
-from campaigns.pagination import CappedPaginator
+from core.pagination import CappedPaginator
 from tests.api.helpers import published_ideas_create
 from tests.factories import IdeaFactory
 

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.test import override_settings
 
-from campaigns import demo_data, ranking, services
+from campaigns import ranking, selectors
+from demo import data as demo_data
 from campaigns.models import Brand, Campaign, Comment, Idea, Report, Vote
 
 DEMO_PASSWORD = "a-test-demo-password"
@@ -160,7 +161,7 @@ def test_the_demo_logins_sign_in_with_the_demo_password(seeded, client):
 
     assert signed_in
     assert merchant.is_staff
-    assert services.user_moderates_brand(merchant, first_brand.pk)
+    assert selectors.user_moderates_brand(merchant, first_brand.pk)
     assert get_user_model().objects.get(username=demo_data.ADMIN.person.username).is_superuser
 
 

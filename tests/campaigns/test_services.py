@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.services import account_delete
 from campaigns import ranking, services
-from campaigns.exceptions import (
+from notifications.services import notification_create
+from core.exceptions import (
     AlreadyReported,
     AlreadyVoted,
     Blocked,
@@ -18,16 +20,8 @@ from campaigns.exceptions import (
     PhaseClosed,
     VoteLimitReached,
 )
-from campaigns.models import (
-    BrandBlock,
-    Campaign,
-    Comment,
-    Idea,
-    ModerationAction,
-    Notification,
-    TrustedAuthor,
-    Vote,
-)
+from campaigns.models import BrandBlock, Campaign, Comment, Idea, ModerationAction, TrustedAuthor, Vote
+from notifications.models import Notification
 from tests.factories import CampaignFactory, CommentFactory, IdeaFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -432,9 +426,9 @@ def test_deleting_an_account_keeps_ideas_and_votes_but_erases_identity(campaign,
     idea = submit(campaign, user)
     other_idea = IdeaFactory(campaign=campaign)
     services.vote_cast(idea=other_idea, user=user)
-    services.notification_create(user_id=user.pk, kind=Notification.Kind.NEW_COMMENT)
+    notification_create(user_id=user.pk, kind=Notification.Kind.NEW_COMMENT)
 
-    services.account_delete(user=user)
+    account_delete(user=user)
 
     user.refresh_from_db()
     other_idea.refresh_from_db()
@@ -468,7 +462,7 @@ def test_adopting_ideas_notifies_their_authors_in_app_and_by_email(
 def test_people_who_chose_never_get_no_email_but_still_the_in_app_message(
     campaign, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from campaigns.models import NotificationPreference
+    from notifications.models import NotificationPreference
 
     idea = IdeaFactory(campaign=campaign)
     NotificationPreference.objects.create(user=idea.author, frequency=NotificationPreference.Frequency.NEVER)

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from campaigns.exceptions import Throttled
+from core.exceptions import Throttled
 from campaigns.models import Comment, Idea, Report, Vote
 from tests.campaigns.factories_site import messages_of, site_settings, throttle_rates  # noqa: F401 (autouse)
 from tests.factories import CommentFactory, IdeaFactory, NotificationFactory
@@ -33,7 +33,7 @@ def site_pages(user, idea, campaign) -> list[str]:
         reverse("idea_submit", args=[campaign.slug]),
         reverse("idea_report", args=[idea.pk]),
         reverse("my_contributions"),
-        reverse("notifications"),
+        reverse("notifications:inbox"),
         reverse("account_delete"),
     ]
 
@@ -69,7 +69,7 @@ def test_a_notification_linking_off_site_is_not_a_link(client, user):
     NotificationFactory(user=user, url="https://evil.example/phish")
     client.force_login(user)
 
-    response = client.get(reverse("notifications"))
+    response = client.get(reverse("notifications:inbox"))
 
     assertNotContains(response, "evil.example")
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from campaigns.exceptions import Throttled
-from campaigns.throttles import parse_rate, throttle_hit, throttle_request
+from core.exceptions import Throttled
+from core.throttles import parse_rate, throttle_hit, throttle_request
 
 
 @pytest.mark.parametrize(("rate", "expected"), [("10/h", (10, 3600)), ("5/15m", (5, 900)), ("1/s", (1, 1))])

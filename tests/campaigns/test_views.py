@@ -12,7 +12,8 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from campaigns import services
-from campaigns.models import Campaign, Comment, Idea, Notification, Report, Vote
+from campaigns.models import Campaign, Comment, Idea, Report, Vote
+from notifications.models import Notification
 from generation.models import Draft
 from tests.campaigns.factories_site import messages_of, site_settings  # noqa: F401 (autouse fixture)
 from tests.factories import (
@@ -730,7 +731,7 @@ def test_notifications_highlight_the_unread_ones(client, user, idea):
     NotificationFactory(user=user, kind=Notification.Kind.IDEA_PUBLISHED, read_at=timezone.now())
     client.force_login(user)
 
-    response = client.get(reverse("notifications"))
+    response = client.get(reverse("notifications:inbox"))
 
     assert response.status_code == 200
     assertContains(response, "notification--unread", count=1)
@@ -755,9 +756,9 @@ def test_mark_all_read_marks_the_users_notifications_read(client, user, other_us
     theirs = NotificationFactory(user=other_user)
     client.force_login(user)
 
-    response = client.post(reverse("notifications_mark_read"))
+    response = client.post(reverse("notifications:mark_read"))
 
-    assertRedirects(response, reverse("notifications"))
+    assertRedirects(response, reverse("notifications:inbox"))
     assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
     theirs.refresh_from_db()
     assert theirs.read_at is None
@@ -766,6 +767,6 @@ def test_mark_all_read_marks_the_users_notifications_read(client, user, other_us
 def test_notifications_show_an_empty_state(client, user):
     client.force_login(user)
 
-    response = client.get(reverse("notifications"))
+    response = client.get(reverse("notifications:inbox"))
 
     assertContains(response, "Nothing here yet.")

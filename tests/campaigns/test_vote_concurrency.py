@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from campaigns import services
-from campaigns.exceptions import AlreadyVoted
+from core.exceptions import AlreadyVoted
 from campaigns.models import Idea, Vote
 from tests.factories import IdeaFactory, UserFactory
 

@@ -53,8 +53,8 @@ TYPING_DELAY_MS = 40
 
 SIMILAR_BOX_MISSING = (
     "The submit page has no similar-ideas box ([data-similar-url]): include "
-    "templates/campaigns/intelligence/_similar_live.html inside the form of "
-    "templates/campaigns/idea_submit.html, and campaigns.intelligence.urls in cocreate/urls.py."
+    "templates/intelligence/_similar_live.html inside the form of "
+    "templates/campaigns/idea_submit.html, and intelligence.urls in cocreate/urls.py."
 )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from generation import outbox, services
+from generation import tasks as generation_tasks
 from generation.models import GenerationRequest
 from generation.tasks import generate_drafts_task
 from tests.generation.factories import GenerationRequestFactory
@@ -88,10 +89,15 @@ def test_the_outbox_stops_at_the_first_refused_publish_for_the_next_run(publishe
 def test_beat_runs_the_outbox_at_its_own_threshold():
     entry = settings.CELERY_BEAT_SCHEDULE["generation-outbox"]
 
-    assert entry == {"task": outbox.generation_outbox_task.name, "schedule": settings.GENERATION_OUTBOX_AFTER}
+    assert entry == {
+        "task": generation_tasks.generation_outbox_task.name,
+        "schedule": settings.GENERATION_OUTBOX_AFTER,
+    }
 
 
 def test_the_outbox_task_runs_on_the_default_queue_not_behind_generation():
-    route = outbox.generation_outbox_task.app.amqp.router.route({}, outbox.generation_outbox_task.name)
+    route = generation_tasks.generation_outbox_task.app.amqp.router.route(
+        {}, generation_tasks.generation_outbox_task.name
+    )
 
     assert route["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE

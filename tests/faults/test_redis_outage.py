@@ -13,8 +13,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from campaigns import webhooks
-from campaigns.models import Idea, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from webhooks import services as webhooks
+from campaigns.models import Idea
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from generation import outbox
 from generation.models import GenerationRequest
 from tests.api.helpers import token_client

@@ -10,7 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Idea, Notification
+from campaigns.models import Idea
+from notifications.models import Notification
 from generation.models import Draft, DraftAuditEntry, DraftSource, GenerationRequest
 from tests.factories import CampaignFactory, CommentFactory, IdeaFactory, StaffFactory, UserFactory
 from tests.generation.factories import DEFAULT_PARAMS, DraftFactory, GenerationRequestFactory

@@ -24,7 +24,8 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection
 
-from campaigns.models import Idea, Notification
+from campaigns.models import Idea
+from notifications.models import Notification
 from cocreate.celery import app
 from generation import services
 from generation.models import Draft, GenerationRequest

@@ -251,7 +251,7 @@ def test_the_full_text_of_the_prompt_has_both_messages(campaign):
 
 
 def test_the_largest_themes_are_summarised_inside_the_fence_and_labels_need_ai_consent(campaign):
-    from campaigns.models import Theme
+    from intelligence.models import Theme
 
     IdeaFactory(campaign=campaign)
     allowed = IdeaFactory(campaign=campaign, title="Waterproof zips everywhere", consent_ai=True)

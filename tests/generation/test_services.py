@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaigns.exceptions import ActionRefused, InvalidTransition, NotAllowed
-from campaigns.models import Idea, Notification
-from campaigns.services import account_delete
+from core.exceptions import ActionRefused, InvalidTransition, NotAllowed
+from campaigns.models import Idea
+from notifications.models import Notification
+from accounts.services import account_delete
 from generation import services
 from generation.models import Draft, DraftAuditEntry, DraftSource, GenerationRequest, Kind
 from generation.prompts import TEMPLATE_VERSIONS

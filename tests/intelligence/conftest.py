@@ -5,8 +5,8 @@ from unittest import mock
 
 import pytest
 
-from campaigns.intelligence import embeddings, tasks
-from campaigns.intelligence.index import idea_index
+from intelligence import embeddings, tasks
+from intelligence.index import idea_index
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import factory
 
-from campaigns.intelligence import indexing
-from campaigns.models import Campaign, Follow, Idea, NotificationPreference
+from intelligence import indexing
+from campaigns.models import Campaign, Idea
+from notifications.models import Follow, NotificationPreference
 from tests.factories import IdeaFactory, UserFactory
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from campaigns.intelligence.api import SimilarIdeasView
+from intelligence.api import SimilarIdeasView
 from campaigns.models import Campaign
 from tests.factories import CampaignFactory, IdeaFactory
 from tests.intelligence.factories_intelligence import embedded_ideas

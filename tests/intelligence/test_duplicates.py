@@ -8,10 +8,10 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.intelligence.duplicates import keyword_terms, similar_ideas
-from campaigns.intelligence.embeddings import DIMENSIONS
-from campaigns.intelligence.index import SimilarityIndex
-from campaigns.intelligence.views import similar_ideas_before_submit
+from intelligence.duplicates import keyword_terms, similar_ideas
+from intelligence.embeddings import DIMENSIONS
+from intelligence.index import SimilarityIndex
+from intelligence.views import similar_ideas_before_submit
 from campaigns.models import Campaign, Idea
 from tests.factories import CampaignFactory, IdeaFactory
 from tests.intelligence.factories_intelligence import embedded_ideas
@@ -106,7 +106,7 @@ def test_without_the_model_the_lookup_falls_back_to_keywords_and_says_so(campaig
     IdeaFactory(campaign=campaign, title="Phone pocket on the hip belt", body="Easy to reach.")
     IdeaFactory(campaign=campaign, title="Waterproof zips", body="Keep the rain out.")
 
-    with caplog.at_level(logging.WARNING, logger="campaigns.intelligence.duplicates"):
+    with caplog.at_level(logging.WARNING, logger="intelligence.duplicates"):
         result = similar_ideas(campaign=campaign, text="A pocket for my phone")
 
     assert result.method == "keyword"

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from campaigns.intelligence import embeddings
-from campaigns.intelligence.embeddings import EmbeddingUnavailable
+from intelligence import embeddings
+from intelligence.embeddings import EmbeddingUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,9 +29,9 @@ from django.urls import get_resolver
 get_resolver().url_patterns
 from django.contrib import admin
 admin.autodiscover()
-import campaigns.intelligence.views, campaigns.intelligence.api, campaigns.intelligence.admin
-import campaigns.intelligence.tasks, campaigns.templatetags.intelligence
-from campaigns.intelligence.embeddings import embed_query
+import intelligence.views, intelligence.api, intelligence.admin
+import intelligence.tasks, intelligence.templatetags.intelligence
+from intelligence.embeddings import embed_query
 assert embed_query("A pocket for my phone").shape == (384,)
 heavy = sorted(m for m in ("torch", "transformers", "sklearn", "vaderSentiment") if m in sys.modules)
 print("HEAVY=" + ",".join(heavy))

@@ -9,9 +9,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from campaigns import ranking, services
-from campaigns.exceptions import InvalidTransition, NotAllowed
-from campaigns.intelligence.admin_actions import merge_into_most_voted, unmerge
-from campaigns.intelligence.merging import idea_merge, idea_unmerge
+from core.exceptions import InvalidTransition, NotAllowed
+from campaigns.admin_merging import merge_into_most_voted, unmerge
+from campaigns.merging import idea_merge, idea_unmerge
 from campaigns.models import Comment, Idea, IdeaMerge, ModerationAction, Vote
 from tests.factories import CampaignFactory, CommentFactory, IdeaFactory, UserFactory
 

@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from campaigns.intelligence import follows, hooks, notifications
-from campaigns.intelligence.notifications import CAMPAIGN_PUBLISHED_KIND
-from campaigns.models import Comment, Follow, Idea, Notification, NotificationPreference
+from campaigns import events
+from notifications import follows
+from notifications import services as notifications
+from notifications.services import CAMPAIGN_PUBLISHED_KIND
+from campaigns.models import Comment, Idea
+from notifications.models import Follow, Notification, NotificationPreference
 from tests.factories import CommentFactory, IdeaFactory, UserFactory, VoteFactory
 from tests.intelligence.factories_intelligence import FollowFactory, NotificationPreferenceFactory
 
@@ -47,9 +50,9 @@ def follower(idea):
 def test_submitting_an_idea_follows_it_and_its_campaign_and_embeds_it_after_commit(
     idea, django_capture_on_commit_callbacks
 ):
-    with mock.patch("campaigns.intelligence.tasks.idea_embed_task.delay") as delay:
+    with mock.patch("intelligence.tasks.idea_embed_task.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
-            hooks.idea_submitted(idea)
+            events.idea_submitted.emit(idea=idea)
 
     assert Follow.objects.filter(user=idea.author, idea=idea).exists()
     assert Follow.objects.filter(user=idea.author, campaign=idea.campaign).exists()
@@ -57,7 +60,7 @@ def test_submitting_an_idea_follows_it_and_its_campaign_and_embeds_it_after_comm
 
 
 def test_voting_follows_the_idea(idea, user):
-    hooks.vote_cast(VoteFactory(idea=idea, user=user))
+    events.vote_cast.emit(vote=VoteFactory(idea=idea, user=user))
 
     assert Follow.objects.filter(user=user, idea=idea).exists()
 
@@ -67,9 +70,9 @@ def test_commenting_follows_the_idea_and_analyses_the_comment_after_commit(
 ):
     comment = CommentFactory(idea=idea, author=user)
 
-    with mock.patch("campaigns.intelligence.tasks.comment_analyse_task.delay") as delay:
+    with mock.patch("intelligence.tasks.comment_analyse_task.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
-            hooks.comment_added(comment)
+            events.comment_added.emit(comment=comment)
 
     assert Follow.objects.filter(user=user, idea=idea).exists()
     delay.assert_called_once_with(comment.pk)
@@ -79,13 +82,13 @@ def test_a_broker_that_is_down_does_not_fail_the_persons_request(
     idea, django_capture_on_commit_callbacks, caplog
 ):
     with mock.patch(
-        "campaigns.intelligence.tasks.idea_embed_task.delay",
+        "intelligence.tasks.idea_embed_task.delay",
         side_effect=OperationalError("connection refused"),
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            hooks.idea_submitted(idea)
+            events.idea_submitted.emit(idea=idea)
 
-    assert "Could not publish campaigns.intelligence.tasks.idea_embed_task" in caplog.text
+    assert "Could not publish intelligence.tasks.idea_embed_task" in caplog.text
 
 
 def test_following_twice_keeps_one_follow(idea, user):
@@ -248,14 +251,14 @@ def test_a_mail_clients_one_click_post_unsubscribes(user):
 def test_a_tampered_unsubscribe_token_is_refused(client, user):
     token = notifications.unsubscribe_token(user.pk)
 
-    response = client.post(reverse("intelligence:unsubscribe", kwargs={"token": token[:-2] + "xx"}))
+    response = client.post(reverse("notifications:unsubscribe", kwargs={"token": token[:-2] + "xx"}))
 
     assert response.status_code == 404
     assert not NotificationPreference.objects.filter(user=user, frequency=Frequency.NEVER).exists()
 
 
 def test_the_preferences_page_needs_a_login(client):
-    response = client.get(reverse("intelligence:preferences"))
+    response = client.get(reverse("notifications:preferences"))
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
@@ -264,7 +267,7 @@ def test_the_preferences_page_needs_a_login(client):
 def test_a_person_chooses_a_weekly_digest(client, user):
     client.force_login(user)
 
-    response = client.post(reverse("intelligence:preferences"), {"frequency": Frequency.WEEKLY})
+    response = client.post(reverse("notifications:preferences"), {"frequency": Frequency.WEEKLY})
 
     assert response.status_code == 302
     assert NotificationPreference.objects.get(user=user).frequency == Frequency.WEEKLY
@@ -273,7 +276,7 @@ def test_a_person_chooses_a_weekly_digest(client, user):
 def test_an_unknown_frequency_is_refused(client, user):
     client.force_login(user)
 
-    response = client.post(reverse("intelligence:preferences"), {"frequency": "hourly"})
+    response = client.post(reverse("notifications:preferences"), {"frequency": "hourly"})
 
     assert response.status_code == 400
     assert not NotificationPreference.objects.filter(user=user, frequency="hourly").exists()
@@ -283,7 +286,7 @@ def test_the_preferences_page_lists_what_the_person_follows(client, user, idea):
     FollowFactory(user=user, idea=idea)
     client.force_login(user)
 
-    response = client.get(reverse("intelligence:preferences"))
+    response = client.get(reverse("notifications:preferences"))
 
     assert idea.title in response.content.decode()
 
@@ -292,7 +295,7 @@ def test_unfollowing_from_the_site(client, user, idea):
     FollowFactory(user=user, idea=idea)
     client.force_login(user)
 
-    response = client.post(reverse("intelligence:follow"), {"target": "idea", "pk": idea.pk})
+    response = client.post(reverse("notifications:follow"), {"target": "idea", "pk": idea.pk})
 
     assert response.status_code == 302
     assert not Follow.objects.filter(user=user, idea=idea).exists()
@@ -303,7 +306,7 @@ def test_a_hidden_idea_cannot_be_followed(client, user, campaign):
     client.force_login(user)
 
     response = client.post(
-        reverse("intelligence:follow"), {"target": "idea", "pk": hidden.pk, "follow": "on"}
+        reverse("notifications:follow"), {"target": "idea", "pk": hidden.pk, "follow": "on"}
     )
 
     assert response.status_code == 404
@@ -320,7 +323,7 @@ def test_everyone_who_took_part_hears_that_the_campaign_published(idea, django_c
     VoteFactory(idea=idea, user=unsubscribed)
     _preference(unsubscribed, Frequency.NEVER)
 
-    with mock.patch("campaigns.intelligence.tasks.personal_emails_send_task.delay") as delay:
+    with mock.patch("notifications.tasks.personal_emails_send_task.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             count = notifications.campaign_published_notify(idea.campaign, "/c/backpack/#text")
     notifications.personal_emails_send(notification_ids=delay.call_args.args[0])

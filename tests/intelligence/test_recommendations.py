@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from campaigns import ranking
-from campaigns.intelligence.recommendations import (
+from intelligence.recommendations import (
     FRESH,
     NEAR,
     blend,
@@ -121,7 +121,7 @@ def test_a_person_whose_interests_have_no_vectors_yet_gets_trending_ideas_and_a_
     CommentFactory(idea=commented, author=user)
     hot = _trending(campaign, 2)
 
-    with caplog.at_level(logging.WARNING, logger="campaigns.intelligence.recommendations"):
+    with caplog.at_level(logging.WARNING, logger="intelligence.recommendations"):
         found = ideas_you_may_like(user=user, campaign=campaign, limit=2)
 
     assert {r.item.pk for r in found} <= {commented.pk, *(i.pk for i in hot)}

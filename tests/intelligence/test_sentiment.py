@@ -4,8 +4,8 @@ from collections import Counter
 
 import pytest
 
-from campaigns.intelligence import indexing, sentiment
-from campaigns.models import CommentSignal
+from intelligence import indexing, sentiment
+from intelligence.models import CommentSignal
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.slow

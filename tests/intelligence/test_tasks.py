@@ -5,8 +5,9 @@ from unittest import mock
 
 import pytest
 
-from campaigns.intelligence import tasks
-from campaigns.models import Comment, CommentSignal, IdeaEmbedding, Theme, ThemeRun
+from intelligence import tasks
+from campaigns.models import Comment
+from intelligence.models import CommentSignal, IdeaEmbedding, Theme, ThemeRun
 from tests.factories import CommentFactory, IdeaFactory
 
 
@@ -41,7 +42,7 @@ def test_the_analyse_task_stores_the_comments_sentiment(idea, real_model):
 
 
 def test_without_the_model_the_embed_task_logs_and_stores_nothing(idea, model_missing, caplog):
-    with caplog.at_level(logging.WARNING, logger="campaigns.intelligence.tasks"):
+    with caplog.at_level(logging.WARNING, logger="intelligence.tasks"):
         tasks.idea_embed_task(idea.pk)
 
     assert not IdeaEmbedding.objects.exists()

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from campaigns.intelligence import indexing, themes
-from campaigns.models import Comment, CommentSignal, Theme, ThemeRun
+from intelligence import indexing, themes
+from campaigns.models import Comment
+from intelligence.models import CommentSignal, Theme, ThemeRun
 from tests.factories import CommentFactory, IdeaFactory
 
 pytestmark = pytest.mark.slow

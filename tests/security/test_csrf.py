@@ -19,7 +19,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from campaigns.models import Campaign, Comment, Idea, ModerationAction, Notification, Report, Vote
+from campaigns.models import Campaign, Comment, Idea, ModerationAction, Report, Vote
+from notifications.models import Notification
 from generation.models import Draft, GenerationRequest
 from tests.api.helpers import token_client
 from tests.factories import CampaignFactory, IdeaFactory, NotificationFactory, StaffFactory, UserFactory
@@ -107,7 +108,7 @@ SITE_WRITES = {
     ),
     "mark notifications read": Write(
         "customer",
-        lambda w: reverse("notifications_mark_read"),
+        lambda w: reverse("notifications:mark_read"),
         lambda w: {},
         lambda w: Notification.objects.filter(read_at__isnull=True).count(),
     ),

@@ -3,7 +3,7 @@
 An attacker walks a list of guesses with the right password near the end. Past
 the login rate only a 429 comes back: the password is not even checked (the
 answer would tell a right guess from a wrong one), so the right guess does not
-log in. The admin's login goes through campaigns.admin_login.AdminLoginView;
+log in. The admin's login goes through accounts.admin_login.AdminLoginView;
 tests/security/urls.py routes it the way cocreate/urls.py is to.
 """
 
@@ -14,7 +14,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from campaigns.throttles import parse_rate
+from core.throttles import parse_rate
 from tests.campaigns.factories_site import throttle_rates
 from tests.factories import StaffFactory, UserFactory
 
@@ -119,6 +119,6 @@ def test_the_default_login_rate_allows_a_handful_of_tries_a_minute(settings):
 def test_the_real_site_routes_the_admin_login_to_the_throttled_view():
     from django.urls import resolve
 
-    from campaigns.admin_login import AdminLoginView
+    from accounts.admin_login import AdminLoginView
 
     assert resolve("/admin/login/").func.view_class is AdminLoginView

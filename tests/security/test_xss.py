@@ -21,7 +21,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from campaigns import services as campaign_services
-from campaigns.models import Campaign, Comment, Idea, Notification, Report
+from notifications.services import notification_create
+from campaigns.models import Campaign, Comment, Idea, Report
+from notifications.models import Notification
 from generation import services as generation_services
 from generation.models import Draft, DraftSource, GenerationRequest
 from tests.api.helpers import token_client
@@ -51,7 +53,7 @@ class Planted:
 def planted(settings, monkeypatch) -> Planted:
     settings.IDEAS_PER_PAGE = ONE_PAGE
     monkeypatch.setattr("campaigns.views.CONTRIBUTIONS_PER_PAGE", ONE_PAGE)
-    monkeypatch.setattr("campaigns.views.NOTIFICATIONS_PER_PAGE", ONE_PAGE)
+    monkeypatch.setattr("notifications.views.NOTIFICATIONS_PER_PAGE", ONE_PAGE)
     brand = BrandFactory()
     campaign = CampaignFactory(brand=brand, phase=Campaign.Phase.IDEAS)
     merchant = StaffFactory(brand=brand)
@@ -73,7 +75,7 @@ def planted(settings, monkeypatch) -> Planted:
         campaign_services.report_file(
             reporter=viewer, reason=Report.Reason.SPAM, note=payload.text, idea=idea
         )
-        campaign_services.notification_create(
+        notification_create(
             user_id=viewer.pk,
             kind=Notification.Kind.NEW_REPLY,
             idea=idea,
@@ -151,13 +153,13 @@ def test_idea_pages_show_every_payload_as_typed_including_template_syntax(client
 def test_my_contributions_and_notifications_keep_payloads_inert(client, planted):
     client.force_login(planted.viewer)
 
-    _assert_inert(client, [reverse("my_contributions"), reverse("notifications")])
+    _assert_inert(client, [reverse("my_contributions"), reverse("notifications:inbox")])
 
 
 def test_a_payload_notification_link_is_never_rendered_as_a_link(client, planted):
     client.force_login(planted.viewer)
 
-    page = _page(client, reverse("notifications"))
+    page = _page(client, reverse("notifications:inbox"))
 
     assert 'href="javascript' not in page.lower()
     assert [p.marker for p in PAYLOADS if f'href="{escape(p.text)}"' in page] == []

@@ -3,7 +3,7 @@ as cocreate/urls.py is to route it (admin/login/ ahead of admin.site.urls)."""
 
 from django.urls import include, path
 
-from campaigns.admin_login import AdminLoginView
+from accounts.admin_login import AdminLoginView
 
 urlpatterns = [
     path("admin/login/", AdminLoginView.as_view(), name="admin_login"),

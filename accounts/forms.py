@@ -1,0 +1,64 @@
+"""Forms of the account pages: sign-up, login, account deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.passwords import password_confirm
+from core.exceptions import ActionRefused
+from core.forms import HoneypotMixin, SiteFormMixin
+
+
+class SignupForm(SiteFormMixin, HoneypotMixin, UserCreationForm):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("Used only to reset your password and, if you like, to tell you when your idea is used."),
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "email"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        # One account per address, so a password reset reaches one person.
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail already exists."), code="email_taken")
+        return email
+
+
+class LoginForm(SiteFormMixin, AuthenticationForm):
+    # Set by the view when the attempt is throttled.
+    refusal = ""
+
+    def clean(self) -> dict[str, Any]:
+        # A throttled attempt must not check the password: the answer would leak.
+        if self.refusal:
+            raise forms.ValidationError(self.refusal, code="throttled")
+        return super().clean()
+
+
+class AccountDeleteForm(SiteFormMixin, forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        try:
+            password_confirm(request=self.request, password=password)
+        except ActionRefused as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        return password

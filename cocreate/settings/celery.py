@@ -1,0 +1,75 @@
+"""Celery: broker, queues, routes, reliability and the beat schedule.
+
+One block, each setting with the reason beside it. Docs:
+https://docs.celeryq.dev/en/stable/userguide/configuration.html
+"""
+
+from __future__ import annotations
+
+from celery.schedules import crontab
+
+from cocreate.settings.base import REDIS_BROKER_URL, TEST_PROCESS, VAR_DIR, env
+from cocreate.settings.generation import GENERATION_OUTBOX_AFTER
+from cocreate.settings.intelligence import DIGEST_IMMEDIATE_INTERVAL_SECONDS
+from cocreate.settings.api import WEBHOOK_STRANDED_AFTER
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_BROKER_URL or "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / (f"broker-{TEST_PROCESS}" if TEST_PROCESS else "broker")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+    # kombu's filesystem transport fails on folders that do not exist: the
+    # core app creates them when Django is ready (core/apps.py).
+else:
+    # Unacked messages are redelivered after this; keep it far above the hard
+    # time limit of the longest task (celery#5935).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+CELERY_TASK_IGNORE_RESULT = True  # state lives in the database, not in results
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ACKS_LATE = True  # a crash mid-task redelivers; tasks are idempotent
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ... also when the child is killed
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks: take one at a time
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Routes as a table: everything else goes to the default queue.
+CELERY_TASK_ROUTES = {
+    "generation.tasks.generate_drafts_task": {"queue": "gpu"},
+}
+# Task names from before the apps were split (cocreate/legacy_tasks.py).
+CELERY_IMPORTS = ["cocreate.legacy_tasks"]
+
+CELERY_BEAT_SCHEDULE = {
+    # The sweeper fails or requeues requests whose worker died; it only touches rows.
+    "generation-sweep": {"task": "generation.tasks.generation_sweep_task", "schedule": 5 * 60},
+    "generation-outbox": {"task": "generation.tasks.generation_outbox_task", "schedule": GENERATION_OUTBOX_AFTER},
+    "webhooks-stranded": {"task": "webhooks.tasks.webhooks_publish_stranded_task", "schedule": WEBHOOK_STRANDED_AFTER},
+    "notifications-digests-immediately": {
+        "task": "notifications.tasks.digests_send_task",
+        "schedule": DIGEST_IMMEDIATE_INTERVAL_SECONDS,
+        "args": ("immediately",),
+    },
+    "notifications-digests-daily": {
+        "task": "notifications.tasks.digests_send_task",
+        "schedule": crontab(minute=0, hour=7),
+        "args": ("daily",),
+    },
+    "notifications-digests-weekly": {
+        "task": "notifications.tasks.digests_send_task",
+        "schedule": crontab(minute=0, hour=7, day_of_week="monday"),
+        "args": ("weekly",),
+    },
+    # Embeds what the after-commit events missed (worker down, model swapped).
+    "intelligence-embeddings-backfill": {
+        "task": "intelligence.tasks.embeddings_backfill_task",
+        "schedule": 10 * 60,
+    },
+}

@@ -1,0 +1,61 @@
+"""The notifications part of the REST API: the inbox and marking it read."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.views import valid_data
+from notifications import selectors, services
+from notifications.models import Notification
+
+# Ids one mark-read call may name.
+MARK_READ_MAX_IDS = 500
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "url", "idea", "comment", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=MARK_READ_MAX_IDS,
+        help_text=_("Notifications to mark; leave out to mark all of them."),
+    )
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+@extend_schema_view(list=extend_schema(summary=_("Your notifications, newest first")))
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Notification.objects.none()
+        return selectors.notification_list(user=self.request.user)
+
+    @extend_schema(
+        summary=_("Mark your notifications read (all, or those listed)"),
+        request=MarkReadSerializer,
+        responses=MarkedSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request: Request) -> Response:
+        ids = valid_data(MarkReadSerializer, request).get("ids")
+        marked = services.notifications_mark_read(user=request.user, ids=ids)
+        return Response(MarkedSerializer({"marked": marked}).data)
