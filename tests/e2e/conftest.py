@@ -35,8 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Git-ignored; CI keeps the folder as an artifact. The best shots are copied
-# by hand to docs/screenshots/e2e-*.png for the README.
+# Git-ignored; CI keeps the folder as an artifact. The README's pictures are
+# made by `make screenshots` (docs/screenshots.py), not copied from here.
 ARTIFACTS = ROOT / "artifacts" / "e2e"
 # A laptop screen: wide enough for the admin's columns.
 VIEWPORT = {"width": 1280, "height": 860}
