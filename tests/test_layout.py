@@ -22,7 +22,8 @@ LEVELS: list[tuple[str, ...]] = [
     ("accounts",),
     ("campaigns",),
     ("notifications", "intelligence", "webhooks"),
-    ("generation",),
+    ("generation", "store"),
+    ("assistant", "messaging"),
     ("demo",),
     ("cocreate",),
 ]
