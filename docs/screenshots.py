@@ -174,7 +174,8 @@ def photograph(site: str, campaign_url: str, credited: str) -> list[Path]:
         published = visitor.locator("#written-with-our-community")
         expect(published.locator(".published-draft-credits")).to_contain_text(credited)
         shot(published, "published-with-credit")
-        visitor.get_by_role("region", name="Ideas", exact=True).get_by_role("link").first.click()
+        # The campaign's top idea, with its comment threads.
+        visitor.goto(f"{site}{visitor.locator('.idea-row__title a').first.get_attribute('href')}")
         shot(visitor, "idea")
 
         phone = page_as(None, PHONE)
