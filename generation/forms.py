@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -10,14 +9,16 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import ActionRefused
 from campaigns.models import Campaign
-
+from core.exceptions import ActionRefused
 from generation.models import REVIEW_NOTE_MAX, GenerationRequest, Length
-from generation.services import KEYWORD_CHARS_MAX, KEYWORDS_MAX, generation_params_clean, generation_request_check
-
-# Merchants separate keywords with commas, Chinese commas or new lines.
-_KEYWORD_SEPARATORS = re.compile(r"[,，、\n]")
+from generation.services import (
+    KEYWORD_CHARS_MAX,
+    KEYWORDS_MAX,
+    generation_params_clean,
+    generation_request_check,
+    keywords_split,
+)
 
 
 class GenerationRequestForm(forms.ModelForm):
@@ -55,7 +56,7 @@ class GenerationRequestForm(forms.ModelForm):
         fields = ["campaign", "kind"]
 
     def clean_keywords(self) -> list[str]:
-        return [k.strip() for k in _KEYWORD_SEPARATORS.split(self.cleaned_data["keywords"]) if k.strip()]
+        return keywords_split(self.cleaned_data["keywords"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -13,6 +13,7 @@ requests whose worker died.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -28,18 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from generation import webhook_events
-from core.exceptions import ActionRefused, InvalidTransition, NotAllowed
-from notifications.services import campaign_published_notify
 from campaigns.models import Campaign, Comment, Idea
-from notifications.models import Notification
-from webhooks.models import WebhookEvent
 from campaigns.page_cache import campaign_pages_changed
 from campaigns.selectors import user_moderates_brand
 from campaigns.services import ideas_adopt
-from notifications.services import notification_create
-
-from generation import guardrails, outbox
+from core.exceptions import ActionRefused, InvalidTransition, NotAllowed
+from generation import guardrails, outbox, webhook_events
 from generation.models import (
     AUDIT_DETAIL_MAX,
     DRAFT_TEXT_MAX,
@@ -56,6 +51,9 @@ from generation.models import (
     Length,
 )
 from generation.prompts import BuiltPrompt, prompt_build, supporting_texts
+from notifications.models import Notification
+from notifications.services import campaign_published_notify, notification_create
+from webhooks.models import WebhookEvent
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -146,6 +144,15 @@ def _gave_up(deliveries: int) -> str:
 
 
 # --- requests -------------------------------------------------------------------------------
+
+
+# Merchants separate keywords with commas, Chinese commas or new lines.
+KEYWORD_SEPARATORS = re.compile(r"[,，、\n]")
+
+
+def keywords_split(text: str) -> list[str]:
+    """"a, b，c" -> ["a", "b", "c"]: the admin form's text and the API's string form."""
+    return [k.strip() for k in KEYWORD_SEPARATORS.split(text) if k.strip()]
 
 
 def generation_params_clean(

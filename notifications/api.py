@@ -14,16 +14,32 @@ from rest_framework.response import Response
 from core.api.views import valid_data
 from notifications import selectors, services
 from notifications.models import Notification
+from notifications.selectors import notification_text
 
 # Ids one mark-read call may name.
 MARK_READ_MAX_IDS = 500
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    title = serializers.SerializerMethodField(
+        help_text=_("What happened, in the request's language (as the site's inbox shows it).")
+    )
+    text = serializers.SerializerMethodField(
+        help_text=_(
+            "The whole notification as one readable line: what happened, about which idea, and any note."
+        )
+    )
+
     class Meta:
         model = Notification
-        fields = ["id", "kind", "message", "url", "idea", "comment", "created_at", "read_at"]
+        fields = ["id", "kind", "title", "text", "message", "url", "idea", "comment", "created_at", "read_at"]
         read_only_fields = fields
+
+    def get_title(self, notification: Notification) -> str:
+        return str(notification.get_kind_display())
+
+    def get_text(self, notification: Notification) -> str:
+        return notification_text(notification)
 
 
 class MarkReadSerializer(serializers.Serializer):

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from core.exceptions import NotAllowed
 from campaigns.models import Campaign, Idea
+from core.exceptions import NotAllowed
 from notifications.models import Follow, NotificationPreference
 
 if TYPE_CHECKING:

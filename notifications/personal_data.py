@@ -57,7 +57,9 @@ def _erase_preferences(user: User) -> None:
 
 def register_sections() -> None:
     s, register = personal_data.Section, personal_data.register
-    register(s("notifications", _notifications, erase=_erase_notifications, models=("notifications.Notification",)))
+    register(
+        s("notifications", _notifications, erase=_erase_notifications, models=("notifications.Notification",))
+    )
     register(s("follows", _follows, erase=_erase_follows, models=("notifications.Follow",)))
     register(
         s(

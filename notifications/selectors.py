@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from notifications.models import Notification
 
@@ -14,3 +15,18 @@ if TYPE_CHECKING:
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("idea", "comment").order_by("-created_at")
+
+
+def notification_text(notification: Notification) -> str:
+    """One readable line, in the active language: what happened, about which
+    idea, and the note that came with it (the inbox page shows the same)."""
+    text = str(notification.get_kind_display())
+    if notification.idea_id:
+        text = _("%(what)s: “%(idea)s”") % {"what": text, "idea": notification.idea.title}
+    if notification.message:
+        text = (
+            f"{text}. {notification.message}"
+            if not text.endswith((".", "。"))
+            else f"{text} {notification.message}"
+        )
+    return text

@@ -34,10 +34,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Comment, Idea, Vote
-from notifications.models import Follow, Notification, NotificationPreference
 from core.queueing import publish_after_commit
-
 from notifications.follows import wants_email
+from notifications.models import Follow, Notification, NotificationPreference
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -27,21 +27,21 @@ NOTIFICATIONS_PER_PAGE = 25
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: SignedInRequest) -> HttpResponse:
     page = paginate(request, selectors.notification_list(user=request.user), NOTIFICATIONS_PER_PAGE)
     return render(request, "notifications/notifications.html", {"page_obj": page})
 
 
 @require_POST
 @login_required_action
-def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+def notifications_mark_read(request: SignedInRequest) -> HttpResponse:
     services.notifications_mark_read(user=request.user)
     messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:inbox")
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: SignedInRequest) -> HttpResponse:
     preference = follows.preference_for(request.user)
     form = PreferenceForm(
         request.POST if request.method == "POST" else None, initial={"frequency": preference.frequency}
@@ -57,7 +57,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def follow(request: HttpRequest) -> HttpResponse:
+def follow(request: SignedInRequest) -> HttpResponse:
     form = FollowForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -97,6 +97,4 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         follows.preference_set(user=user, frequency=NotificationPreference.Frequency.NEVER)
         return render(request, "notifications/unsubscribed.html", {"unsubscribed_user": user})
-    return render(
-        request, "notifications/unsubscribe.html", {"unsubscribed_user": user, "token": token}
-    )
+    return render(request, "notifications/unsubscribe.html", {"unsubscribed_user": user, "token": token})

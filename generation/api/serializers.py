@@ -25,7 +25,7 @@ from generation.models import (
     Kind,
     Length,
 )
-from generation.services import KEYWORD_CHARS_MAX, KEYWORDS_MAX
+from generation.services import KEYWORD_CHARS_MAX, KEYWORDS_MAX, keywords_split
 
 # Characters of a source comment quoted in a draft's detail.
 SOURCE_EXCERPT_CHARS = 200
@@ -42,6 +42,23 @@ class _StaffCampaignField(SafeSlugRelatedField):
         return campaigns if ids is None else campaigns.filter(brand_id__in=ids)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string", "maxLength": KEYWORD_CHARS_MAX}},
+            {"type": "string"},
+        ]
+    }
+)
+class KeywordsField(serializers.ListField):
+    """A list of keywords, or the admin form's comma-separated text."""
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        if isinstance(data, str):
+            data = keywords_split(data)
+        return super().to_internal_value(data)
+
+
 class GenerationRequestCreateSerializer(serializers.Serializer):
     """The admin's generation form: what to write, and how."""
 
@@ -51,11 +68,14 @@ class GenerationRequestCreateSerializer(serializers.Serializer):
         choices=Campaign.Tone.choices, required=False, help_text=_("Defaults to the campaign's tone.")
     )
     length = serializers.ChoiceField(choices=Length.choices, default=Length.SHORT)
-    keywords = serializers.ListField(
+    keywords = KeywordsField(
         child=serializers.CharField(max_length=KEYWORD_CHARS_MAX),
         max_length=KEYWORDS_MAX,
         default=list,
-        help_text=_("Words the text should use."),
+        help_text=_(
+            "Words the text should use: a list of strings, or one string separated by commas "
+            "(as in the admin's form)."
+        ),
     )
     language = serializers.ChoiceField(
         choices=Campaign.Locale.choices, required=False, help_text=_("Defaults to the campaign's language.")

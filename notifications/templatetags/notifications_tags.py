@@ -1,7 +1,7 @@
 """Template tags of notifications:
 
-    {% load notifications_tags %}
-    {% follow_button idea=idea %} / {% follow_button campaign=campaign %}
+{% load notifications_tags %}
+{% follow_button idea=idea %} / {% follow_button campaign=campaign %}
 """
 
 from __future__ import annotations
