@@ -6,6 +6,7 @@ intelligence (embeddings, sentiment, similar ideas), webhooks (brand events).
 
 from __future__ import annotations
 
+from core import events as core_events
 from core.events import Event
 
 
@@ -25,12 +26,8 @@ idea_updated = Event("campaigns.idea_updated", "idea: its title or body changed.
 ideas_adopted = Event("campaigns.ideas_adopted", "idea_ids: ideas that were just adopted.")
 vote_cast = Event("campaigns.vote_cast", "vote: a new vote.")
 comment_added = Event("campaigns.comment_added", "comment: a new comment.")
-person_told = Event(
-    "campaigns.person_told",
-    "Tell a person something (user_id, kind, idea, comment, message, url, email): the "
-    "notifications app stores it and, with email=True, e-mails it. `kind` is a "
-    "notifications.models.Notification.Kind value.",
-)
+# Telling a person something is open to every app: core.events.person_told.
+person_told = core_events.person_told
 similar_ideas_wanted = Event(
     "campaigns.similar_ideas_wanted",
     "campaign, data: ideas like the one being submitted (the idea form shows them); "

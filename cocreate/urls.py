@@ -3,11 +3,14 @@ from django.urls import include, path
 
 from accounts.admin_login import AdminLoginView
 from accounts.views import LoginView
+from core.views import favicon
 
 admin.site.site_header = "cocreate"
 admin.site.site_title = "cocreate"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page links; answer instead of a 404.
+    path("favicon.ico", favicon),
     # The admin's login behind the site's login throttle; must come before the admin.
     path("admin/login/", AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),

@@ -52,3 +52,13 @@ class Event:
     @property
     def handlers(self) -> tuple[Handler, ...]:
         return tuple(self._handlers)
+
+
+# Events every app may emit (they live here, at the bottom, so that apps on
+# one level, such as webhooks and notifications, need not import each other).
+person_told = Event(
+    "core.person_told",
+    "Tell a person something (user_id, kind, idea, comment, message, url, email): the "
+    "notifications app stores it in their inbox and, with email=True, e-mails it. `kind` "
+    "is a notifications.models.Notification.Kind value; idea and comment may be None.",
+)

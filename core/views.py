@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.exceptions import ActionRefused
@@ -52,3 +53,9 @@ def login_required_action(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 def refused(request: HttpRequest, exc: ActionRefused, fallback: str) -> HttpResponse:
     messages.error(request, exc.message)
     return redirect(safe_next(request, fallback))
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever a page links: the site's icon.
+    Resolved per request, so the static manifest need not exist at import."""
+    return redirect(static("favicon.svg"), permanent=True)

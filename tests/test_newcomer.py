@@ -61,3 +61,41 @@ def test_the_notifications_page_links_to_the_e_mail_preferences(logged_in):
     content = _part(html, r'<main id="main".*?</main>')
 
     assert reverse("notifications:preferences") in _links(content)
+
+
+def test_the_favicon_is_served_not_a_404(client):
+    response = client.get("/favicon.ico", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain and response.redirect_chain[0][1] == 301
+    assert b"<svg" in b"".join(response.streaming_content)
+
+
+def test_the_embedded_broker_logs_no_hostname_warning(tmp_path):
+    # `make run`'s broker (no REDIS_URL): kombu warned "No hostname was
+    # supplied" each time it described the connection.
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django, logging; django.setup(); logging.basicConfig(level=logging.INFO)\n"
+        "from cocreate.celery import app\n"
+        "with app.connection_for_write() as c:\n"
+        "    print(c.as_uri()); print(c.info()['hostname'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
+    env.update({"DJANGO_SETTINGS_MODULE": "cocreate.settings", "COCREATE_VAR_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("filesystem://")
+    assert "No hostname" not in result.stderr
+
+
+def test_what_a_task_prints_is_logged_as_info_not_as_a_warning():
+    from cocreate.celery import app
+
+    assert app.conf.worker_redirect_stdouts_level == "INFO"

@@ -10,8 +10,8 @@ with a development default (README, "Configuration").
     test          pytest's settings (this package plus test-only values)
 """
 
-from cocreate.settings.base import *  # noqa: F403
 from cocreate.settings.api import *  # noqa: F403
+from cocreate.settings.base import *  # noqa: F403
+from cocreate.settings.celery import *  # noqa: F403
 from cocreate.settings.generation import *  # noqa: F403
 from cocreate.settings.intelligence import *  # noqa: F403
-from cocreate.settings.celery import *  # noqa: F403

@@ -57,8 +57,19 @@ SPECTACULAR_SETTINGS = {
 # Webhooks (webhooks/services.py). Receivers on private networks are refused
 # (SSRF) unless this is on: for tests and a receiver on the same machine only.
 WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
-# Seconds to connect, and to read the whole capped reply.
+# Seconds for one whole attempt: connect, TLS, send, headers and the capped
+# reply, against one wall-clock deadline (webhooks/transport.py).
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Celery's limits on the delivery task. The attempt's deadline ends it first;
+# these catch what that deadline cannot reach (a hung DNS lookup or database).
+WEBHOOK_TASK_SOFT_TIME_LIMIT = WEBHOOK_TIMEOUT_SECONDS * 4
+WEBHOOK_TASK_TIME_LIMIT = WEBHOOK_TIMEOUT_SECONDS * 6
+# Deliveries in a row that fail for good (each after WEBHOOK_MAX_ATTEMPTS
+# tries) before the endpoint is turned off and its brand's owners are told.
+# GitLab turns a hook off after 4 failed requests in a row, Stripe after
+# about 3 days of failures; 5 failed deliveries is 25 failed requests over at
+# least 5 events, so one bad deploy on the receiver's side does not trip it.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=5)
 # Bytes of a reply read (and kept for the log); the rest is never read (Fider's DoS).
 WEBHOOK_RESPONSE_MAX_BYTES = env.int("WEBHOOK_RESPONSE_MAX_BYTES", default=1024)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=5)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from celery.schedules import crontab
 
+from cocreate.settings.api import WEBHOOK_STRANDED_AFTER
 from cocreate.settings.base import REDIS_BROKER_URL, TEST_PROCESS, VAR_DIR, env
 from cocreate.settings.generation import GENERATION_OUTBOX_AFTER
 from cocreate.settings.intelligence import DIGEST_IMMEDIATE_INTERVAL_SECONDS
-from cocreate.settings.api import WEBHOOK_STRANDED_AFTER
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_BROKER_URL or "filesystem://")
+# The embedded broker names a host only so kombu does not warn "No hostname
+# was supplied" each time it describes the connection; the transport ignores it.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_BROKER_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / (f"broker-{TEST_PROCESS}" if TEST_PROCESS else "broker")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -39,10 +41,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# What tasks print (console e-mails in development, progress bars) is logged
+# at INFO, not as warnings (Celery's default for redirected output).
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
 # Routes as a table: everything else goes to the default queue.
 CELERY_TASK_ROUTES = {
     "generation.tasks.generate_drafts_task": {"queue": "gpu"},
+    # Deliveries wait on other people's servers: their own queue and worker.
+    "webhooks.tasks.deliver_webhook_task": {"queue": "webhooks"},
 }
 # Task names from before the apps were split (cocreate/legacy_tasks.py).
 CELERY_IMPORTS = ["cocreate.legacy_tasks"]
@@ -50,8 +57,14 @@ CELERY_IMPORTS = ["cocreate.legacy_tasks"]
 CELERY_BEAT_SCHEDULE = {
     # The sweeper fails or requeues requests whose worker died; it only touches rows.
     "generation-sweep": {"task": "generation.tasks.generation_sweep_task", "schedule": 5 * 60},
-    "generation-outbox": {"task": "generation.tasks.generation_outbox_task", "schedule": GENERATION_OUTBOX_AFTER},
-    "webhooks-stranded": {"task": "webhooks.tasks.webhooks_publish_stranded_task", "schedule": WEBHOOK_STRANDED_AFTER},
+    "generation-outbox": {
+        "task": "generation.tasks.generation_outbox_task",
+        "schedule": GENERATION_OUTBOX_AFTER,
+    },
+    "webhooks-stranded": {
+        "task": "webhooks.tasks.webhooks_publish_stranded_task",
+        "schedule": WEBHOOK_STRANDED_AFTER,
+    },
     "notifications-digests-immediately": {
         "task": "notifications.tasks.digests_send_task",
         "schedule": DIGEST_IMMEDIATE_INTERVAL_SECONDS,
