@@ -8,8 +8,9 @@ draft; the reviewer decides.
 
 One module per check family (privacy, banned_phrases, claims, toxicity,
 language, length, repetition, off_task); findings holds the finding type and
-the labels, units and figures the numbers that claims compare, and draft runs
-every check on one draft. The personal-data patterns also redact community
+the labels, units and figures the numbers that claims compare, draft runs
+every check on one draft and sentence every check on one sentence of a
+grounded draft against its own sources. The personal-data patterns also redact community
 text before it reaches the model (generation/prompts.py), so what is removed
 from the input is exactly what is flagged in the output.
 """
@@ -32,6 +33,7 @@ from generation.guardrails.length import check_length, complete_sentences
 from generation.guardrails.off_task import check_off_task
 from generation.guardrails.privacy import MEMBER_PLACEHOLDER, PERSONAL_DATA, check_personal_data, redact
 from generation.guardrails.repetition import check_repetition
+from generation.guardrails.sentence import check_sentence
 from generation.guardrails.text import phrase_pattern, word_count
 from generation.guardrails.toxicity import LEXICON_PATH, check_toxicity
 
@@ -54,6 +56,7 @@ __all__ = [
     "check_off_task",
     "check_personal_data",
     "check_repetition",
+    "check_sentence",
     "check_toxicity",
     "check_unsupported_claims",
     "cjk_ratio",
