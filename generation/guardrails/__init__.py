@@ -7,7 +7,7 @@ and the draft should not be published as it is. Still nothing here rejects a
 draft; the reviewer decides.
 
 One module per check family (privacy, banned_phrases, claims, toxicity,
-language, length, repetition, off_task); findings holds the finding type and
+language, length, repetition, off_task, invented, garbled); findings holds the finding type and
 the labels, units and figures the numbers that claims compare, draft runs
 every check on one draft and sentence every check on one sentence of a
 grounded draft against its own sources. The personal-data patterns also redact community
@@ -28,6 +28,8 @@ from generation.guardrails.findings import (
     Finding,
     worst_severity,
 )
+from generation.guardrails.garbled import check_garbled
+from generation.guardrails.invented import check_invented_content, invented_content
 from generation.guardrails.language import check_language, cjk_ratio
 from generation.guardrails.length import check_length, complete_sentences
 from generation.guardrails.off_task import check_off_task
@@ -51,6 +53,8 @@ __all__ = [
     "GuardrailContext",
     "check_banned_phrases",
     "check_draft",
+    "check_garbled",
+    "check_invented_content",
     "check_language",
     "check_length",
     "check_off_task",
@@ -62,6 +66,7 @@ __all__ = [
     "cjk_ratio",
     "complete_sentences",
     "find_figures",
+    "invented_content",
     "phrase_pattern",
     "redact",
     "word_count",

@@ -25,6 +25,8 @@ CHECK_LABELS = {
     "banned_phrase": _("Banned phrase"),
     "unsupported_claim": _("Unsupported claim"),
     "off_task": _("Off task"),
+    "invented_content": _("Invented content"),
+    "garbled": _("Garbled text"),
 }
 
 

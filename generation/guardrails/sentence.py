@@ -4,12 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generation.guardrails.claims import check_unsupported_claims
+from generation.guardrails.claims import check_unsupported_claims, without_claims
 from generation.guardrails.findings import SEVERITY_ORDER, Finding
+from generation.guardrails.garbled import check_garbled
+from generation.guardrails.invented import check_invented_content
 from generation.guardrails.language import check_language
 from generation.guardrails.off_task import check_off_task
-from generation.guardrails.privacy import check_personal_data
+from generation.guardrails.privacy import check_personal_data, redact
 from generation.guardrails.toxicity import check_toxicity
+
+
+def content_findings(
+    text: str, *, sources: Sequence[str], support: Sequence[str], language: str
+) -> list[Finding]:
+    """What a text says against what it rests on: garbled text, personal data,
+    claims, invented content. Claims and personal data are reported once, by
+    their own checks, not again as invented words. Invention is judged only
+    where the brand's own words are given: without the product name and the
+    brief, every word of the product would look invented."""
+    findings = [
+        *check_garbled(text, language, [*support, *sources]),
+        *check_personal_data(text),
+        *check_unsupported_claims(text, support, sources=sources),
+    ]
+    if support:
+        findings += check_invented_content(without_claims(redact(text)), [*support, *sources], language)
+    return findings
 
 
 def check_sentence(
@@ -26,9 +46,8 @@ def check_sentence(
     """
     findings = [
         *check_language(text, language),
-        *check_personal_data(text),
+        *content_findings(text, sources=sources, support=support, language=language),
         *check_toxicity(text),
-        *check_unsupported_claims(text, [*support, *sources]),
         *check_off_task(text),
     ]
     return sorted(findings, key=lambda f: SEVERITY_ORDER[f["severity"]])

@@ -60,10 +60,20 @@ def test_a_claim_nobody_made_is_flagged_with_the_claim(text, claim):
     assert claim in findings[0]["message"]
 
 
-def test_a_claim_the_community_made_passes():
-    support = ["Must be 100% waterproof, like my old one.", "Brief: a light hiking pack."]
+def test_a_claim_only_the_community_made_is_still_flagged():
+    community = ["Must be 100% waterproof, like my old one."]
 
-    assert guardrails.check_unsupported_claims("It is 100% waterproof.", support) == []
+    findings = guardrails.check_unsupported_claims(
+        "It is 100% waterproof.", ["Brief: a light hiking pack."], sources=community
+    )
+
+    assert codes(findings) == ["unsupported_claim"]
+
+
+def test_a_claim_the_brand_itself_makes_passes():
+    brand = ["Must be 100% waterproof, like my old one.", "Brief: a light hiking pack."]
+
+    assert guardrails.check_unsupported_claims("It is 100% waterproof.", brand) == []
 
 
 def test_a_claim_the_brief_makes_passes_even_in_another_word_form():

@@ -1,0 +1,154 @@
+"""Words as the content checks see them: tokens, frequencies, content words and stems.
+
+Frequencies come from wordfreq (Zipf scale: 7 is "the", 3 a word seen once
+per million words, 0 a word it has never seen); Chinese is segmented by jieba,
+whose part-of-speech tags also tell names, places and organisations apart.
+Neither downloads anything: both ship their data in the package.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jieba
+import jieba.posseg
+from wordfreq import zipf_frequency
+
+from generation.guardrails.text import CJK, CJK_RE
+from generation.guardrails.units import UNIT_OF
+
+# Words at least this frequent are function words or the commonest words of
+# the language ("the", "with", "make", "great", "day"; "的", "我们", "需要"):
+# they carry no checkable fact. Measured on copy words: product features and
+# materials sit below it ("leather" 4.4, "seat" 4.8, "皮革" 3.8), generic verbs
+# and adjectives partly above ("design" 5.2, "perfect" 5.2).
+FUNCTION_WORD_ZIPF = 5.0
+# Words of the copy of any product, which state no fact of their own
+# ("comfortable", "adventure", "体验"): kept as data beside the other lexicons.
+COPY_WORDS_PATH = Path(__file__).resolve().parent.parent / "data" / "copy_words.txt"
+# Latin words compare by this many leading letters after their suffix is cut,
+# a stemmer small enough to trust: "pockets" and "pocketed" meet "pocket".
+STEM_CHARS = 6
+_SUFFIXES = ("'s", "’s", "ies", "es", "s", "ing", "ed", "ly")
+# Letters of one Latin word; an apostrophe or hyphen keeps a word whole.
+LATIN_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+_LATIN_WORD_OR_STOP_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|[.!?。！？:：]")
+_CJK_RUN_RE = re.compile(f"[{CJK}]+")
+# jieba's tags for the kinds of Chinese words that can state a fact: nouns (n,
+# nz other proper nouns, vn verbal nouns, an adjectival nouns), idioms and
+# abbreviations (l, j), and Latin words (eng); person (nr, nrfg, nrt), place
+# (ns) and organisation (nt) names are names. Verbs, adjectives, adverbs,
+# particles and numerals are not content words here.
+_ZH_NAME_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt"})
+_ZH_CONTENT_TAGS = frozenset({"n", "nz", "vn", "an", "l", "j", "ng", "nl", "eng"}) | _ZH_NAME_TAGS
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def wordfreq_language(language: str) -> str:
+    """The campaign's language code as wordfreq names it."""
+    return "zh" if language.startswith("zh") else language.split("-")[0]
+
+
+@cache
+def zipf(word: str, language: str) -> float:
+    return zipf_frequency(word, wordfreq_language(language))
+
+
+@cache
+def _copy_words() -> frozenset[str]:
+    lines = COPY_WORDS_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def stem(word: str) -> str:
+    """ "hikes", "hiking", "hiked" and "hike" all make "hik"."""
+    word = word.lower()
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word.removesuffix("e")[:STEM_CHARS]
+
+
+def is_generic(word: str, language: str) -> bool:
+    """A function word, a very common word, a unit (figures are compared by
+    value elsewhere) or a word of any product's copy."""
+    lowered = word.lower()
+    return (
+        zipf(lowered, language) >= FUNCTION_WORD_ZIPF
+        or lowered in UNIT_OF
+        or lowered in _copy_words()
+        or stem(lowered) in _copy_stems()
+        or (lowered.isascii() and lowered.endswith("ly"))
+    )
+
+
+@cache
+def _copy_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in _copy_words() if w.isascii())
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    # "name": a person, place, organisation or brand (capitalised inside an
+    # English sentence, unknown to the language, or tagged so in Chinese).
+    name: bool
+
+
+def _latin_words(text: str, language: str) -> list[Word]:
+    words = []
+    sentence_start = True
+    for match in _LATIN_WORD_OR_STOP_RE.finditer(text):
+        word = match.group(0)
+        if not word[0].isalpha():
+            sentence_start = True
+            continue
+        if len(word) > 1 and not is_generic(word, "en"):
+            unknown = zipf(word.lower(), "en") == 0
+            capitalised = word[0].isupper() and not sentence_start and word != "I"
+            words.append(Word(word, name=unknown or capitalised))
+        sentence_start = False
+    return words
+
+
+def _chinese_words(text: str) -> list[Word]:
+    words = []
+    for run in _CJK_RUN_RE.findall(text):
+        for pair in jieba.posseg.cut(run, HMM=False):
+            if pair.flag in _ZH_CONTENT_TAGS and len(pair.word) > 1 and not is_generic(pair.word, "zh"):
+                words.append(Word(pair.word, name=pair.flag in _ZH_NAME_TAGS))
+    return words
+
+
+def content_words(text: str, language: str) -> list[Word]:
+    """The words of a text that can state a fact: not function words, not
+    the generic words of copy, in order, once each."""
+    words = _latin_words(text, language)
+    if language.startswith("zh") or CJK_RE.search(text):
+        words += _chinese_words(text)
+    return list({w.text.lower(): w for w in words}.values())
+
+
+class Support:
+    """What a text may draw its words from: words, stems and characters."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        joined = "\n".join(texts)
+        self.lowered = joined.lower()
+        self.squeezed = re.sub(r"[\s'’-]+", "", self.lowered)
+        self.stems = {stem(w) for w in LATIN_WORD_RE.findall(joined)}
+        self.characters = set(CJK_RE.findall(joined))
+
+    def holds(self, word: str) -> bool:
+        lowered = word.lower()
+        if CJK_RE.match(lowered):
+            # A Chinese word is there as such, or all its characters are ("雨罩" in "防雨罩").
+            return lowered in self.lowered or set(lowered) <= self.characters
+        return stem(lowered) in self.stems or lowered in self.squeezed
