@@ -64,7 +64,7 @@ setup: install messages var-dirs
 # task and stops its own pool); runserver's whole group gets it, or its
 # autoreloader child would outlive it. E-mail goes to the console, its links
 # to this port unless SITE_URL is set.
-run: setup  ## set up, then start the site, the default and gpu workers and beat
+run: setup  ## set up, then start the site, the default, gpu and webhooks workers and beat
 	@printf '\n  site      http://127.0.0.1:$(PORT)/\n  admin     http://127.0.0.1:$(PORT)/admin/\n  API docs  http://127.0.0.1:$(PORT)/api/docs/\n\n  Ctrl-C stops everything.\n\n'
 	@set -m; \
 	stop() { trap - INT TERM EXIT; kill -TERM -- -$$web $$(jobs -p) 2>/dev/null; wait; }; \
@@ -74,6 +74,7 @@ run: setup  ## set up, then start the site, the default and gpu workers and beat
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT) & web=$$!; \
 	$(CELERY) worker -Q default -c 1 -n default@%h --loglevel=INFO & \
 	$(CELERY) worker -Q gpu -P prefork -c 1 -n gpu@%h --loglevel=INFO & \
+	$(CELERY) worker -Q webhooks -c 2 -n webhooks@%h --loglevel=INFO & \
 	$(CELERY) beat --schedule $(VAR)/celerybeat-schedule --loglevel=INFO & \
 	wait -n
 

@@ -23,6 +23,7 @@ class Notification(models.Model):
         NEW_REPLY = "new_reply", _("New reply to your comment")
         CONTENT_HIDDEN = "content_hidden", _("Your post was hidden")
         CAMPAIGN_PUBLISHED = "campaign_published", _("A campaign you took part in published its text")
+        WEBHOOK_DISABLED = "webhook_disabled", _("A webhook endpoint of your brand was disabled")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -3,11 +3,17 @@ merchant's brands; the log is read-only."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from campaigns.admin_scoping import BrandScopedModelAdmin
+from webhooks import services
 from webhooks.models import WEBHOOK_URL_MAX, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
@@ -31,11 +37,32 @@ class WebhookEndpointForm(forms.ModelForm):
 class WebhookEndpointAdmin(BrandScopedModelAdmin):
     brand_lookup = "brand"
     form = WebhookEndpointForm
-    list_display = ("url", "brand", "is_active", "created_at")
+    list_display = ("url", "brand", "is_active", "consecutive_failures", "disabled_at", "created_at")
     list_filter = ("is_active", ("brand", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("brand",)
     search_fields = ("url",)
-    readonly_fields = ("secret", "created_at")
+    readonly_fields = ("secret", "created_at", "consecutive_failures", "disabled_at", "disabled_reason")
+    actions = ["enable"]
+
+    @admin.action(description=_("Turn the selected endpoints back on"), permissions=["change"])
+    def enable(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        endpoint_ids = list(queryset.values_list("pk", flat=True))
+        for endpoint_id in endpoint_ids:
+            services.webhook_endpoint_enable(endpoint_id=endpoint_id)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d endpoint turned back on.", "%(count)d endpoints turned back on.", len(endpoint_ids)
+            )
+            % {"count": len(endpoint_ids)},
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Ticking "active" again is the same re-enabling as the action: the count starts over.
+        if change and obj.is_active and "is_active" in form.changed_data:
+            services.webhook_endpoint_enable(endpoint_id=obj.pk)
 
 
 @admin.register(WebhookDelivery)

@@ -17,6 +17,8 @@ WEBHOOK_URL_MAX = 500
 # Characters of a receiver's reply kept on a delivery, for the merchant's log.
 WEBHOOK_RESPONSE_EXCERPT_MAX = 1024
 WEBHOOK_ERROR_MAX = 500
+# Why an endpoint was turned off, shown to the merchant in the admin.
+WEBHOOK_DISABLED_REASON_MAX = 500
 
 
 class WebhookEvent(models.TextChoices):
@@ -55,6 +57,13 @@ class WebhookEndpoint(models.Model):
     events = models.JSONField(_("events"), default=list)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # Deliveries in a row that failed for good; a success resets it, and
+    # settings.WEBHOOK_DISABLE_AFTER_FAILURES of them turn the endpoint off.
+    consecutive_failures = models.PositiveIntegerField(_("failed deliveries in a row"), default=0)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    disabled_reason = models.CharField(
+        _("why it was disabled"), max_length=WEBHOOK_DISABLED_REASON_MAX, blank=True
+    )
 
     class Meta:
         db_table = "campaigns_webhookendpoint"
@@ -102,6 +111,12 @@ class WebhookDelivery(models.Model):
     error = models.CharField(_("error"), max_length=WEBHOOK_ERROR_MAX, blank=True)
     # [{"attempt": n, "at": iso, "response_status": int|None, "error": str}], one per attempt.
     attempt_log = models.JSONField(_("attempts log"), default=list, blank=True)
+    # Set when an attempt starts (it is counted and logged before anything is
+    # sent) and cleared when its outcome is written: a worker killed between
+    # the two leaves it set, and the stranded sweep closes that attempt.
+    attempt_started_at = models.DateTimeField(_("attempt in flight since"), null=True, blank=True)
+    # When the next attempt is due; the sweep republishes a retry whose message was lost.
+    retry_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 

@@ -16,11 +16,11 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.api.helpers import token_client
+from tests.factories import StaffFactory
 from webhooks import services as webhooks
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.tasks import deliver_webhook_task
-from tests.api.helpers import token_client
-from tests.factories import StaffFactory
 
 
 @dataclass
@@ -358,12 +358,13 @@ def test_the_connection_goes_to_the_checked_address_with_the_host_header(brand, 
     assert outcome.retry
 
 
-def test_deliveries_go_to_the_default_queue_not_the_gpu_one():
+def test_deliveries_go_to_their_own_queue_not_the_default_or_gpu_one():
     from cocreate.celery import app
+    from core import queues
 
     route = app.amqp.router.route({}, deliver_webhook_task.name)
 
-    assert route["queue"].name == "default"
+    assert route["queue"].name == queues.WEBHOOKS
 
 
 # --- the admin ---------------------------------------------------------------------------
