@@ -1,10 +1,16 @@
-"""Prompts for the drafting model, built from a campaign and its community.
+"""Prompts for the drafting model, built from plain data (no database).
+
+generation.selectors.drafting_input() gathers what a campaign's drafts are
+written from (ranked consenting ideas, quotable comments, themes, the brief)
+into a DraftingInput; everything here is a pure function of it, so prompts are
+tested without a database.
 
 Community text is data, never instructions: personal data is redacted first
 (generation.guardrails.redact), every angle bracket in it is replaced so no
 quote can close its fence, and each quote sits in its own
 <idea n="..."> / <comment ...> element inside one <community_input> block that
-the system message declares to be quoted data.
+the system message declares to be quoted data. The grounded pipeline
+(generation/drafting/) quotes one idea per prompt with the same helpers.
 
 One template file per kind and version in prompt_templates/; the version and
 the full prompt text are stored on the request, so any draft can be traced to
@@ -18,15 +24,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils import translation
 
-from intelligence.themes import campaign_top_themes
-from campaigns.models import Campaign, Comment, Idea
-from campaigns.selectors import idea_list_ranked
-
+from generation.drafting.types import CommentInput, DraftingInput, IdeaInput, SourceKind, SourceText
 from generation.guardrails import redact
 from generation.models import TARGET_WORDS, Kind
 
@@ -58,31 +61,51 @@ _FENCE_NEUTRALISER = str.maketrans({"<": "‹", ">": "›"})
 LANGUAGE_NAMES = {"en": "English", "zh-hans": "Simplified Chinese (简体中文)"}
 
 
+class _Campaignish(Protocol):
+    title: str
+    product_name: str
+    brief: str
+
+
 @dataclass(frozen=True)
 class BuiltPrompt:
     messages: list[dict[str, str]]
     version: str
-    ideas: list[Idea]
-    comments: list[Comment]
+    ideas: tuple[IdeaInput, ...]
+    comments: tuple[CommentInput, ...]
     # What the draft's claims may rest on (see supporting_texts()).
     supporting_texts: tuple[str, ...]
 
     @property
     def text(self) -> str:
         """The full prompt as stored on the request."""
-        return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in self.messages)
+        return prompt_text(self.messages)
 
     @property
-    def sources(self) -> list[Idea | Comment]:
-        return [*self.ideas, *self.comments]
+    def sources(self) -> list[SourceText]:
+        """The quoted ideas (ranked), then the quoted comments (ranked as their idea)."""
+        rank = {i.pk: i.rank for i in self.ideas}
+        return [
+            *(SourceText(SourceKind.IDEA, i.pk, f"{i.title}\n{i.body}", rank=i.rank) for i in self.ideas),
+            *(
+                SourceText(SourceKind.COMMENT, c.pk, c.body, rank=rank.get(c.idea_pk, 0))
+                for c in self.comments
+            ),
+        ]
+
+
+def prompt_text(messages: Iterable[dict[str, str]]) -> str:
+    """Chat messages as one text, as stored on the request."""
+    return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in messages)
 
 
 def supporting_texts(
-    *, campaign: Campaign, keywords: Iterable[str], sources: Iterable[Idea | Comment]
+    *, campaign: _Campaignish, keywords: Iterable[str], sources: Iterable[Any]
 ) -> tuple[str, ...]:
     """Everything a draft's claims may rest on: the brand's own words and the
-    original (unredacted) community text the prompt quoted."""
-    community = [f"{s.title}\n{s.body}" if isinstance(s, Idea) else s.body for s in sources]
+    original (unredacted) community text the prompt quoted. `sources` are
+    ideas (title and body) or comments (body), rows or plain data alike."""
+    community = [f"{s.title}\n{s.body}" if hasattr(s, "title") else s.body for s in sources]
     return (campaign.title, campaign.product_name, campaign.brief, *keywords, *community)
 
 
@@ -97,61 +120,51 @@ def _template(version: str) -> tuple[Template, Template]:
     return Template(system.strip()), Template(user.strip())
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """One line without fence characters."""
     return " ".join(text.translate(_FENCE_NEUTRALISER).split())
 
 
-def _quote(text: str, *, names: set[str], limit: int) -> str:
+def quote(text: str, *, names: Iterable[str], limit: int) -> str:
     """Community text as quoted data: redacted, one line, at most `limit` characters."""
-    text = _plain(redact(text, names=names))
+    text = plain(redact(text, names=names))
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _representative_comments(ideas: list[Idea]) -> list[Comment]:
-    """A few published comments per stance on the chosen ideas. Comments carry
-    no consent flag of their own: they are only quoted under ideas whose
-    authors allowed AI use."""
-    comments: list[Comment] = []
-    for stance in Comment.Stance.values:
-        comments.extend(
-            Comment.objects.filter(idea__in=ideas, status=Comment.Status.PUBLISHED, stance=stance)
-            .select_related("author")
-            .order_by("created_at", "id")[:COMMENTS_PER_STANCE]
-        )
-    return comments
-
-
-def _community_input(ideas: list[Idea], comments: list[Comment], themes: list[dict[str, Any]]) -> str:
+def _community_input(
+    data: DraftingInput, ideas: Iterable[IdeaInput], comments: Iterable[CommentInput]
+) -> str:
+    ideas = list(ideas)
     if not ideas:
         return "(No ideas yet.)"
-    names = {i.author.username for i in ideas} | {c.author.username for c in comments}
+    names = data.member_names
     number = {idea.pk: n for n, idea in enumerate(ideas, start=1)}
     lines = [
         f'<idea n="{number[idea.pk]}" votes="{idea.vote_count}">'
-        f"{_quote(idea.title, names=names, limit=IDEA_EXCERPT_CHARS)}: "
-        f"{_quote(idea.body, names=names, limit=IDEA_EXCERPT_CHARS)}</idea>"
+        f"{quote(idea.title, names=names, limit=IDEA_EXCERPT_CHARS)}: "
+        f"{quote(idea.body, names=names, limit=IDEA_EXCERPT_CHARS)}</idea>"
         for idea in ideas
     ]
     lines += [
-        f'<comment on_idea="{number[c.idea_id]}" stance="{c.stance}">'
-        f"{_quote(c.body, names=names, limit=COMMENT_EXCERPT_CHARS)}</comment>"
+        f'<comment on_idea="{number[c.idea_pk]}" stance="{c.stance}">'
+        f"{quote(c.body, names=names, limit=COMMENT_EXCERPT_CHARS)}</comment>"
         for c in comments
+        if c.idea_pk in number
     ]
     # A theme's label is an idea title: quoted only if its author allowed AI use.
     lines += [
         f'<theme n="{n}" size="{t["size"]}" for="{t["stance"]["for"]:.0%}" '
         f'against="{t["stance"]["against"]:.0%}">'
-        f"{_quote(t['label'], names=names, limit=IDEA_EXCERPT_CHARS) if t['label_consent_ai'] else '-'}"
+        f"{quote(t['label'], names=names, limit=IDEA_EXCERPT_CHARS) if t['label_consent_ai'] else '-'}"
         "</theme>"
-        for n, t in enumerate(themes, start=1)
+        for n, t in enumerate(data.themes[:TOP_THEMES], start=1)
     ]
     return "\n".join(lines)
 
 
 def prompt_build(
     *,
-    campaign: Campaign,
+    data: DraftingInput,
     kind: str,
     tone: str,
     length: str,
@@ -159,14 +172,12 @@ def prompt_build(
     language: str,
     version: str | None = None,
 ) -> BuiltPrompt:
-    """The chat messages for the engine and the ideas and comments they quote,
-    in the kind's current template or an older `version` of it (comparisons)."""
-    ideas = list(
-        idea_list_ranked(campaign=campaign, sort="top").filter(consent_ai=True)[
-            : settings.GENERATION_TOP_K_IDEAS
-        ]
-    )
-    comments = _representative_comments(ideas)
+    """The legacy whole-draft prompt: the chat messages for the engine and the
+    ideas and comments they quote, in the kind's current template or an older
+    `version` of it (comparisons)."""
+    ideas = data.ideas[: settings.GENERATION_TOP_K_IDEAS]
+    quoted = {i.pk for i in ideas}
+    comments = tuple(c for c in data.comments if c.idea_pk in quoted)
     version = version or TEMPLATE_VERSIONS[Kind(kind)]
     if not version.startswith(f"{kind}."):
         raise ValueError(f"template {version} is not a {kind} template")
@@ -175,15 +186,16 @@ def prompt_build(
     # the output language is a parameter.
     with translation.override("en"):
         values = {
-            "brand": _plain(campaign.brand.name),
-            "product_name": _plain(campaign.product_name),
-            "campaign_title": _plain(campaign.title),
-            "brief": campaign.brief.translate(_FENCE_NEUTRALISER).strip(),
-            "community_input": _community_input(ideas, comments, campaign_top_themes(campaign, TOP_THEMES)),
+            "brand": plain(data.brand_name),
+            "product_name": plain(data.product_name),
+            "campaign_title": plain(data.title),
+            "brief": data.brief.translate(_FENCE_NEUTRALISER).strip(),
+            "community_input": _community_input(data, ideas, comments),
             "language_name": LANGUAGE_NAMES[language],
-            "tone": str(Campaign.Tone(tone).label).lower(),
+            # Campaign.Tone values are the English words for the tones.
+            "tone": tone,
             "target_words": TARGET_WORDS[length],
-            "keywords": ", ".join(_plain(k) for k in keywords) or "none",
+            "keywords": ", ".join(plain(k) for k in keywords) or "none",
         }
     messages = [
         {"role": "system", "content": system.substitute(values)},
@@ -194,5 +206,5 @@ def prompt_build(
         version=version,
         ideas=ideas,
         comments=comments,
-        supporting_texts=supporting_texts(campaign=campaign, keywords=keywords, sources=[*ideas, *comments]),
+        supporting_texts=supporting_texts(campaign=data, keywords=keywords, sources=[*ideas, *comments]),
     )

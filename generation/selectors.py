@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
-from campaigns.models import Campaign
-
+from campaigns.models import Campaign, Comment, Idea
+from campaigns.selectors import idea_list_ranked
+from generation.drafting.types import CommentInput, DraftingInput, IdeaInput
 from generation.models import Draft, DraftSource
+from generation.prompts import COMMENTS_PER_STANCE, TOP_THEMES
+from intelligence.themes import campaign_top_themes
 
 
 def _credited_sources() -> QuerySet[DraftSource]:
@@ -31,3 +35,64 @@ def draft_list_published(*, campaign: Campaign) -> list[Draft]:
     for draft in drafts:
         draft.credits = list(dict.fromkeys(s.idea.author.username for s in draft.credited_sources))  # type: ignore[attr-defined]
     return drafts
+
+
+def _quotable_comments(ideas: list[Idea]) -> list[Comment]:
+    """A few published comments per stance on the chosen ideas, oldest first.
+    They are only read under ideas whose authors allowed AI use."""
+    comments: list[Comment] = []
+    for stance in Comment.Stance.values:
+        comments.extend(
+            Comment.objects.filter(
+                idea__in=ideas, status=Comment.Status.PUBLISHED, stance=stance, consent_ai=True
+            )
+            .select_related("author")
+            .order_by("created_at", "id")[:COMMENTS_PER_STANCE]
+        )
+    return comments
+
+
+def drafting_input(*, campaign: Campaign) -> DraftingInput:
+    """What a campaign's drafts are written from, as plain data: its top
+    ranked ideas whose authors allowed AI use (each with the consenting
+    duplicates merged into it), quotable comments on them, its largest themes
+    and the brief. Four queries and the themes'."""
+    ideas = list(
+        idea_list_ranked(campaign=campaign, sort="top").filter(consent_ai=True)[
+            : settings.GENERATION_TOP_K_IDEAS
+        ]
+    )
+    duplicates: dict[int, list[Idea]] = {}
+    for duplicate in (
+        Idea.objects.filter(merged_into__in=ideas, status=Idea.Status.MERGED, consent_ai=True)
+        .select_related("author")
+        .order_by("-vote_count", "pk")
+    ):
+        duplicates.setdefault(duplicate.merged_into_id, []).append(duplicate)  # type: ignore[arg-type]
+    comments = _quotable_comments(ideas)
+
+    def plain_idea(idea: Idea, rank: int) -> IdeaInput:
+        return IdeaInput(
+            pk=idea.pk,
+            title=idea.title,
+            body=idea.body,
+            rank=rank,
+            vote_count=idea.vote_count,
+            duplicates=tuple(plain_idea(d, rank) for d in duplicates.get(idea.pk, ())),
+        )
+
+    authors = [i.author.username for i in ideas]
+    authors += [d.author.username for ds in duplicates.values() for d in ds]
+    authors += [c.author.username for c in comments]
+    return DraftingInput(
+        campaign_pk=campaign.pk,
+        title=campaign.title,
+        product_name=campaign.product_name,
+        brand_name=campaign.brand.name,
+        brief=campaign.brief,
+        banned_phrases=campaign.brand.banned_phrases,
+        ideas=tuple(plain_idea(idea, rank) for rank, idea in enumerate(ideas, start=1)),
+        comments=tuple(CommentInput(c.pk, c.idea_id, c.body, c.stance) for c in comments),
+        themes=tuple(campaign_top_themes(campaign, TOP_THEMES)),
+        member_names=frozenset(authors),
+    )

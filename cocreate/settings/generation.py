@@ -10,7 +10,17 @@ from cocreate.settings.base import VAR_DIR, env
 MODELS_DIR = VAR_DIR / "models"
 # A local model directory; the default is the one `manage.py prepare_model` writes.
 GENERATION_MODEL = env("GENERATION_MODEL", default=str(MODELS_DIR / "smollm2-135m-instruct"))
-# Prompts per generate() call: B=8 is where the 2-core CPU stops gaining (BENCHMARKS.md).
+# The languages GENERATION_MODEL writes (comma-separated Campaign.Locale values).
+# For a campaign in another language the draft is composed from the community's
+# own words, labelled so (generation/drafting/languages.py). SmolLM2-135M writes
+# English only; declare more only for a model that writes them (README).
+GENERATION_MODEL_LANGUAGES = env("GENERATION_MODEL_LANGUAGES", default="en")
+# "grounded": plan, write, verify, compose one sentence per idea
+# (generation/drafting/); "legacy": one whole-draft prompt, kept so that the
+# benchmarks can compare the two in one run.
+GENERATION_PIPELINE = env("GENERATION_PIPELINE", default="grounded")
+# Prompts per generate() call: where batching stopped gaining on the CPU the
+# defaults are tuned for (BENCHMARKS.md, "Generation").
 GENERATION_BATCH_SIZE = env.int("GENERATION_BATCH_SIZE", default=8)
 # Queued requests one GPU task claims together so they share generate() calls.
 GENERATION_REQUESTS_PER_CLAIM = env.int("GENERATION_REQUESTS_PER_CLAIM", default=4)

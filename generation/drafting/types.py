@@ -5,9 +5,34 @@ no ORM: the services turn campaign rows into `SourceText`s, and store each
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
+
+
+class GenerationOutput(Protocol):
+    text: str
+    prompt_tokens: int
+    new_tokens: int
+    perplexity: float | None  # None when not measured
+
+
+class Generator(Protocol):
+    """What generation.inference.TextGenerator offers; tests pass a fake.
+    `temperature` 0 decodes greedily."""
+
+    model_name: str
+
+    def generate(
+        self,
+        prompts: list[list[dict[str, str]]],
+        *,
+        max_new_tokens: int = ...,
+        temperature: float = ...,
+        repetition_penalty: float = ...,
+        seed: int | None = ...,
+    ) -> Sequence[GenerationOutput]: ...
 
 
 class SourceKind(StrEnum):
@@ -56,7 +81,56 @@ class ComposedDraft:
     perplexity: float | None = None
     prompt_tokens: int = 0
     new_tokens: int = 0
+    # False when the campaign's language is one the model does not write: the
+    # draft is the community's own words in per-language templates, and the
+    # review page says so.
+    model_written: bool = True
 
     @property
     def text(self) -> str:
         return " ".join(s.text for s in self.sentences if s.text)
+
+
+# --- What the selector gathers for a draft (generation.selectors.drafting_input) ---
+
+
+@dataclass(frozen=True)
+class IdeaInput:
+    """A ranked idea whose author allowed AI use, as written (not yet redacted)."""
+
+    pk: int
+    title: str
+    body: str
+    rank: int
+    vote_count: int = 0
+    # Consenting ideas merged into this one: their words are sources of its point.
+    duplicates: tuple[IdeaInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommentInput:
+    """A published comment that may be quoted, as written (not yet redacted)."""
+
+    pk: int
+    idea_pk: int
+    body: str
+    stance: str
+
+
+@dataclass(frozen=True)
+class DraftingInput:
+    """Everything a campaign's drafts are written from, as plain data, so that
+    prompts and the pipeline are pure functions (no database)."""
+
+    campaign_pk: int
+    title: str
+    product_name: str
+    brand_name: str
+    brief: str
+    banned_phrases: str
+    ideas: tuple[IdeaInput, ...]
+    comments: tuple[CommentInput, ...] = ()
+    # campaign_top_themes(): label, size, stance shares, idea ids...
+    themes: tuple[dict[str, Any], ...] = ()
+    # Usernames of everyone quoted: redacted wherever they appear.
+    member_names: frozenset[str] = frozenset()

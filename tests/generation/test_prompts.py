@@ -5,7 +5,9 @@ import re
 import pytest
 
 from campaigns.models import Comment, Idea
+from generation.drafting.types import SourceKind
 from generation.prompts import COMMENTS_PER_STANCE, TEMPLATE_VERSIONS, TEMPLATES_DIR, _template, prompt_build
+from generation.selectors import drafting_input
 from tests.factories import CommentFactory, IdeaFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +23,7 @@ def build(campaign, **overrides):
         "keywords": ["lightweight"],
         "language": "en",
     }
-    return prompt_build(campaign=campaign, **{**params, **overrides})
+    return prompt_build(data=drafting_input(campaign=campaign), **{**params, **overrides})
 
 
 def user_message(prompt) -> str:
@@ -61,7 +63,7 @@ def test_an_idea_without_ai_consent_never_appears(campaign, kind):
     assert "Consenting idea here" in prompt.text
     assert "Private idea here" not in prompt.text
     assert "Secret sauce" not in prompt.text
-    assert all(i.consent_ai for i in prompt.ideas)
+    assert all(Idea.objects.get(pk=i.pk).consent_ai for i in prompt.ideas)
 
 
 @pytest.mark.parametrize("status", [Idea.Status.PENDING, Idea.Status.HIDDEN, Idea.Status.DECLINED])
@@ -103,7 +105,7 @@ def test_comments_on_ideas_without_ai_consent_are_not_quoted(campaign):
     prompt = build(campaign)
 
     assert "Comment under a private idea" not in prompt.text
-    assert prompt.comments == []
+    assert prompt.comments == ()
 
 
 def test_unpublished_comments_are_not_quoted(campaign):
@@ -231,7 +233,11 @@ def test_the_sources_are_the_quoted_ideas_then_the_quoted_comments(campaign):
 
     prompt = build(campaign)
 
-    assert prompt.sources == [top, second, comment]
+    assert [(s.kind, s.pk) for s in prompt.sources] == [
+        (SourceKind.IDEA, top.pk),
+        (SourceKind.IDEA, second.pk),
+        (SourceKind.COMMENT, comment.pk),
+    ]
 
 
 def test_long_ideas_are_cut_to_an_excerpt(campaign):

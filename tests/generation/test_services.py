@@ -10,14 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.exceptions import ActionRefused, InvalidTransition, NotAllowed
-from campaigns.models import Idea
-from notifications.models import Notification
 from accounts.services import account_delete
+from campaigns.models import Idea
+from core.exceptions import ActionRefused, InvalidTransition, NotAllowed
 from generation import services
 from generation.models import Draft, DraftAuditEntry, DraftSource, GenerationRequest, Kind
 from generation.prompts import TEMPLATE_VERSIONS
 from generation.selectors import draft_list_published
+from notifications.models import Notification
 from tests.factories import CommentFactory, IdeaFactory, StaffFactory, UserFactory
 from tests.generation.factories import (
     DEFAULT_PARAMS,
@@ -29,6 +29,14 @@ from tests.generation.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _whole_draft_pipeline(settings):
+    """These tests hold the whole-draft ("legacy") path, which stays callable
+    for comparisons; tests/generation/test_drafting*.py hold the grounded one."""
+    settings.GENERATION_PIPELINE = "legacy"
+
 
 Status = GenerationRequest.Status
 

@@ -27,6 +27,13 @@ from tests.generation.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _whole_draft_pipeline(settings):
+    """These tests hold the whole-draft ("legacy") path, which stays callable
+    for comparisons; tests/generation/test_drafting*.py hold the grounded one."""
+    settings.GENERATION_PIPELINE = "legacy"
+
 Status = GenerationRequest.Status
 ROOT = Path(__file__).resolve().parents[2]
 

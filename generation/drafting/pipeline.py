@@ -1,0 +1,224 @@
+"""The grounded pipeline for many requests at once: plan, write, verify, compose.
+
+Every sentence of every variant of every request is written in one
+generate() call per round: round 1 in the variant's wording, round 2 (only
+the sentences that failed verification) in the other wording, then the
+idea's own words as a fallback. For a language the model does not write,
+no model text is used at all (languages.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from generation import guardrails
+from generation.drafting import verify
+from generation.drafting.compose import compose
+from generation.drafting.languages import as_sentence, frames_for
+from generation.drafting.plan import Point, plan_points, variant_order
+from generation.drafting.types import (
+    ComposedDraft,
+    ComposedSentence,
+    DraftingInput,
+    Generator,
+    SentenceOrigin,
+)
+from generation.drafting.write import Role, SentenceJob, Written, sentence_messages, write_sentences
+from generation.models import Kind, Length
+from generation.prompts import prompt_text
+
+# Stored on the request as its prompt version: the sentence prompts' wording.
+PIPELINE_VERSION = "grounded.v1"
+# Tries per sentence before the fallback: the variant's wording, then the other.
+WRITE_ROUNDS = 2
+
+
+@dataclass(frozen=True)
+class DraftJob:
+    """One request: what it is written from and what it asks for."""
+
+    key: int
+    data: DraftingInput
+    kind: str
+    tone: str
+    length: str
+    language: str
+    keywords: tuple[str, ...]
+    variants: int
+
+    @property
+    def support(self) -> tuple[str, ...]:
+        """What the brand itself says: any sentence may rest on it."""
+        d = self.data
+        return (d.brief, d.product_name, d.brand_name, d.title, *self.keywords)
+
+
+@dataclass
+class DraftingResult:
+    drafts: list[ComposedDraft]
+    # Every distinct prompt the model saw for this request, as stored on it.
+    prompt: str
+    version: str = PIPELINE_VERSION
+    timings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The prompt text, as BuiltPrompt.text names it for the request."""
+        return self.prompt
+
+
+@dataclass
+class _Slot:
+    """One sentence of one variant, while it is being written."""
+
+    job: DraftJob
+    variant: int
+    role: Role
+    point: Point | None
+    text: str = ""
+    origin: SentenceOrigin = SentenceOrigin.MODEL
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    written: list[Written] = field(default_factory=list)
+    done: bool = False
+
+    def sentence_job(self, attempt: int) -> SentenceJob:
+        return SentenceJob(
+            role=self.role,
+            kind=self.job.kind,
+            product=self.job.data.product_name,
+            wording=self.variant + attempt,
+            point=self.point,
+            brief=self.job.data.brief,
+        )
+
+    @property
+    def sources(self) -> list[str]:
+        return [s.text for s in self.point.sources] if self.point else []
+
+
+def _slots(job: DraftJob, points: list[Point], variant: int) -> list[_Slot]:
+    ordered = variant_order(points, variant)
+    if job.kind == Kind.USER_STORY:
+        lead, rest = (ordered[0], ordered[1:]) if ordered else (None, [])
+        return [
+            _Slot(job, variant, Role.FRAME if lead else Role.OPENING, lead),
+            *(_Slot(job, variant, Role.POINT, p) for p in rest),
+        ]
+    slots = [_Slot(job, variant, Role.POINT, p) for p in ordered]
+    if job.length != Length.SHORT or not slots:
+        slots.insert(0, _Slot(job, variant, Role.OPENING, None))
+    if job.length == Length.LONG:
+        slots.append(_Slot(job, variant, Role.CLOSING, None))
+    return slots
+
+
+def _check(slot: _Slot, text: str) -> list[dict[str, Any]]:
+    return [
+        dict(f)
+        for f in verify.sentence_findings(
+            text, sources=slot.sources, support=slot.job.support, language=slot.job.language
+        )
+    ]
+
+
+def _fallback(slot: _Slot) -> list[ComposedSentence]:
+    """The idea's own words (or, without an idea, the language's frame), kept
+    only if they pass the same checks."""
+    job, frames = slot.job, frames_for(slot.job.language)
+    sentences = []
+    if slot.role in (Role.OPENING, Role.FRAME):
+        text = frames.opening[job.kind].format(product=job.data.product_name)
+        sentences.append(ComposedSentence(text, SentenceOrigin.TEMPLATE, [], _check(slot, text)))
+    if slot.point is not None:
+        words = verify.fallback_sentence(slot.point, language=job.language)
+        if slot.origin == SentenceOrigin.COMMUNITY:
+            words = as_sentence(frames.point[job.kind].format(text=words), job.language)
+        findings = _check(slot, words)
+        origin = (
+            SentenceOrigin.COMMUNITY if slot.origin == SentenceOrigin.COMMUNITY else SentenceOrigin.FALLBACK
+        )
+        sentences.append(ComposedSentence(words, origin, list(slot.point.sources), findings))
+    return [s for s in sentences if not verify.blocking(s.findings)]
+
+
+def _write_rounds(slots: list[_Slot], generator: Generator, seed: int) -> dict[str, float]:
+    timings: dict[str, float] = {}
+    for attempt in range(WRITE_ROUNDS):
+        pending = [s for s in slots if not s.done and s.origin == SentenceOrigin.MODEL]
+        if not pending:
+            break
+        started = time.monotonic()
+        written = write_sentences(generator, [s.sentence_job(attempt) for s in pending], seed=seed)
+        timings[f"write_round_{attempt + 1}_s"] = round(time.monotonic() - started, 3)
+        timings[f"write_round_{attempt + 1}_prompts"] = len(pending)
+        for slot, answer in zip(pending, written, strict=True):
+            slot.written.append(answer)
+            text = verify.clean_sentence(answer.text, product=slot.job.data.product_name)
+            findings = _check(slot, text)
+            if not verify.blocking(findings) and verify.fits_role(text, slot.role, slot.job.language):
+                slot.text, slot.findings, slot.done = text, findings, True
+    return timings
+
+
+def _sentences(slot: _Slot) -> list[ComposedSentence]:
+    if slot.done:
+        sources = list(slot.point.sources) if slot.point else []
+        return [ComposedSentence(slot.text, SentenceOrigin.MODEL, sources, slot.findings)]
+    return _fallback(slot)
+
+
+def _perplexity(slots: Sequence[_Slot]) -> float | None:
+    values = [s.written[-1].perplexity for s in slots if s.done and s.written and s.written[-1].perplexity]
+    return sum(values) / len(values) if values else None  # type: ignore[arg-type]
+
+
+def run_grounded(
+    jobs: Sequence[DraftJob], generator: Generator, *, model_languages: frozenset[str], seed: int
+) -> dict[int, DraftingResult]:
+    """Drafts for every job, all sentences of all of them written together."""
+    planned = {job.key: plan_points(job.data, length=job.length) for job in jobs}
+    slots_of: dict[tuple[int, int], list[_Slot]] = {}
+    for job in jobs:
+        for variant in range(job.variants):
+            slots = _slots(job, planned[job.key], variant)
+            if job.language not in model_languages:
+                for slot in slots:
+                    slot.origin = SentenceOrigin.COMMUNITY
+            slots_of[(job.key, variant)] = slots
+    every_slot = [slot for slots in slots_of.values() for slot in slots]
+    timings = _write_rounds(every_slot, generator, seed)
+    results = {}
+    for job in jobs:
+        context = guardrails.GuardrailContext(
+            language=job.language,
+            length=job.length,
+            banned_phrases=job.data.banned_phrases,
+            supporting_texts=(*job.support, *(s.text for p in planned[job.key] for s in p.sources)),
+            support=job.support,
+        )
+        drafts, prompts = [], {}
+        for variant in range(job.variants):
+            slots = slots_of[(job.key, variant)]
+            draft = compose(
+                sentences=[s for slot in slots for s in _sentences(slot)],
+                points=planned[job.key],
+                language=job.language,
+                context=context,
+                model_written=job.language in model_languages,
+                product=job.data.product_name,
+            )
+            draft.perplexity = _perplexity(slots)
+            draft.prompt_tokens = sum(w.prompt_tokens for s in slots for w in s.written)
+            draft.new_tokens = sum(w.new_tokens for s in slots for w in s.written)
+            drafts.append(draft)
+            for slot in slots:
+                for attempt in range(len(slot.written)):
+                    text = prompt_text(sentence_messages(slot.sentence_job(attempt)))
+                    prompts.setdefault(text, None)
+        results[job.key] = DraftingResult(
+            drafts=drafts, prompt="\n\n---\n\n".join(prompts), timings=dict(timings)
+        )
+    return results
