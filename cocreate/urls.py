@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("cocreate.api_urls")),
+    path("", include("assistant.urls")),
     path("", include("generation.urls")),
     path("", include("intelligence.urls")),
     path("", include("notifications.urls")),

@@ -23,6 +23,8 @@ class Notification(models.Model):
         NEW_REPLY = "new_reply", _("New reply to your comment")
         CONTENT_HIDDEN = "content_hidden", _("Your post was hidden")
         CAMPAIGN_PUBLISHED = "campaign_published", _("A campaign you took part in published its text")
+        ASSISTANT_HANDOVER = "assistant_handover", _("A shopper's conversation was handed to your team")
+        ASSISTANT_REPLY = "assistant_reply", _("A person replied to your question")
         WEBHOOK_DISABLED = "webhook_disabled", _("A webhook endpoint of your brand was disabled")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "intelligence",
     "webhooks",
     "generation",
+    "assistant",
     "demo",
 ]
 
@@ -215,6 +216,9 @@ THROTTLE_RATES = {
     "login": env("THROTTLE_LOGIN", default="10/m"),
     "signup": env("THROTTLE_SIGNUP", default="10/h"),
     "generation": env("THROTTLE_GENERATION", default="30/h"),
+    # Shopper assistant: conversations started and questions asked, per person and per IP.
+    "assistant_start": env("THROTTLE_ASSISTANT_START", default="20/h"),
+    "assistant_message": env("THROTTLE_ASSISTANT_MESSAGE", default="60/h"),
 }
 
 # --- Logging --------------------------------------------------------------------

@@ -1,0 +1,137 @@
+"""Hand-off rules: plain code, run on every shopper message before any model.
+
+A conversation goes to a person when the shopper asks for one, is angry, or
+raises one of the brand's sensitive topics. The rules are deterministic on
+purpose: a model deciding when to hand over stops doing so once questions are
+reworded (Chatwoot #13178), and the phrasings below are tested one by one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from generation.guardrails import phrase_pattern
+
+PERSON_REQUESTED = "person_requested"
+ANGER = "anger"
+SENSITIVE_TOPIC = "sensitive_topic"
+
+_PERSON_EN = re.compile(
+    r"\b(?:talk|speak|chat|connect|transfer|put)\b[^.?!]{0,30}\b(?:to|with|me)\b[^.?!]{0,20}"
+    r"\b(?:human|person|people|someone|somebody|agent|representative|rep|staff|team|manager|operator|"
+    r"customer service|support)\b"
+    r"|\b(?:real|live|actual)\s+(?:human|person|agent|people)\b"
+    r"|\b(?:human|live)\s+(?:agent|support|help)\b"
+    r"|\bcustomer\s+(?:service|support)\b"
+    r"|\b(?:not|no more|stop|don'?t want)\b[^.?!]{0,20}\b(?:bot|robot|machine|ai)\b"
+    r"|\bget\s+me\s+(?:a\s+)?(?:human|person|someone|somebody|agent)\b"
+    r"|\b(?:agent|human|operator|representative)\s*(?:please|pls|now)?\s*[.!?]*$"
+    r"|^\s*(?:agent|human|operator|representative|person)\b",
+    re.IGNORECASE,
+)
+_PERSON_ZH = re.compile(
+    r"人工|真人|客服|转人工|找人|工作人员|联系你们|打电话给|不要机器人|不想和机器人|机器人.{0,4}(?:没用|不行)|经理"
+)
+
+# Words of anger and insult; any one hands over. Short on purpose: a lexicon
+# that flags "terrible weather" would send happy shoppers to a person too, so
+# weaker words count only together with shouting (below).
+_ANGRY_WORDS = (
+    "furious",
+    "outraged",
+    "ridiculous",
+    "unacceptable",
+    "disgusting",
+    "scam",
+    "scammers",
+    "rip-off",
+    "ripoff",
+    "fraud",
+    "useless",
+    "pathetic",
+    "worst",
+    "wtf",
+    "damn",
+    "hell",
+    "crap",
+    "shit",
+    "fuck",
+    "fucking",
+    "angry",
+    "fed up",
+    "sick of",
+    "never again",
+    "waste of money",
+    "气死",
+    "生气",
+    "愤怒",
+    "垃圾",
+    "骗子",
+    "骗人",
+    "太差",
+    "差劲",
+    "恶心",
+    "投诉",
+    "无语",
+    "受够",
+    "坑人",
+    "什么破",
+)
+_ANGRY_RE = [phrase_pattern(word) for word in _ANGRY_WORDS]
+# Shouting: at least this many letters, nearly all capitals ("WHERE IS MY ORDER").
+SHOUT_MIN_LETTERS = 12
+SHOUT_MIN_CAPS_SHARE = 0.8
+# "??!!" and "!!!": three or more in a row.
+_PUNCTUATION_BURST = re.compile(r"[!?！？]{3,}")
+_MILD_NEGATIVE = re.compile(
+    r"\b(?:bad|terrible|awful|broken|late|still|again|nobody|no one|wrong)\b|坏了|还没|又|没人", re.IGNORECASE
+)
+
+
+def asks_for_person(text: str) -> bool:
+    return bool(_PERSON_EN.search(text) or _PERSON_ZH.search(text))
+
+
+def _shouting(text: str) -> bool:
+    letters = [ch for ch in text if ch.isascii() and ch.isalpha()]
+    if len(letters) < SHOUT_MIN_LETTERS:
+        return False
+    return sum(ch.isupper() for ch in letters) / len(letters) >= SHOUT_MIN_CAPS_SHARE
+
+
+def is_angry(text: str) -> bool:
+    """An angry word, or shouting or a burst of !?, together with a complaint."""
+    if any(pattern.search(text) for pattern in _ANGRY_RE):
+        return True
+    heated = _shouting(text) or bool(_PUNCTUATION_BURST.search(text))
+    return heated and bool(_MILD_NEGATIVE.search(text) or _shouting(text))
+
+
+def _topic_pattern(topic: str) -> re.Pattern[str]:
+    """The topic as whole words, English inflections included ("refund"
+    matches "refunds", "refunded"); Chinese as it is."""
+    if not topic[-1:].isascii():
+        return phrase_pattern(topic)
+    return re.compile(
+        r"(?<![A-Za-z0-9])" + re.escape(topic) + r"(?:s|es|ed|ing)?(?![A-Za-z0-9])", re.IGNORECASE
+    )
+
+
+def sensitive_topic(text: str, topics: Iterable[str]) -> str | None:
+    """The first of the brand's topics the text mentions."""
+    for topic in topics:
+        if topic and _topic_pattern(topic).search(text):
+            return topic
+    return None
+
+
+def handoff_reason(text: str, *, topics: Iterable[str]) -> str | None:
+    """Why this message must go to a person, or None: the bot may answer."""
+    if asks_for_person(text):
+        return PERSON_REQUESTED
+    if is_angry(text):
+        return ANGER
+    if sensitive_topic(text, topics) is not None:
+        return SENSITIVE_TOPIC
+    return None
