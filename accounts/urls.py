@@ -3,9 +3,17 @@ from django.urls import path
 from accounts import views
 
 urlpatterns = [
-    # The throttled login. It must come before django.contrib.auth.urls in the
-    # root URLconf, or Django's unthrottled view answers /accounts/login/ first.
+    # The throttled login. These must come before django.contrib.auth.urls in
+    # the root URLconf, or Django's unthrottled views answer first.
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    # Django's views that check a password or token or send e-mail, throttled.
+    path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/signup/", views.signup, name="signup"),
     path("me/export/", views.account_export, name="account_export"),
     path("me/delete/", views.account_delete, name="account_delete"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -17,29 +16,64 @@ from django.utils.translation import gettext_lazy as _
 from accounts import selectors, services
 from accounts.forms import AccountDeleteForm, LoginForm, SignupForm
 from core.exceptions import Throttled
-from core.throttles import throttle_request
+from core.throttles import form_refused, identity_key, throttle_request
 from core.views import form_data, refused, safe_next
 
 
-class LoginView(auth_views.LoginView):
-    """Django's login, throttled per IP and per submitted username; over the
-    limit the form answers 429 without checking the password."""
+class ThrottledFormView:
+    """A form view whose POST counts against `throttle_scope` per IP, per
+    signed-in user and per the identity the form names (`identity_field`,
+    normalised by core.throttles.identity_key); over the limit the form
+    answers 429 with the refusal, unchecked: no password is tried, no e-mail sent."""
 
-    authentication_form = LoginForm
+    throttle_scope = "login"
+    identity_field = ""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = request.POST.get("username", "")
-        # Hashed: the username is whatever the client sent, and it becomes a cache key.
-        username_key = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+        typed = request.POST.get(self.identity_field, "") if self.identity_field else ""
         try:
-            throttle_request(request, "login", extra=f"username:{username_key}")
+            throttle_request(
+                request, self.throttle_scope, extra=identity_key(self.identity_field, typed) if typed else ""
+            )
         except Throttled as exc:
-            form = self.get_form()
-            form.refusal = exc.message
-            response = self.form_invalid(form)
+            form = form_refused(self.get_form(), exc.message)  # type: ignore[attr-defined]
+            response = self.form_invalid(form)  # type: ignore[attr-defined]
             response.status_code = exc.status_code
             return response
-        return super().post(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class LoginView(ThrottledFormView, auth_views.LoginView):
+    """Django's login, throttled per IP and per typed username (normalised as
+    the form normalises it, so `ｃustomer` counts as `customer`)."""
+
+    authentication_form = LoginForm
+    identity_field = "username"
+
+
+class PasswordChangeView(ThrottledFormView, auth_views.PasswordChangeView):
+    """Django's password change, which checks the old password: throttled
+    like a login, per user and IP."""
+
+
+class PasswordResetView(ThrottledFormView, auth_views.PasswordResetView):
+    """Django's password reset, which e-mails whatever address is typed:
+    limited per address and per IP, the same for registered addresses and
+    others, so the limit tells nothing about who has an account."""
+
+    throttle_scope = "password_reset"
+    identity_field = "email"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The e-mailed link checks a token on every request: limited per IP."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            throttle_request(request, "password_reset")
+        except Throttled as exc:
+            return HttpResponse(exc.message, status=exc.status_code, content_type="text/plain; charset=utf-8")
+        return super().dispatch(request, *args, **kwargs)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -48,7 +82,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(form_data(request))
     if request.method == "POST":
         try:
-            throttle_request(request, "signup")
+            throttle_request(request, "signup", extra=identity_key("email", request.POST.get("email", "")))
         except Throttled as exc:
             return refused(request, exc, request.get_full_path())
         if form.is_valid():

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.admin_login import AdminLoginView
-from accounts.views import LoginView
 from core.views import favicon
 
 admin.site.site_header = "cocreate"
@@ -15,14 +14,14 @@ urlpatterns = [
     path("admin/login/", AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    # The throttled login must come before Django's own under accounts/.
-    path("accounts/login/", LoginView.as_view(), name="login"),
+    # The accounts app's throttled login, password change and reset must come
+    # before Django's own views of the same paths under accounts/.
+    path("", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("cocreate.api_urls")),
     path("", include("assistant.urls")),
     path("", include("generation.urls")),
     path("", include("intelligence.urls")),
     path("", include("notifications.urls")),
-    path("", include("accounts.urls")),
     path("", include("campaigns.urls")),
 ]

@@ -1,13 +1,23 @@
 """Fixed-window rate limits on Django's cache (Redis in production, local memory
-on a laptop), per user and per IP. Used by site views; the API's DRF throttles
-read the same THROTTLE_RATES."""
+on a laptop), per user, per IP and per typed identity. Used by site views; the
+API's DRF throttles read the same THROTTLE_RATES.
+
+A typed identity (a login name, an e-mail address) is counted under
+`identity_key`: NFKC-normalised as Django's login form normalises it, then
+case-folded, so `ｃustomer` (full-width c), `Customer` and `customer` share one
+counter and cannot be used to walk around the limit.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
+import unicodedata
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest
 
 from core.exceptions import Throttled
@@ -27,6 +37,14 @@ def client_ip(request: HttpRequest) -> str:
     # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted
     # proxy rewrites REMOTE_ADDR (gunicorn --forwarded-allow-ips does).
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def identity_key(kind: str, typed: str) -> str:
+    """The throttle identity of something a person typed to name an account:
+    NFKC (what django.contrib.auth's UsernameField applies) and casefold,
+    hashed because the text is the client's and becomes a cache key."""
+    normalised = unicodedata.normalize("NFKC", typed).strip().casefold()
+    return f"{kind}:{hashlib.sha256(normalised.encode()).hexdigest()}"
 
 
 def throttle_hit(*, scope: str, idents: list[str]) -> None:
@@ -56,3 +74,12 @@ def throttle_request(request: HttpRequest, scope: str, *, extra: str = "") -> No
     if extra:
         idents.append(extra)
     throttle_hit(scope=scope, idents=idents)
+
+
+def form_refused(form: forms.Form, message: str) -> forms.Form:
+    """Mark a bound form invalid with `message` without running its checks:
+    a throttled attempt must not check the password, or the answer would leak."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+    form.add_error(None, forms.ValidationError(message, code="throttled"))
+    return form

@@ -215,6 +215,9 @@ THROTTLE_RATES = {
     "report": env("THROTTLE_REPORT", default="20/h"),
     "login": env("THROTTLE_LOGIN", default="10/m"),
     "signup": env("THROTTLE_SIGNUP", default="10/h"),
+    # Each reset e-mails the address: a few an hour per address and per IP
+    # let a person retry a lost mail, and no one mail-bomb an inbox.
+    "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/h"),
     "generation": env("THROTTLE_GENERATION", default="30/h"),
     # Shopper assistant: conversations started and questions asked, per person and per IP.
     "assistant_start": env("THROTTLE_ASSISTANT_START", default="20/h"),
