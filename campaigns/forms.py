@@ -42,8 +42,18 @@ class CommentForm(SiteFormMixin, forms.ModelForm):
 
     class Meta:
         model = Comment
-        fields = ["body", "stance", "parent"]
-        labels = {"body": _("Your comment"), "stance": _("Your stance")}
+        fields = ["body", "stance", "consent_ai", "parent"]
+        labels = {
+            "body": _("Your comment"),
+            "stance": _("Your stance"),
+            "consent_ai": _("You may use my comment in AI-written texts"),
+        }
+        help_texts = {
+            "consent_ai": _(
+                "The brand may give your comment to an AI writer to draft product texts; "
+                "a person reviews every draft."
+            ),
+        }
         widgets = {
             "body": forms.Textarea(attrs={"rows": 3}),
             "stance": forms.RadioSelect,

@@ -306,6 +306,8 @@ class Comment(models.Model):
     )
     stance = models.CharField(_("stance"), max_length=8, choices=Stance.choices, default=Stance.NEUTRAL)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PUBLISHED)
+    # Like Idea.consent_ai: a comment is quoted to the model only with it.
+    consent_ai = models.BooleanField(_("may use my comment in AI-written texts"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from campaigns.models import BrandBlock, BrandMembership, Idea, ModerationAction, Report, TrustedAuthor
+from campaigns.models import (
+    BrandBlock,
+    BrandMembership,
+    Comment,
+    Idea,
+    ModerationAction,
+    Report,
+    TrustedAuthor,
+)
 from campaigns.page_cache import campaign_pages_changed
 from campaigns.selectors import user_contributions
 from core import personal_data
@@ -44,6 +52,7 @@ def _comments(user: User) -> list[dict[str, Any]]:
             "parent": cm.parent_id,
             "body": cm.body,
             "stance": cm.stance,
+            "consent_ai": cm.consent_ai,
             "status": cm.status,
             "created_at": cm.created_at.isoformat(),
         }
@@ -86,6 +95,10 @@ def _brands(user: User) -> dict[str, Any]:
 
 
 def _erase_ideas(user: User) -> None:
+    # Deleting the account withdraws consent on everything the person wrote:
+    # no prompt quotes it and no draft quotes them from now on.
+    Idea.objects.filter(author=user).update(consent_ai=False, consent_quote=False)
+    Comment.objects.filter(author=user).update(consent_ai=False)
     # Their ideas are now shown as by a deleted user: anonymous pages change.
     for campaign_id in Idea.objects.filter(author=user).values_list("campaign_id", flat=True).distinct():
         campaign_pages_changed(campaign_id)

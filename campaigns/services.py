@@ -343,6 +343,7 @@ def comment_add(
     body: str,
     stance: str = Comment.Stance.NEUTRAL,
     parent: Comment | None = None,
+    consent_ai: bool = False,
 ) -> Comment:
     campaign = idea.campaign
     if not idea.is_visible:
@@ -369,6 +370,7 @@ def comment_add(
         body=body.strip(),
         stance=stance,
         status=status,
+        consent_ai=consent_ai,
     )
     comment.full_clean(exclude=["idea", "author", "parent"])
     comment.save()

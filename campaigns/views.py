@@ -169,6 +169,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
             body=form.cleaned_data["body"],
             stance=form.cleaned_data["stance"],
             parent=form.cleaned_data["parent"],
+            consent_ai=form.cleaned_data["consent_ai"],
         )
     except ActionRefused as exc:
         return refused(request, exc, idea.get_absolute_url())

@@ -93,6 +93,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = "Yes, and make it waterproof."
     stance = Comment.Stance.FOR
     status = Comment.Status.PUBLISHED
+    consent_ai = True
 
 
 class ReportFactory(factory.django.DjangoModelFactory):

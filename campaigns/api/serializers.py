@@ -237,7 +237,18 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "idea", "parent", "depth", "author", "body", "stance", "status", "created_at"]
+        fields = [
+            "id",
+            "idea",
+            "parent",
+            "depth",
+            "author",
+            "body",
+            "stance",
+            "consent_ai",
+            "status",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -263,7 +274,7 @@ class CommentCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["body", "stance", "parent"]
+        fields = ["body", "stance", "consent_ai", "parent"]
 
 
 # --- reports ------------------------------------------------------------------------------
