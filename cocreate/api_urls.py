@@ -15,5 +15,6 @@ urlpatterns = [
     path("v1/", include("notifications.api_urls")),
     path("v1/", include("accounts.api_urls")),
     path("v1/", include("generation.api.urls")),
+    path("v1/", include("store.api.urls")),
     path("v1/", include("assistant.api.urls")),
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/", include("cocreate.api_urls")),
     path("", include("assistant.urls")),
     path("", include("generation.urls")),
+    path("", include("store.urls")),
     path("", include("intelligence.urls")),
     path("", include("notifications.urls")),
     path("", include("campaigns.urls")),

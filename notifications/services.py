@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Comment, Idea, Vote
 from core.queueing import publish_after_commit
+from notifications import events
 from notifications.follows import wants_email
 from notifications.models import Follow, Notification, NotificationPreference
 
@@ -203,7 +204,13 @@ def digest_send(*, preference: NotificationPreference, now: datetime) -> bool:
             user,
             subject,
             "notifications/email/digest.txt",
-            {"digest": digest, "since": since, "site_url": settings.SITE_URL.rstrip("/")},
+            {
+                "digest": digest,
+                "since": since,
+                "site_url": settings.SITE_URL.rstrip("/"),
+                # Lines the apps above add ("for you" picks from the store).
+                "extras": [line for lines in events.digest_extras.emit(user=user) if lines for line in lines],
+            },
         )
     except Exception:
         # Give the period back: the next run sends it.

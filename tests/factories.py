@@ -112,3 +112,40 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     kind = Notification.Kind.NEW_COMMENT
+tion.Kind.NEW_COMMENT
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "store.Product"
+
+    brand = factory.SubFactory(BrandFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n}")
+    name = factory.Sequence(lambda n: f"Trail pack {n}")
+    price = "89.00"
+    stock = 10
+
+
+class StoreCustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "store.StoreCustomer"
+
+    brand = factory.SubFactory(BrandFactory)
+    external_id = factory.Sequence(lambda n: f"cust-{n}")
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order of the customer's brand; `product=` adds one line of it."""
+
+    class Meta:
+        model = "store.Order"
+
+    customer = factory.SubFactory(StoreCustomerFactory)
+    brand = factory.SelfAttribute("customer.brand")
+    external_id = factory.Sequence(lambda n: f"order-{n}")
+    placed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def product(self, create, extracted, **kwargs):
+        if create and extracted is not None:
+            self.lines.create(product=extracted, quantity=1, price=extracted.price)

@@ -14,7 +14,18 @@ from accounts import selectors
 from core import personal_data
 from tests.factories import UserFactory
 
-OURS = ("core", "accounts", "campaigns", "notifications", "intelligence", "webhooks", "generation", "assistant", "demo")
+OURS = (
+    "core",
+    "accounts",
+    "campaigns",
+    "notifications",
+    "intelligence",
+    "webhooks",
+    "generation",
+    "store",
+    "assistant",
+    "demo",
+)
 
 
 def _models_referencing_users() -> set[str]:

@@ -6,6 +6,7 @@ with a development default (README, "Configuration").
     api           the REST API, its schema, webhooks
     generation    AI drafting
     intelligence  embeddings, duplicates, themes, recommendations, digests
+    store         store imports, store links, product recommendations
     assistant     the shopper assistant: retention, limits, answer priority
     celery        broker, queues, routes, the beat schedule
     test          pytest's settings (this package plus test-only values)
@@ -17,3 +18,4 @@ from cocreate.settings.celery import *  # noqa: F403
 from cocreate.settings.generation import *  # noqa: F403
 from cocreate.settings.intelligence import *  # noqa: F403
 from cocreate.settings.assistant import *  # noqa: F403
+from cocreate.settings.store import *  # noqa: F403

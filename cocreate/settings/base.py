@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "intelligence",
     "webhooks",
     "generation",
+    "store",
     "assistant",
     "demo",
 ]
@@ -219,6 +220,8 @@ THROTTLE_RATES = {
     # let a person retry a lost mail, and no one mail-bomb an inbox.
     "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/h"),
     "generation": env("THROTTLE_GENERATION", default="30/h"),
+    # Opening a store link or asking for an e-mail match (store/views.py).
+    "store_link": env("THROTTLE_STORE_LINK", default="10/h"),
     # Shopper assistant: conversations started and questions asked, per person and per IP.
     "assistant_start": env("THROTTLE_ASSISTANT_START", default="20/h"),
     "assistant_message": env("THROTTLE_ASSISTANT_MESSAGE", default="60/h"),

@@ -13,6 +13,7 @@ from cocreate.settings.assistant import ASSISTANT_ANSWER_PRIORITY, ASSISTANT_ANS
 from cocreate.settings.base import REDIS_BROKER_URL, TEST_PROCESS, VAR_DIR, env
 from cocreate.settings.generation import GENERATION_OUTBOX_AFTER
 from cocreate.settings.intelligence import DIGEST_IMMEDIATE_INTERVAL_SECONDS
+from cocreate.settings.store import STORE_RECOMMENDER_TRAIN_SECONDS
 
 # The embedded broker names a host only so kombu does not warn "No hostname
 # was supplied" each time it describes the connection; the transport ignores it.
@@ -100,6 +101,12 @@ CELERY_BEAT_SCHEDULE = {
     "assistant-conversations-expire": {
         "task": "assistant.tasks.conversations_expire_task",
         "schedule": crontab(minute=30, hour=3),
+    },
+    # Product recommendations: item factors rebuilt from every consented
+    # person's purchases, votes, comments and follows (store/tasks.py).
+    "store-recommender-train": {
+        "task": "store.tasks.recommender_train_task",
+        "schedule": STORE_RECOMMENDER_TRAIN_SECONDS,
     },
     # Embeds what the after-commit events missed (worker down, model swapped).
     "intelligence-embeddings-backfill": {
