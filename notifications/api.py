@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.parsers import MAX_DB_INT
 from core.api.views import valid_data
 from notifications import selectors, services
 from notifications.models import Notification
@@ -44,7 +45,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_DB_INT),
         required=False,
         max_length=MARK_READ_MAX_IDS,
         help_text=_("Notifications to mark; leave out to mark all of them."),

@@ -54,6 +54,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Levels of nesting a JSON body may have (core/api/parsers.py). Requests the
+# API takes nest a few levels; Python's json recurses per level, so a limit
+# far below its recursion limit keeps `[`×5000 from raising a 500.
+API_JSON_MAX_DEPTH = 32
+
 # Webhooks (webhooks/services.py). Receivers on private networks are refused
 # (SSRF) unless this is on: for tests and a receiver on the same machine only.
 WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)

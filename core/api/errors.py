@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -75,6 +76,12 @@ def _as_drf(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
         return exceptions.ValidationError(detail)
+    if isinstance(exc, OverflowError | DataError):
+        # A number or text the database cannot hold (an id of 2**63: SQLite
+        # raises OverflowError, PostgreSQL DataError) came from the request.
+        # Fields carry ranges (core.api.parsers.MAX_DB_INT); this catches one
+        # that a new field forgot.
+        return exceptions.ValidationError({NON_FIELD_ERRORS: [_("A value is out of range.")]})
     return exc
 
 
