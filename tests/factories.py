@@ -112,7 +112,6 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     kind = Notification.Kind.NEW_COMMENT
-tion.Kind.NEW_COMMENT
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
