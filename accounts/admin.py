@@ -1,6 +1,7 @@
 """Admin for API tokens: brand staff create and revoke their own (a superuser,
-anyone's); the key is shown once, in a message after creation, and only its
-hash is kept."""
+anyone's); the key is shown once, in the page that answers the add form, and
+only its hash is kept. Never in a message: the default message storage keeps
+messages in a signed but readable cookie."""
 
 from __future__ import annotations
 
@@ -11,11 +12,17 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from accounts import tokens
 from accounts.models import ApiToken
 from core.admin_access import is_merchant
+
+
+# Where save_model leaves the new key for response_add, on the request object.
+_NEW_KEY_ATTR = "_cocreate_new_api_key"
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -79,11 +86,23 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.pk = token.pk
         obj.refresh_from_db()
         obj._state.adding = False
-        messages.warning(
-            request,
-            _("The key of “%(name)s” is %(key)s. Copy it now: it is not stored and will not be shown again.")
-            % {"name": token.name, "key": key},
-        )
+        # Only on this request object, for response_add: no cookie, no session.
+        setattr(request, _NEW_KEY_ATTR, key)
+
+    def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue: str | None = None) -> Any:
+        key = getattr(request, _NEW_KEY_ATTR, None)
+        if key is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Copy the new API key"),
+            "token": obj,
+            "key": key,
+        }
+        response = TemplateResponse(request, "admin/accounts/apitoken/key_once.html", context)
+        add_never_cache_headers(response)  # no copy in a browser or proxy cache either
+        return response
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:

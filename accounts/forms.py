@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.passwords import password_confirm
 from core.exceptions import ActionRefused
 from core.forms import HoneypotMixin, SiteFormMixin
+from core.text import validate_username
 
 
 class SignupForm(SiteFormMixin, HoneypotMixin, UserCreationForm):
@@ -25,12 +26,15 @@ class SignupForm(SiteFormMixin, HoneypotMixin, UserCreationForm):
         model = get_user_model()
         fields = ["username", "email"]
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        # One account per address, so a password reset reaches one person.
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail already exists."), code="email_taken")
-        return email
+    # No check that the e-mail is free here: accounts.services.user_signup keeps
+    # one account per address without telling the visitor which addresses exist.
+
+    def clean_username(self) -> str:
+        # Django's own check NFKC-normalises and compares case-insensitively.
+        username = super().clean_username()
+        if username:  # None when taken: that error is already on the field
+            validate_username(username)
+        return username
 
 
 class LoginForm(SiteFormMixin, AuthenticationForm):

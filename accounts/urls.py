@@ -15,6 +15,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/sent/", views.signup_done, name="signup_done"),
+    path("accounts/signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
     path("me/export/", views.account_export, name="account_export"),
     path("me/delete/", views.account_delete, name="account_delete"),
 ]

@@ -86,17 +86,34 @@ def signup(request: HttpRequest) -> HttpResponse:
         except Throttled as exc:
             return refused(request, exc, request.get_full_path())
         if form.is_valid():
-            user = services.user_signup(
+            # The same answer whether or not the address has an account.
+            services.user_signup(
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
+                next_url=safe_next(request, ""),
             )
-            login(request, user)
-            messages.success(request, _("Welcome to cocreate! Your account is ready."))
-            return redirect(safe_next(request, "/"))
+            return redirect("signup_done")
     status = 400 if form.is_bound else 200
     context = {"form": form, "next": safe_next(request, "")}
     return render(request, "registration/signup.html", context, status=status)
+
+
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signup_done.html")
+
+
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The e-mailed link: a page with a button, so a mail scanner's GET changes nothing."""
+    if request.method == "POST":
+        user = services.signup_confirm(uidb64=uidb64, token=token)
+        if user is not None:
+            login(request, user)
+            messages.success(request, _("Welcome to cocreate! Your account is ready."))
+            return redirect(safe_next(request, "/"))
+    valid = services.signup_link_user(uidb64=uidb64, token=token) is not None
+    context = {"valid": valid, "next": safe_next(request, "")}
+    return render(request, "registration/signup_confirm.html", context, status=200 if valid else 400)
 
 
 @login_required

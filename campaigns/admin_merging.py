@@ -6,7 +6,8 @@ Add them to campaigns.admin.IdeaAdmin:
     actions = [*(content_action(a) for a in CONTENT_ACTIONS), merge_into_most_voted, unmerge]
 
 Both call the merging services, which check the moderator's brand, the
-campaign and the statuses; a refused item is skipped with a warning.
+campaign and the statuses (only published ideas merge); a refused item is
+skipped with a warning that says why.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from campaigns.admin_moderation import apply_each
 from campaigns.models import Idea
 
 from campaigns.merging import idea_merge, idea_unmerge
+from campaigns.visibility import idea_is_listed
 
 
 @admin.action(description=gettext_lazy("Merge selected ideas into the one with most votes"))
@@ -36,7 +38,17 @@ def merge_into_most_voted(modeladmin: ModelAdmin, request: HttpRequest, queryset
             level=messages.WARNING,
         )
         return
-    survivor, duplicates = ideas[0], ideas[1:]
+    # Only a published idea can keep the others (campaigns/merging.py); the
+    # unapproved ones among the selection are skipped with the service's reason.
+    survivor = next((idea for idea in ideas if idea_is_listed(idea)), None)
+    if survivor is None:
+        modeladmin.message_user(
+            request,
+            _("No selected idea is published: only published ideas can be merged."),
+            level=messages.WARNING,
+        )
+        return
+    duplicates = [idea for idea in ideas if idea.pk != survivor.pk]
     apply_each(
         modeladmin,
         request,

@@ -12,7 +12,10 @@ withdrawn since), the removed double votes, the comments and the replies made
 to them since, and the duplicate's previous status. Merges undo in reverse
 order: a survivor that was itself merged later must be unmerged first.
 
-Only the brand's moderators, only within one campaign; each step is audited in
+Only published ideas merge, into a published or adopted one: a merged idea
+stays readable, so merging must never make public what a moderator has not
+approved (campaigns/visibility.py). Only the brand's moderators, only within
+one campaign; each step is audited in
 ModerationAction (the existing actions, with the specifics in `detail`).
 """
 
@@ -27,10 +30,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import ranking
-from core.exceptions import InvalidTransition, NotAllowed
 from campaigns.models import Comment, Idea, IdeaMerge, ModerationAction, Vote
 from campaigns.page_cache import campaign_pages_changed
 from campaigns.selectors import user_moderates_brand
+from campaigns.visibility import idea_is_listed
+from core.exceptions import InvalidTransition, NotAllowed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -80,7 +84,15 @@ def idea_merge(*, duplicate: Idea, survivor: Idea, actor: User) -> IdeaMerge:
         raise InvalidTransition(_("Only ideas of the same campaign can be merged."))
     if duplicate.status in (Idea.Status.MERGED, Idea.Status.ADOPTED):
         raise InvalidTransition(_("Merged and adopted ideas cannot be merged again."))
-    if survivor.status not in Idea.VISIBLE_STATUSES:
+    # A merged idea stays publicly readable (it points to its survivor), so
+    # only an idea the public may already read can be merged: a pending,
+    # hidden or declined duplicate is moderated instead (campaigns/visibility.py).
+    if duplicate.status != Idea.Status.PUBLISHED:
+        raise InvalidTransition(
+            _("Only published ideas can be merged: “%(title)s” is %(status)s. Approve or decline it instead.")
+            % {"title": duplicate.title, "status": duplicate.get_status_display().lower()}
+        )
+    if not idea_is_listed(survivor):
         raise InvalidTransition(_("An idea can only be merged into a published idea."))
 
     survivor_voters = set(Vote.objects.filter(idea=survivor).values_list("user_id", flat=True))

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TEXT_VALIDATORS
+
 # Size limits: every text field is bounded, in the database and in forms.
 TITLE_MAX = 140
 BRIEF_MAX = 5000
@@ -127,9 +129,11 @@ class Campaign(models.Model):
         ALL = "all", _("Pre-moderate everything")
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaigns")
-    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    title = models.CharField(_("title"), max_length=TITLE_MAX, validators=TEXT_VALIDATORS)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    brief = models.TextField(_("brief"), max_length=BRIEF_MAX, validators=[MaxLengthValidator(BRIEF_MAX)])
+    brief = models.TextField(
+        _("brief"), max_length=BRIEF_MAX, validators=[MaxLengthValidator(BRIEF_MAX), *TEXT_VALIDATORS]
+    )
     product_name = models.CharField(_("product name"), max_length=120)
     locale = models.CharField(_("language"), max_length=8, choices=Locale.choices, default=Locale.EN)
     tone = models.CharField(_("tone"), max_length=16, choices=Tone.choices, default=Tone.FRIENDLY)
@@ -206,14 +210,19 @@ class Idea(models.Model):
         DECLINED = "declined", _("Declined")
         ADOPTED = "adopted", _("Adopted")
 
-    # Statuses the public sees in lists and can vote on.
+    # Statuses the public sees in lists and can vote on. Whether an idea is
+    # publicly readable is decided by campaigns/visibility.py, which uses these.
     VISIBLE_STATUSES = (Status.PUBLISHED, Status.ADOPTED)
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ideas")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ideas")
-    title = models.CharField(_("title"), max_length=TITLE_MAX, validators=[MinLengthValidator(5)])
+    title = models.CharField(
+        _("title"), max_length=TITLE_MAX, validators=[MinLengthValidator(5), *TEXT_VALIDATORS]
+    )
     body = models.TextField(
-        _("description"), max_length=IDEA_BODY_MAX, validators=[MaxLengthValidator(IDEA_BODY_MAX)]
+        _("description"),
+        max_length=IDEA_BODY_MAX,
+        validators=[MaxLengthValidator(IDEA_BODY_MAX), *TEXT_VALIDATORS],
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     merged_into = models.ForeignKey(
@@ -302,7 +311,7 @@ class Comment(models.Model):
     body = models.TextField(
         _("comment"),
         max_length=COMMENT_BODY_MAX,
-        validators=[MinLengthValidator(2), MaxLengthValidator(COMMENT_BODY_MAX)],
+        validators=[MinLengthValidator(2), MaxLengthValidator(COMMENT_BODY_MAX), *TEXT_VALIDATORS],
     )
     stance = models.CharField(_("stance"), max_length=8, choices=Stance.choices, default=Stance.NEUTRAL)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PUBLISHED)
@@ -340,7 +349,7 @@ class Report(models.Model):
     # The brand, denormalized so moderation queues scope with one join-free filter.
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
-    note = models.CharField(_("details"), max_length=REPORT_NOTE_MAX, blank=True)
+    note = models.CharField(_("details"), max_length=REPORT_NOTE_MAX, blank=True, validators=TEXT_VALIDATORS)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 
 from campaigns.models import Brand, BrandMembership, Campaign, Comment, Idea, Vote
+from campaigns.visibility import idea_is_public, listed_ideas_of, public_comment_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -79,11 +80,7 @@ def idea_list_ranked(
 ) -> QuerySet[Idea]:
     """Published and adopted ideas of a campaign, ranked; unknown sorts fall back."""
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    qs = (
-        Idea.objects.filter(campaign=campaign, status__in=Idea.VISIBLE_STATUSES)
-        .select_related("author")
-        .order_by(*order)
-    )
+    qs = listed_ideas_of(campaign).select_related("author").order_by(*order)
     return with_viewer_vote(qs, viewer)
 
 
@@ -102,9 +99,8 @@ def idea_get_visible(*, pk: int, viewer: AbstractBaseUser | None) -> Idea | None
     idea = qs.filter(pk=pk).first()
     if idea is None:
         return None
-    if idea.status in Idea.VISIBLE_STATUSES or idea.status == Idea.Status.MERGED:
-        if idea.campaign.phase != Campaign.Phase.DRAFT:
-            return idea
+    if idea_is_public(idea):
+        return idea
     if viewer is not None and viewer.is_authenticated and idea.author_id == viewer.pk:
         return idea
     if user_moderates_brand(viewer, idea.campaign.brand_id):
@@ -120,7 +116,7 @@ def comment_tree(*, idea: Idea, viewer: AbstractBaseUser | None) -> list[dict[st
     """
     qs = Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
     if not user_moderates_brand(viewer, idea.campaign.brand_id):
-        visible = Q(status=Comment.Status.PUBLISHED)
+        visible = public_comment_q()
         if viewer is not None and viewer.is_authenticated:
             visible |= Q(author=viewer, status=Comment.Status.PENDING)
         qs = qs.filter(visible)

@@ -39,6 +39,7 @@ from campaigns.models import (
     Vote,
 )
 from campaigns.page_cache import campaign_pages_changed
+from campaigns.visibility import LISTED_STATUSES, idea_is_listed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -67,7 +68,7 @@ def _needs_premoderation(campaign: Campaign, author: User) -> bool:
         Idea.objects.filter(
             campaign__brand_id=campaign.brand_id,
             author=author,
-            status__in=Idea.VISIBLE_STATUSES,
+            status__in=LISTED_STATUSES,
         ).exists()
         or Comment.objects.filter(
             idea__campaign__brand_id=campaign.brand_id,
@@ -287,7 +288,7 @@ def vote_cast(*, idea: Idea, user: User) -> Vote:
     # exact; the unique constraint is the guard if anything slips past.
     idea = Idea.objects.select_for_update().select_related("campaign").get(pk=idea.pk)
     campaign = idea.campaign
-    if not idea.is_visible:
+    if not idea_is_listed(idea):
         raise NotFound(_("This idea is not open for votes."))
     if not campaign.accepts_votes:
         raise PhaseClosed(_("Voting is closed for this campaign."))
@@ -346,7 +347,7 @@ def comment_add(
     consent_ai: bool = False,
 ) -> Comment:
     campaign = idea.campaign
-    if not idea.is_visible:
+    if not idea_is_listed(idea):
         raise NotFound(_("This idea is not open for comments."))
     if not campaign.accepts_comments:
         raise PhaseClosed(_("Comments are closed for this campaign."))
@@ -495,9 +496,15 @@ def _restore_if_auto_hidden(*, idea: Idea | None, comment: Comment | None) -> No
     if Report.objects.filter(idea=idea, comment=comment, resolved_at__isnull=True).exists():
         return
     # Only an automatic hide is undone; a moderator's own decision stands.
+    # A comment's decisions by the comment alone: a merge moves it to another
+    # idea, and a moderator's hide recorded there must still count.
+    decisions = (
+        ModerationAction.objects.filter(idea=idea, comment__isnull=True)
+        if comment is None
+        else ModerationAction.objects.filter(comment=comment)
+    )
     last_decision = (
-        ModerationAction.objects.filter(idea=idea if comment is None else comment.idea, comment=comment)
-        .exclude(action=ModerationAction.Action.DISMISS_REPORTS)
+        decisions.exclude(action=ModerationAction.Action.DISMISS_REPORTS)
         .order_by("-created_at", "-pk")
         .first()
     )

@@ -24,6 +24,7 @@ from campaigns.forms import CommentForm, IdeaForm, ReportForm
 from core.views import form_data, login_required_action, paginate, refused, safe_next
 from campaigns.models import Campaign, Comment, Idea
 from campaigns.page_cache import cached_for_anonymous
+from campaigns.visibility import LISTED_STATUSES, idea_is_listed, public_comments
 from core.pagination import CappedPaginator
 from core.throttles import throttle_request
 
@@ -55,7 +56,7 @@ def _idea_or_404(request: HttpRequest, pk: int) -> Idea:
 
 def _comment_or_404(request: HttpRequest, pk: int) -> Comment:
     """A published comment on an idea the viewer may see."""
-    comment = Comment.objects.filter(pk=pk, status=Comment.Status.PUBLISHED).first()
+    comment = public_comments(Comment.objects.filter(pk=pk)).first()
     if comment is None:
         raise Http404
     comment.idea = _idea_or_404(request, comment.idea_id)
@@ -65,7 +66,7 @@ def _comment_or_404(request: HttpRequest, pk: int) -> Comment:
 def _with_idea_counts(campaigns: QuerySet[Campaign]) -> QuerySet[Campaign]:
     # Belongs in selectors.py (reported): the public idea count of each campaign
     # in the same query as the list.
-    return campaigns.annotate(idea_count=Count("ideas", filter=Q(ideas__status__in=Idea.VISIBLE_STATUSES)))
+    return campaigns.annotate(idea_count=Count("ideas", filter=Q(ideas__status__in=LISTED_STATUSES)))
 
 
 # --- pages -----------------------------------------------------------------------------
@@ -115,7 +116,7 @@ def _render_idea(
             "campaign": idea.campaign,
             "comments": selectors.comment_tree(idea=idea, viewer=request.user),
             "comment_form": comment_form,
-            "can_comment": idea.is_visible and idea.campaign.accepts_comments,
+            "can_comment": idea_is_listed(idea) and idea.campaign.accepts_comments,
         },
         status=status,
     )

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from campaigns.models import Campaign, Comment, Idea
 from campaigns.selectors import idea_list_ranked
+from campaigns.visibility import public_comments
 from generation.drafting.types import CommentInput, DraftingInput, IdeaInput
 from generation.models import Draft, DraftSource
 from generation.prompts import COMMENTS_PER_STANCE, TOP_THEMES
@@ -43,9 +44,7 @@ def _quotable_comments(ideas: list[Idea]) -> list[Comment]:
     comments: list[Comment] = []
     for stance in Comment.Stance.values:
         comments.extend(
-            Comment.objects.filter(
-                idea__in=ideas, status=Comment.Status.PUBLISHED, stance=stance, consent_ai=True
-            )
+            public_comments(Comment.objects.filter(idea__in=ideas, stance=stance, consent_ai=True))
             .select_related("author")
             .order_by("created_at", "id")[:COMMENTS_PER_STANCE]
         )

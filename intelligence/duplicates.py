@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from campaigns.models import Campaign, Idea
+from campaigns.visibility import listed_ideas_of
 from intelligence.models import IdeaEmbedding
 
 from intelligence.embeddings import EmbeddingUnavailable, embed_query, model_version
@@ -114,7 +115,7 @@ def similar_ideas(*, campaign: Campaign, text: str, limit: int | None = None) ->
     text = text.strip()[:QUERY_MAX_CHARS]
     if len(text) < QUERY_MIN_CHARS:
         return SimilarIdeas([], "none")
-    public = Idea.objects.filter(campaign=campaign, status__in=Idea.VISIBLE_STATUSES)
+    public = listed_ideas_of(campaign)
     try:
         query = embed_query(text)
     except EmbeddingUnavailable as exc:

@@ -28,6 +28,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Comment, Idea, Vote
+from campaigns.visibility import LISTED_STATUSES, listed_ideas
 from intelligence.models import IdeaEmbedding
 
 from intelligence.embeddings import from_bytes, model_version
@@ -134,7 +135,7 @@ def ideas_you_may_like(
 ) -> list[Recommendation]:
     """Public ideas of open campaigns (or of `campaign`) for this person."""
     limit = limit or settings.RECOMMENDATIONS_COUNT
-    base = Idea.objects.filter(status__in=Idea.VISIBLE_STATUSES).select_related("campaign")
+    base = listed_ideas(Idea.objects.select_related("campaign"))
     base = base.filter(campaign=campaign) if campaign else base.filter(campaign__in=_open_campaigns())
     near: list[Idea] = []
     if user is not None and user.is_authenticated:
@@ -176,7 +177,7 @@ def campaigns_you_may_like(
     limit = limit or settings.RECOMMENDATIONS_CAMPAIGNS_COUNT
     candidates = _open_campaigns().select_related("brand")
     candidates = candidates.annotate(
-        idea_count=Count("ideas", filter=Q(ideas__status__in=Idea.VISIBLE_STATUSES))
+        idea_count=Count("ideas", filter=Q(ideas__status__in=LISTED_STATUSES))
     )
     near: list[Campaign] = []
     if user is not None and user.is_authenticated:

@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, Comment, Idea
+from campaigns.visibility import listed_idea_q, public_comment_q
 from intelligence.models import CommentSignal, IdeaEmbedding, Theme, ThemeRun
 
 from intelligence.embeddings import from_bytes, model_version
@@ -88,17 +89,16 @@ def cluster_vectors(vectors: np.ndarray, groups: np.ndarray, *, distance_thresho
 
 def _public_ideas(campaign_id: int) -> Any:
     return IdeaEmbedding.objects.filter(
-        campaign_id=campaign_id, model_version=model_version(), idea__status__in=Idea.VISIBLE_STATUSES
+        listed_idea_q("idea__"), campaign_id=campaign_id, model_version=model_version()
     )
 
 
 def _public_comments(campaign_id: int) -> Any:
     return CommentSignal.objects.filter(
+        public_comment_q("comment__"),
         campaign_id=campaign_id,
         model_version=model_version(),
         vector__isnull=False,
-        comment__status=Comment.Status.PUBLISHED,
-        comment__idea__status__in=Idea.VISIBLE_STATUSES,
     )
 
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Comment, Idea, Vote
+from campaigns.visibility import listed_idea_q, public_comment_q
 from core.queueing import publish_after_commit
 from notifications import events
 from notifications.follows import wants_email
@@ -158,8 +159,8 @@ def digest_collect(*, user: User, since: datetime, until: datetime) -> Digest:
     limit = settings.DIGEST_ITEMS_MAX
     ideas = (
         Idea.objects.filter(
+            listed_idea_q(),
             campaign__followers__user=user,
-            status__in=Idea.VISIBLE_STATUSES,
             # updated_at, not created_at: an idea approved by a moderator today
             # is news today even if it was submitted last week.
             updated_at__gt=since,
@@ -171,9 +172,8 @@ def digest_collect(*, user: User, since: datetime, until: datetime) -> Digest:
     )
     comments = (
         Comment.objects.filter(
+            public_comment_q(),
             idea__followers__user=user,
-            idea__status__in=Idea.VISIBLE_STATUSES,
-            status=Comment.Status.PUBLISHED,
             created_at__gt=since,
             created_at__lte=until,
         )

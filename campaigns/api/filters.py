@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from campaigns import selectors
-from campaigns.models import Campaign, Idea
-
 from campaigns.api.pagination import SORT_PARAM
+from campaigns.models import Campaign, Idea
+from campaigns.visibility import LISTED_STATUSES
 from core.api.filters import StrictFilterSet
 
 
@@ -59,5 +59,5 @@ class IdeaFilter(StrictFilterSet):
     def filter_queryset(self, queryset: QuerySet[Idea]) -> QuerySet[Idea]:
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("status"):
-            queryset = queryset.filter(status__in=Idea.VISIBLE_STATUSES)
+            queryset = queryset.filter(status__in=LISTED_STATUSES)
         return queryset

@@ -14,16 +14,7 @@ from django.db.models import Q, QuerySet
 
 from campaigns.models import Campaign, Comment, Idea
 from campaigns.selectors import moderated_brand_ids, user_moderates_brand, with_viewer_vote
-
-# Published, adopted, and merged ideas (which point to their original).
-PUBLIC_IDEA_STATUSES = (*Idea.VISIBLE_STATUSES, Idea.Status.MERGED)
-
-
-def _public_idea(prefix: str = "") -> Q:
-    """Ideas anyone may open: public statuses, in campaigns that left the draft phase."""
-    return Q(**{f"{prefix}status__in": PUBLIC_IDEA_STATUSES}) & ~Q(
-        **{f"{prefix}campaign__phase": Campaign.Phase.DRAFT}
-    )
+from campaigns.visibility import idea_status_public_q, public_comment_q, public_idea_q
 
 
 def viewer_scope(viewer: AbstractBaseUser | None, *, public: Q, brand: str, owner: str | None) -> Q | None:
@@ -52,7 +43,7 @@ def ideas_for_viewer(viewer: AbstractBaseUser | None, *, campaign_slug: str | No
     """Ideas the viewer may see; with `campaign_slug`, only that campaign's."""
     qs = Idea.objects.select_related("campaign", "author")
     if campaign_slug is None:
-        scope = viewer_scope(viewer, public=_public_idea(), brand="campaign__brand_id", owner="author")
+        scope = viewer_scope(viewer, public=public_idea_q(), brand="campaign__brand_id", owner="author")
         return with_viewer_vote(scoped(qs, scope), viewer)
     campaign = Campaign.objects.filter(slug=campaign_slug).first()
     if campaign is None:
@@ -68,19 +59,20 @@ def _idea_scope_in(campaign: Campaign, viewer: AbstractBaseUser | None) -> Q | N
     A join condition on the campaign (phase, brand) keeps PostgreSQL from
     walking the campaign's partial index in the list's order: it sorted the
     whole campaign instead, 0.75-3 s at 1M ideas (BENCHMARKS.md, "Ranking at
-    scale"). Without it the public list's WHERE is `campaign_id = %s AND status
-    IN VISIBLE_STATUSES`, the indexes' own predicate.
+    scale"). Without it the public list's WHERE is `campaign_id = %s AND (status
+    IN LISTED_STATUSES OR <merged while public>)`, the indexes' own predicate
+    as one branch.
     """
     if user_moderates_brand(viewer, campaign.brand_id):
         return None
     own = Q(author=viewer) if viewer is not None and viewer.is_authenticated else None
     if campaign.phase == Campaign.Phase.DRAFT:
         return own if own is not None else Q(pk__in=[])
-    public = Q(status__in=PUBLIC_IDEA_STATUSES)
+    public = idea_status_public_q()
     return public if own is None else public | own
 
 
 def comments_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[Comment]:
-    public = Q(status=Comment.Status.PUBLISHED) & _public_idea("idea__")
+    public = public_comment_q()
     scope = viewer_scope(viewer, public=public, brand="idea__campaign__brand_id", owner="author")
     return scoped(Comment.objects.select_related("idea__campaign", "author"), scope)

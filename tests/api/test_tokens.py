@@ -174,3 +174,23 @@ def test_staff_of_no_brand_get_no_token_admin(client, db):
     client.force_login(StaffFactory())
 
     assert client.get("/admin/accounts/apitoken/").status_code == 403
+
+
+def test_a_new_key_is_shown_once_in_the_page_and_travels_in_no_cookie_or_session(client, brand):
+    merchant = StaffFactory(brand=brand)
+    client.force_login(merchant)
+
+    response = client.post("/admin/accounts/apitoken/add/", {"name": "Shop sync"})
+
+    token = ApiToken.objects.get(name="Shop sync")
+    page = response.content.decode()
+    key = next(word for word in page.split() if word.startswith(token.prefix))
+    assert response.status_code == 200
+    assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
+    assert "no-store" in response["Cache-Control"]
+    assert all(key not in morsel.OutputString() for morsel in response.cookies.values())
+    assert all(key not in str(value) for value in client.session.values())
+    for later in ("/admin/accounts/apitoken/", f"/admin/accounts/apitoken/{token.pk}/change/", "/admin/"):
+        answer = client.get(later)
+        assert key not in answer.content.decode()
+        assert all(key not in morsel.OutputString() for morsel in answer.cookies.values())

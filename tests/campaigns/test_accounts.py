@@ -4,6 +4,7 @@ data export, account deletion and the language switch."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
@@ -13,7 +14,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from accounts import services as account_services
 from accounts import views as account_views
-from campaigns import services, views
+from campaigns import services
 from core.exceptions import Throttled
 from tests.campaigns.factories_site import messages_of, site_settings, throttle_rates  # noqa: F401 (autouse)
 from tests.factories import CommentFactory, IdeaFactory, UserFactory
@@ -37,27 +38,96 @@ def _signup_data(**overrides: str) -> dict[str, str]:
 # --- sign-up ---------------------------------------------------------------------------
 
 
-def test_signup_creates_the_user_and_logs_them_in(client):
+def _confirm_link(message) -> str:
+    return next(line for line in message.body.splitlines() if "/accounts/signup/confirm/" in line)
+
+
+def test_signup_creates_an_inactive_user_and_emails_a_confirmation_link(client):
     response = client.post(reverse("signup"), _signup_data())
 
     user = get_user_model().objects.get(username="newcomer")
-    assert user.email == "newcomer@example.com"
+    assert (user.email, user.is_active) == ("newcomer@example.com", False)
+    assert SESSION_KEY not in client.session
+    assertRedirects(response, reverse("signup_done"))
+    assert mail.outbox[0].to == ["newcomer@example.com"]
+    assert _confirm_link(mail.outbox[0]).startswith("http")
+
+
+def test_the_confirmation_link_activates_the_account_and_logs_in(client):
+    client.post(reverse("signup"), _signup_data())
+    link = _confirm_link(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
+
+    assert client.get(f"/{link}").status_code == 200  # a page with a button: a GET changes nothing
+    response = client.post(f"/{link}")
+
+    user = get_user_model().objects.get(username="newcomer")
+    assert user.is_active
     assert client.session[SESSION_KEY] == str(user.pk)
     assertRedirects(response, reverse("home"))
 
 
-def test_signup_returns_to_a_safe_next(client, campaign):
-    response = client.post(reverse("signup"), _signup_data(next=campaign.get_absolute_url()))
+def test_a_confirmation_link_works_once(client):
+    client.post(reverse("signup"), _signup_data())
+    link = "/" + _confirm_link(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
+    client.post(link)
+    client.logout()
+
+    response = client.post(link)
+
+    assert response.status_code == 400
+    assert SESSION_KEY not in client.session
+
+
+def test_an_unconfirmed_account_cannot_log_in(client):
+    client.post(reverse("signup"), _signup_data())
+
+    response = client.post(
+        reverse("login"), {"username": "newcomer", "password": "a-long-unusual-passphrase"}
+    )
+
+    assert SESSION_KEY not in client.session
+    assert response.status_code == 200
+
+
+def test_signup_returns_to_a_safe_next_after_confirmation(client, campaign):
+    client.post(reverse("signup"), _signup_data(next=campaign.get_absolute_url()))
+    link = "/" + _confirm_link(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
+
+    response = client.post(link.split("?")[0], {"next": campaign.get_absolute_url()})
 
     assertRedirects(response, campaign.get_absolute_url())
 
 
-def test_signup_refuses_an_email_that_already_has_an_account(client, user):
+def test_signup_with_a_registered_email_makes_no_second_account_and_tells_the_owner(client, user):
     response = client.post(reverse("signup"), _signup_data(email=user.email.upper()))
 
-    assert response.status_code == 400
-    assert response.context["form"].errors["email"]
+    assertRedirects(response, reverse("signup_done"))
     assert not get_user_model().objects.filter(username="newcomer").exists()
+    assert mail.outbox[0].to == [user.email]
+    assert user.username in mail.outbox[0].body and "/accounts/signup/confirm/" not in mail.outbox[0].body
+
+
+def test_signup_answers_the_same_for_a_registered_and_a_free_email(client, user):
+    def answer(email: str, username: str) -> tuple:
+        response = client.post(reverse("signup"), _signup_data(email=email, username=username), follow=True)
+        # The CSRF token of the page's forms is masked afresh on every render.
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+        return response.status_code, response.redirect_chain, page, SESSION_KEY in client.session
+
+    taken = answer(user.email, "newcomer")
+    free = answer("someone-new@example.com", "newcomer2")
+
+    assert taken == free
+    assert len(mail.outbox) == 2  # one to the owner, one to the new address
+
+
+def test_signing_up_again_before_confirming_resends_the_link(client):
+    client.post(reverse("signup"), _signup_data())
+
+    client.post(reverse("signup"), _signup_data(username="another"))
+
+    assert get_user_model().objects.filter(email="newcomer@example.com").count() == 1
+    assert "/accounts/signup/confirm/" in mail.outbox[1].body
 
 
 def test_signup_with_a_filled_honeypot_creates_no_user(client, db):

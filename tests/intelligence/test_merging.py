@@ -9,10 +9,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from campaigns import ranking, services
-from core.exceptions import InvalidTransition, NotAllowed
 from campaigns.admin_merging import merge_into_most_voted, unmerge
 from campaigns.merging import idea_merge, idea_unmerge
 from campaigns.models import Comment, Idea, IdeaMerge, ModerationAction, Vote
+from core.exceptions import InvalidTransition, NotAllowed
 from tests.factories import CampaignFactory, CommentFactory, IdeaFactory, UserFactory
 
 
@@ -221,9 +221,25 @@ def test_merges_are_undone_in_reverse_order(campaign, moderator):
     assert first.status == Idea.Status.PUBLISHED
 
 
-def test_a_pending_duplicate_returns_to_the_queue_when_unmerged(campaign, moderator):
+@pytest.mark.parametrize("status", [Idea.Status.PENDING, Idea.Status.HIDDEN, Idea.Status.DECLINED])
+def test_an_idea_a_moderator_has_not_approved_cannot_be_merged(campaign, moderator, status):
+    unapproved = IdeaFactory(campaign=campaign, status=status)
+
+    with pytest.raises(InvalidTransition, match="Only published ideas can be merged"):
+        idea_merge(duplicate=unapproved, survivor=IdeaFactory(campaign=campaign), actor=moderator)
+
+    unapproved.refresh_from_db()
+    assert (unapproved.status, unapproved.merged_into_id) == (status, None)
+
+
+def test_a_pending_duplicate_merged_before_the_refusal_returns_to_the_queue_when_unmerged(
+    campaign, moderator
+):
     pending = IdeaFactory(campaign=campaign, status=Idea.Status.PENDING)
-    idea_merge(duplicate=pending, survivor=IdeaFactory(campaign=campaign), actor=moderator)
+    survivor = IdeaFactory(campaign=campaign)
+    # A merge recorded before merging refused unapproved ideas.
+    IdeaMerge.objects.create(duplicate=pending, survivor=survivor, previous_status=Idea.Status.PENDING)
+    Idea.objects.filter(pk=pending.pk).update(status=Idea.Status.MERGED, merged_into=survivor)
 
     idea_unmerge(idea=pending, actor=moderator)
 
@@ -262,6 +278,33 @@ def test_the_admin_action_merges_the_selection_into_the_most_voted_idea(campaign
     merge_into_most_voted(modeladmin, _admin_request(moderator), Idea.objects.filter(campaign=campaign))
 
     assert set(Idea.objects.filter(merged_into=top).values_list("pk", flat=True)) == {o.pk for o in others}
+
+
+def test_the_admin_action_keeps_the_most_voted_published_idea_and_skips_unapproved_ones(campaign, moderator):
+    hidden = IdeaFactory(campaign=campaign, status=Idea.Status.HIDDEN)
+    for voter in UserFactory.create_batch(2):
+        Vote.objects.create(idea=hidden, user=voter)
+    Idea.objects.filter(pk=hidden.pk).update(vote_count=2)
+    published, duplicate = IdeaFactory.create_batch(2, campaign=campaign)
+    _vote(published, UserFactory())
+    request = _admin_request(moderator)
+
+    merge_into_most_voted(admin.site._registry[Idea], request, Idea.objects.filter(campaign=campaign))
+
+    hidden.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert (hidden.status, duplicate.merged_into_id) == (Idea.Status.HIDDEN, published.pk)
+    assert any("Only published ideas can be merged" in str(m) for m in request._messages)
+
+
+def test_the_admin_action_says_so_when_no_selected_idea_is_published(campaign, moderator):
+    IdeaFactory.create_batch(2, campaign=campaign, status=Idea.Status.PENDING)
+    request = _admin_request(moderator)
+
+    merge_into_most_voted(admin.site._registry[Idea], request, Idea.objects.filter(campaign=campaign))
+
+    assert not Idea.objects.filter(status=Idea.Status.MERGED).exists()
+    assert "No selected idea is published" in str(list(request._messages)[0])
 
 
 def test_the_admin_action_refuses_a_selection_across_campaigns(campaign, moderator):
