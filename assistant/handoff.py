@@ -108,14 +108,30 @@ def is_angry(text: str) -> bool:
     return heated and bool(_MILD_NEGATIVE.search(text) or _shouting(text))
 
 
+# A topic of several words ("payment fail") matches when its words come in
+# order within one sentence with at most this many other words between them:
+# "my payment has failed", "the card was declined". Enough for an auxiliary,
+# a pronoun and an article; more would join words of unrelated clauses.
+TOPIC_MAX_GAP_WORDS = 3
+# The same for Chinese parts ("扣 两次"), in characters: "扣了我两次".
+TOPIC_MAX_GAP_CHARS = 4
+# English inflections a topic word accepts: "refund" matches "refunds",
+# "refunded"; "charge" matches "charged"; "fail" matches "failing".
+_INFLECTION = r"(?:s|es|ed|d|ing)?"
+_GAP_WORDS = rf"(?:[^\w.!?。！？]+[\w'’]+){{0,{TOPIC_MAX_GAP_WORDS}}}?[^\w.!?。！？]+"
+_GAP_CHARS = rf"[^.!?。！？，,]{{0,{TOPIC_MAX_GAP_CHARS}}}?"
+
+
 def _topic_pattern(topic: str) -> re.Pattern[str]:
-    """The topic as whole words, English inflections included ("refund"
-    matches "refunds", "refunded"); Chinese as it is."""
-    if not topic[-1:].isascii():
-        return phrase_pattern(topic)
-    return re.compile(
-        r"(?<![A-Za-z0-9])" + re.escape(topic) + r"(?:s|es|ed|ing)?(?![A-Za-z0-9])", re.IGNORECASE
-    )
+    """A line of the brand's topics as a pattern. One word or phrase per line;
+    words separated by spaces may have a few words between them in the
+    message (TOPIC_MAX_GAP_WORDS), so a line names a risk ("payment fail",
+    "charge twice") rather than every way of saying it."""
+    parts = topic.split()
+    if not all(part.isascii() for part in parts):
+        return re.compile(_GAP_CHARS.join(re.escape(part) for part in parts), re.IGNORECASE)
+    words = [re.escape(part) + (_INFLECTION if part[-1:].isalpha() else "") for part in parts]
+    return re.compile(r"(?<![A-Za-z0-9])" + _GAP_WORDS.join(words) + r"(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def sensitive_topic(text: str, topics: Iterable[str]) -> str | None:

@@ -84,3 +84,45 @@ def test_a_topic_the_merchant_removes_no_longer_hands_over():
 )
 def test_ordinary_questions_stay_with_the_assistant(text):
     assert handoff.handoff_reason(text, topics=TOPICS) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My payment has failed, what now?",
+        "Why was my card declined at checkout?",
+        "You double-charged me for one order",
+        "I will file a chargeback with my bank",
+        "I'm taking legal action if this isn't fixed",
+        "The buckle snapped and my son got hurt",
+        "我被扣了两次钱",
+        "付款没有成功怎么办",
+        "我要申请拒付",
+        "杯子有安全隐患",
+    ],
+)
+def test_explicit_payment_legal_and_safety_trouble_hands_over(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) == handoff.SENSITIVE_TOPIC
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What payment methods do you accept?",
+        "Do you accept credit cards?",
+        "Can I pay with PayPal?",
+        "Is payment taken when I order or when it ships?",
+        "Which safety certifications does the lunch box have?",
+        "支持哪些支付方式？",
+        "可以用信用卡付款吗？",
+        "付款后多久发货？",
+    ],
+)
+def test_a_question_that_merely_mentions_payment_stays_with_the_assistant(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) is None
+
+
+def test_words_of_a_topic_far_apart_in_a_message_do_not_hand_over():
+    text = "The payment page looked nice, but the lid of my bottle failed to seal."
+
+    assert handoff.sensitive_topic(text, ["payment fail"]) is None
