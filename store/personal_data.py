@@ -63,7 +63,9 @@ def register_sections() -> None:
             "store_accounts",
             _store_accounts,
             _erase_store_accounts,
-            ("store.StoreCustomer", "store.StoreImport"),
+            # IdeaDemand is the admin's proxy of campaigns.Idea: the same rows,
+            # exported and erased by the campaigns app's section.
+            ("store.StoreCustomer", "store.StoreImport", "store.IdeaDemand"),
         )
     )
     register(
