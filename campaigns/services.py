@@ -4,7 +4,7 @@ in one place. Each one is atomic."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 
 # --- permissions (cheap checks shared by every interface) -----------------------
+
 
 def _check_not_blocked(user: User, brand_id: int) -> None:
     if BrandBlock.objects.filter(brand_id=brand_id, user=user).exists():
@@ -187,16 +188,17 @@ def idea_moderate(*, idea: Idea, actor: User, action: str, reason: str = "") -> 
             Idea.Status.DECLINED: Notice.IDEA_DECLINED,
             Idea.Status.HIDDEN: Notice.CONTENT_HIDDEN,
         }[new_status]
-        _tell(
-            user_id=idea.author_id, kind=kind, idea=idea, message=reason, url=idea.get_absolute_url()
-        )
+        _tell(user_id=idea.author_id, kind=kind, idea=idea, message=reason, url=idea.get_absolute_url())
     return idea
 
 
 @transaction.atomic
-def ideas_adopt(*, ideas: Iterable[Idea], message: str, url: str) -> list[int]:
+def ideas_adopt(
+    *, ideas: Iterable[Idea], message: str, url: str, tell_authors_of: Collection[int] | None = None
+) -> list[int]:
     """Mark ideas as adopted (their input shaped a published text) and tell their
-    authors in-app and by e-mail. Returns the ids that changed."""
+    authors in-app and by e-mail; only of the ideas in `tell_authors_of` when
+    given (the authors who allowed credit). Returns the ids that changed."""
     adopted: list[int] = []
     for idea in Idea.objects.select_for_update().filter(
         pk__in=[i.pk for i in ideas], status=Idea.Status.PUBLISHED
@@ -205,6 +207,8 @@ def ideas_adopt(*, ideas: Iterable[Idea], message: str, url: str) -> list[int]:
         idea.save(update_fields=["status", "updated_at"])
         campaign_pages_changed(idea.campaign_id)
         adopted.append(idea.pk)
+        if tell_authors_of is not None and idea.pk not in tell_authors_of:
+            continue
         _tell(
             user_id=idea.author_id,
             kind=Notice.IDEA_ADOPTED,
@@ -396,9 +400,7 @@ def _notify_comment(comment: Comment) -> None:
         )
         notified.add(comment.parent.author_id)
     if idea.author_id not in notified:
-        _tell(
-            user_id=idea.author_id, kind=Notice.NEW_COMMENT, idea=idea, comment=comment, url=url
-        )
+        _tell(user_id=idea.author_id, kind=Notice.NEW_COMMENT, idea=idea, comment=comment, url=url)
 
 
 # --- reports ------------------------------------------------------------------------------
@@ -465,9 +467,7 @@ def _auto_hide(*, idea: Idea | None, comment: Comment | None, brand_id: int) -> 
             comment=comment,
             detail=_("Hidden after %(n)s reports") % {"n": settings.REPORT_AUTOHIDE_THRESHOLD},
         )
-        _tell(
-            user_id=author_id, kind=Notice.CONTENT_HIDDEN, idea=idea, comment=comment, url=url
-        )
+        _tell(user_id=author_id, kind=Notice.CONTENT_HIDDEN, idea=idea, comment=comment, url=url)
 
 
 @transaction.atomic

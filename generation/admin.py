@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -28,12 +30,18 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.admin_scoping import BrandScopedAdminMixin, BrandScopedModelAdmin
-from core.exceptions import ActionRefused
 from campaigns.models import Campaign
-
+from core.exceptions import ActionRefused
 from generation import guardrails, services
-from generation.forms import DraftRejectForm, GenerationRequestForm
-from generation.models import Draft, DraftAuditEntry, GenerationRequest, Kind
+from generation.forms import DraftOverrideForm, DraftRejectForm, GenerationRequestForm
+from generation.models import (
+    Draft,
+    DraftAuditEntry,
+    DraftSentence,
+    DraftSentenceSource,
+    GenerationRequest,
+    Kind,
+)
 
 # Seconds between reloads of a request's page while it is queued or running.
 STATUS_REFRESH_SECONDS = 3
@@ -262,12 +270,13 @@ class GenerationRequestAdmin(BrandScopedModelAdmin):
             "<ol>{}</ol>",
             format_html_join(
                 "",
-                '<li><a href="{}">{}</a> ({}; {})</li>',
+                '<li><a href="{}">{}</a> ({}; {}; {})</li>',
                 (
                     (
                         reverse("admin:generation_draft_change", args=[d.pk]),
                         str(d),
                         d.get_status_display(),
+                        _("coverage of the top ideas: %(c)s") % {"c": _coverage(d)},
                         _fluency(d),
                     )
                     for d in drafts
@@ -332,16 +341,55 @@ class DraftStatusFilter(admin.SimpleListFilter):
 
 
 # Each review action on one draft: (service call, label for the result message).
+# The reason is the rejection's, or the written override of blocking findings.
 DRAFT_ACTIONS: dict[str, tuple[Callable[[Draft, Any, str], Any], Any]] = {
-    "approve": (lambda draft, user, reason: services.draft_approve(draft=draft, actor=user), _("Approved")),
+    "approve": (
+        lambda draft, user, reason: services.draft_approve(draft=draft, actor=user, override_reason=reason),
+        _("Approved"),
+    ),
     "reject": (
         lambda draft, user, reason: services.draft_reject(draft=draft, actor=user, reason=reason),
         _("Rejected"),
     ),
-    "publish": (lambda draft, user, reason: services.draft_publish(draft=draft, actor=user), _("Published")),
+    "publish": (
+        lambda draft, user, reason: services.draft_publish(draft=draft, actor=user, override_reason=reason),
+        _("Published"),
+    ),
     "regenerate": (
         lambda draft, user, reason: services.draft_regenerate(draft=draft, actor=user),
         _("Queued for a new generation"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ReasonPage:
+    """An action that asks for a written reason on a page of its own first."""
+
+    action: str  # the DRAFT_ACTIONS entry it runs
+    form: type[forms.Form]
+    title: Any
+    template: str
+    bulk_action: str  # the changelist action that posts the page back
+
+
+REASON_PAGES = {
+    "reject": ReasonPage(
+        "reject", DraftRejectForm, _("Reject drafts"), "admin/generation/draft/reject.html", "reject_selected"
+    ),
+    "approve_override": ReasonPage(
+        "approve",
+        DraftOverrideForm,
+        _("Approve despite blocking findings"),
+        "admin/generation/draft/override.html",
+        "approve_override_selected",
+    ),
+    "publish_override": ReasonPage(
+        "publish",
+        DraftOverrideForm,
+        _("Publish despite blocking findings"),
+        "admin/generation/draft/override.html",
+        "publish_override_selected",
     ),
 }
 # The status an action needs to be allowed (regenerate works from any status).
@@ -361,6 +409,7 @@ class DraftAdmin(BrandScopedModelAdmin):
         "kind",
         "rank",
         "version",
+        "coverage_column",
         "findings_column",
         "fluency_column",
         "status",
@@ -372,11 +421,18 @@ class DraftAdmin(BrandScopedModelAdmin):
     list_select_related = ("campaign",)
     search_fields = ("text",)
     date_hierarchy = "created_at"
-    actions = ["approve_selected", "reject_selected", "publish_selected", "regenerate_selected"]
+    actions = [
+        "approve_selected",
+        "approve_override_selected",
+        "reject_selected",
+        "publish_selected",
+        "publish_override_selected",
+        "regenerate_selected",
+    ]
     inlines = [DraftAuditInline]
     fieldsets = (
         (None, {"fields": ("text", "status", "campaign", "kind", "version", "parent")}),
-        (_("Guardrail findings"), {"fields": ("findings_display",)}),
+        (_("Guardrail findings on the whole text"), {"fields": ("findings_display",)}),
         (_("Built from"), {"fields": ("sources_display",)}),
         (_("Generation"), {"fields": ("generation_display",)}),
         (_("Review"), {"fields": ("reviewer", "reviewed_at", "review_note", "published_at")}),
@@ -414,7 +470,7 @@ class DraftAdmin(BrandScopedModelAdmin):
                 {"name": name},
                 name="{}_{}_{}".format(*info, name),
             )
-            for name in DRAFT_ACTIONS
+            for name in [*DRAFT_ACTIONS, *(n for n in REASON_PAGES if n not in DRAFT_ACTIONS)]
         ]
         # Before the default routes, whose "<path:object_id>/" would swallow them.
         return [*own, *super().get_urls()]
@@ -430,13 +486,51 @@ class DraftAdmin(BrandScopedModelAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         draft = self.get_object(request, object_id)
-        buttons = [] if draft is None else self._buttons(request, draft)
-        extra_context = {**(extra_context or {}), "draft_buttons": buttons}
+        review = {} if draft is None else self._review_context(request, draft)
+        extra_context = {**(extra_context or {}), **review}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _buttons(self, request: HttpRequest, draft: Draft) -> list[dict[str, Any]]:
+    def _review_context(self, request: HttpRequest, draft: Draft) -> dict[str, Any]:
+        """The sentence-by-sentence review: each sentence with its origin, its
+        sources and its findings; the coverage; whether the model wrote it."""
+        sentences = list(
+            DraftSentence.objects.filter(draft=draft)
+            .order_by("position")
+            .prefetch_related(
+                Prefetch(
+                    "sources",
+                    queryset=DraftSentenceSource.objects.select_related(
+                        "idea__author", "comment__author"
+                    ).order_by("position"),
+                )
+            )
+        )
+        blocking = services.draft_blocking_findings(draft)
+        return {
+            "draft_buttons": self._buttons(request, draft, blocked=bool(blocking)),
+            "draft_sentences": [
+                {
+                    "position": s.position + 1,
+                    "text": s.text,
+                    "origin": s.get_origin_display(),
+                    "template": s.origin == DraftSentence.Origin.TEMPLATE,
+                    "sources": [_sentence_source(source) for source in s.sources.all()],
+                    "findings": [_finding_row(f) for f in s.findings],
+                }
+                for s in sentences
+            ],
+            "draft_coverage": _coverage(draft),
+            "draft_from_community": not draft.model_written,
+            "draft_blocking": [_finding_row(f) for f in blocking],
+            "draft_overridden": bool(blocking) and services.draft_is_overridden(draft),
+        }
+
+    def _buttons(self, request: HttpRequest, draft: Draft, *, blocked: bool) -> list[dict[str, Any]]:
+        """Approve and publish ask for a written override while a blocking finding stands."""
         if not self.has_view_permission(request, draft):
             return []
+        if blocked and not services.draft_is_overridden(draft):
+            return self._blocked_buttons(draft)
         allowed = Draft.TRANSITIONS[draft.status]
         labels = {
             "approve": _("Approve"),
@@ -456,12 +550,38 @@ class DraftAdmin(BrandScopedModelAdmin):
             if name not in ACTION_TARGET_STATUS or ACTION_TARGET_STATUS[name] in allowed
         ]
 
+    def _blocked_buttons(self, draft: Draft) -> list[dict[str, Any]]:
+        allowed = Draft.TRANSITIONS[draft.status]
+        labels = {
+            "approve_override": _("Approve despite blocking findings…"),
+            "reject": _("Reject…"),
+            "publish_override": _("Publish despite blocking findings…"),
+            "regenerate": _("Regenerate"),
+        }
+        target = {
+            **ACTION_TARGET_STATUS,
+            "approve_override": Draft.Status.APPROVED,
+            "publish_override": Draft.Status.PUBLISHED,
+        }
+        return [
+            {
+                "name": name,
+                "label": label,
+                "url": reverse(f"admin:generation_draft_{name}", args=[draft.pk]),
+                "method": "get" if name in REASON_PAGES else "post",
+            }
+            for name, label in labels.items()
+            if name not in target or target[name] in allowed
+        ]
+
     def draft_action_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
         draft = self.get_object(request, object_id)
         if draft is None or not self.has_view_permission(request, draft):
             raise Http404
-        if name == "reject":
-            return self._reject(request, self.get_queryset(request).filter(pk=draft.pk), bulk=False)
+        if name in REASON_PAGES:
+            return self._with_reason(
+                request, self.get_queryset(request).filter(pk=draft.pk), name, bulk=False
+            )
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         results = self._apply(request, [draft], name)
@@ -477,13 +597,25 @@ class DraftAdmin(BrandScopedModelAdmin):
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Draft]) -> None:
         self._apply(request, queryset, "approve")
 
+    @admin.action(description=_("Approve selected drafts despite blocking findings…"), permissions=["change"])
+    def approve_override_selected(
+        self, request: HttpRequest, queryset: QuerySet[Draft]
+    ) -> HttpResponse | None:
+        return self._with_reason(request, queryset, "approve_override", bulk=True)
+
     @admin.action(description=_("Reject selected drafts…"), permissions=["change"])
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[Draft]) -> HttpResponse | None:
-        return self._reject(request, queryset, bulk=True)
+        return self._with_reason(request, queryset, "reject", bulk=True)
 
     @admin.action(description=_("Publish selected drafts"), permissions=["change"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Draft]) -> None:
         self._apply(request, queryset, "publish")
+
+    @admin.action(description=_("Publish selected drafts despite blocking findings…"), permissions=["change"])
+    def publish_override_selected(
+        self, request: HttpRequest, queryset: QuerySet[Draft]
+    ) -> HttpResponse | None:
+        return self._with_reason(request, queryset, "publish_override", bulk=True)
 
     @admin.action(description=_("Regenerate selected drafts (same parameters)"), permissions=["change"])
     def regenerate_selected(self, request: HttpRequest, queryset: QuerySet[Draft]) -> None:
@@ -510,24 +642,35 @@ class DraftAdmin(BrandScopedModelAdmin):
             )
         return results
 
-    def _reject(self, request: HttpRequest, queryset: QuerySet[Draft], *, bulk: bool) -> HttpResponse | None:
-        """Ask for the reason on a page of its own, then reject with it."""
-        form = DraftRejectForm(request.POST if "reason" in request.POST else None)
+    def _with_reason(
+        self, request: HttpRequest, queryset: QuerySet[Draft], name: str, *, bulk: bool
+    ) -> HttpResponse | None:
+        """Ask for the reason (a rejection's, an override's) on a page of its own, then act with it."""
+        page = REASON_PAGES[name]
+        form = page.form(request.POST if "reason" in request.POST else None)
         if form.is_valid():
-            self._apply(request, queryset, "reject", reason=form.cleaned_data["reason"])
+            self._apply(request, queryset, page.action, reason=form.cleaned_data["reason"])
             if bulk:
                 return None  # back to the changelist
             return HttpResponseRedirect(reverse("admin:generation_draft_change", args=[queryset.get().pk]))
+        drafts = list(queryset.prefetch_related("sentences"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("Reject drafts"),
-            "drafts": list(queryset),
+            "title": page.title,
+            "drafts": [
+                {
+                    "draft": d,
+                    "blocking": [_finding_row(f) for f in services.draft_blocking_findings(d)],
+                }
+                for d in drafts
+            ],
             "form": form,
             "bulk": bulk,
+            "bulk_action": page.bulk_action,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return render(request, "admin/generation/draft/reject.html", context)
+        return render(request, page.template, context)
 
     # --- columns and read-only fields ---
 
@@ -553,6 +696,10 @@ class DraftAdmin(BrandScopedModelAdmin):
     @admin.display(description=_("text"))
     def excerpt(self, obj: Draft) -> str:
         return Truncator(obj.text).chars(EXCERPT_CHARS)
+
+    @admin.display(description=_("coverage of the top ideas"), ordering="coverage")
+    def coverage_column(self, obj: Draft) -> str:
+        return _coverage(obj)
 
     @admin.display(description=_("findings"))
     def findings_column(self, obj: Draft) -> str:
@@ -609,6 +756,43 @@ class DraftAdmin(BrandScopedModelAdmin):
     @admin.display(description=_("fluency"), ordering="perplexity")
     def fluency_column(self, obj: Draft) -> str:
         return _fluency(obj)
+
+
+def _coverage(draft: Draft) -> str:
+    if draft.coverage is None:
+        return gettext("not measured")
+    return f"{draft.coverage:.0%}"
+
+
+def _finding_row(finding: dict[str, str]) -> dict[str, str]:
+    """A finding as the review page shows it: its check's label, severity and message."""
+    return {
+        "severity": finding["severity"],
+        "label": str(guardrails.CHECK_LABELS.get(finding["code"], finding["code"])),
+        "severity_label": str(SEVERITY_LABELS.get(finding["severity"], finding["severity"])),
+        "message": finding["message"],
+    }
+
+
+def _sentence_source(source: DraftSentenceSource) -> dict[str, Any]:
+    """An idea (title, author, link) or a comment (an excerpt, author, link) beside a sentence."""
+    if source.idea_id:
+        idea = source.idea
+        assert idea is not None
+        return {
+            "kind": gettext("Idea"),
+            "url": reverse("admin:campaigns_idea_change", args=[idea.pk]),
+            "text": idea.title,
+            "author": idea.author.get_username(),
+        }
+    comment = source.comment
+    assert comment is not None
+    return {
+        "kind": gettext("Comment"),
+        "url": reverse("admin:campaigns_comment_change", args=[comment.pk]),
+        "text": Truncator(comment.body).chars(SOURCE_EXCERPT_CHARS),
+        "author": comment.author.get_username(),
+    }
 
 
 def _fluency(draft: Draft) -> str:

@@ -1,4 +1,5 @@
-"""Forms of the drafting admin: the generation form and the rejection reason."""
+"""Forms of the drafting admin: the generation form, the rejection reason and
+the reason for overriding blocking findings."""
 
 from __future__ import annotations
 
@@ -83,4 +84,16 @@ class DraftRejectForm(forms.Form):
         max_length=REVIEW_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the audit trail, so the next reviewer knows why."),
+    )
+
+
+class DraftOverrideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why publish this despite the blocking findings?"),
+        max_length=REVIEW_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kept in the audit trail with the findings you override. Say what you checked, "
+            "e.g. “the 2-year warranty is in our terms”."
+        ),
     )

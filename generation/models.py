@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Comment, Idea
+from generation.drafting.types import SentenceOrigin
 
 # A draft is a product description or a short story: a few paragraphs at most.
 # Reviewers may lengthen it by hand, within this bound.
@@ -173,8 +174,9 @@ class Draft(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=REVIEW_NOTE_MAX, blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
-    # Variants of one request, best first: fewest blocking findings, then fewest
-    # findings, then the most fluent (lowest perplexity). Edits keep their rank.
+    # Variants of one request, best first: the most coverage of the top ideas,
+    # then fewest blocking findings, then fewest findings, then the most fluent
+    # (lowest perplexity). Edits keep their rank.
     rank = models.PositiveSmallIntegerField(
         _("rank among the variants"), default=1, help_text=_("1 is the best variant of its request.")
     )
@@ -186,6 +188,17 @@ class Draft(models.Model):
             "How surprised the model was by its own text: lower reads more fluently. Empty for edits."
         ),
     )
+    # Share (0..1) of the campaign's top ideas that a sentence of this text
+    # realises (generation/provenance.py); empty for drafts written before it was measured.
+    coverage = models.FloatField(
+        _("coverage of the top ideas"),
+        null=True,
+        blank=True,
+        help_text=_("Share of the campaign's top ideas that a sentence of this text realises."),
+    )
+    # False when the model does not write the campaign's language and the draft
+    # was composed from the community's own words in templates.
+    model_written = models.BooleanField(_("written by the model"), default=True)
     parent = models.ForeignKey(
         "self",
         # An edited-from version is never deleted on its own, only with its request.
@@ -222,8 +235,75 @@ class Draft(models.Model):
         return f"#{self.pk} v{self.version} {self.get_kind_display()}"
 
 
+class DraftSentence(models.Model):
+    """One sentence of a draft, in order, with where it came from and what the
+    checks found in it alone. Its sources (DraftSentenceSource) are the ideas
+    and comments it realises; a draft's DraftSource rows are their union."""
+
+    class Origin(models.TextChoices):
+        MODEL = SentenceOrigin.MODEL.value, _("Written by the model")
+        FALLBACK = (
+            SentenceOrigin.FALLBACK.value,
+            _("From the community's own words (the model's attempts failed)"),
+        )
+        TEMPLATE = SentenceOrigin.TEMPLATE.value, _("Template")
+        COMMUNITY = SentenceOrigin.COMMUNITY.value, _("From the community's own words")
+        EDITED = SentenceOrigin.EDITED.value, _("Written by a reviewer")
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="sentences")
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.TextField(_("text"), max_length=DRAFT_TEXT_MAX)
+    origin = models.CharField(_("origin"), max_length=16, choices=Origin.choices)
+    # Findings on this sentence alone, same shape as Draft.findings.
+    findings = models.JSONField(_("guardrail findings"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["draft", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "position"], name="draftsentence_unique_position"),
+        ]
+        verbose_name = _("draft sentence")
+        verbose_name_plural = _("draft sentences")
+
+    def __str__(self) -> str:
+        return f"draft {self.draft_id} sentence {self.position}"
+
+
+class DraftSentenceSource(models.Model):
+    """One idea or comment a sentence realises."""
+
+    sentence = models.ForeignKey(DraftSentence, on_delete=models.CASCADE, related_name="sources")
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="sentence_sources"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="sentence_sources"
+    )
+    # Closest source first.
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["sentence", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(idea__isnull=False) & Q(comment__isnull=True))
+                | (Q(idea__isnull=True) & Q(comment__isnull=False)),
+                name="draftsentencesource_exactly_one_target",
+            ),
+        ]
+        verbose_name = _("sentence source")
+        verbose_name_plural = _("sentence sources")
+
+    def __str__(self) -> str:
+        return f"sentence {self.sentence_id}: " + (
+            f"idea {self.idea_id}" if self.idea_id else f"comment {self.comment_id}"
+        )
+
+
 class DraftSource(models.Model):
-    """One idea or comment a draft's prompt quoted: provenance and credit."""
+    """One idea or comment that a sentence of the draft realises: the union of
+    its sentences' sources, written with them by generation/services.py, and
+    what publishing credits."""
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="sources")
     idea = models.ForeignKey(
@@ -232,7 +312,7 @@ class DraftSource(models.Model):
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="draft_sources"
     )
-    # Order in the prompt (ideas by rank, then comments).
+    # Order of first use in the text.
     position = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -267,6 +347,8 @@ class DraftAuditEntry(models.Model):
         EDITED = "edited", _("Edited")
         REGENERATED = "regenerated", _("Regenerated")
         PUBLISHED = "published", _("Published")
+        # Approved or published despite a blocking finding; the detail is the reviewer's reason.
+        OVERRIDDEN = "overridden", _("Blocking findings overridden")
 
     request = models.ForeignKey(GenerationRequest, on_delete=models.CASCADE, related_name="audit_entries")
     # Empty for request-level entries (requested, started, failed...).

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,10 +31,23 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from campaigns.models import Campaign, Comment, Idea
 from campaigns.page_cache import campaign_pages_changed
-from campaigns.selectors import user_moderates_brand
+from campaigns.selectors import idea_list_ranked, user_moderates_brand
 from campaigns.services import ideas_adopt
+from campaigns.visibility import public_comments
 from core.exceptions import ActionRefused, InvalidTransition, NotAllowed
-from generation import guardrails, outbox, webhook_events
+from generation import guardrails, outbox, provenance, webhook_events
+from generation.drafting.languages import parse_languages
+from generation.drafting.pipeline import DraftingResult, DraftJob, run_grounded
+from generation.drafting.types import (
+    ComposedDraft,
+    ComposedSentence,
+    DraftingInput,
+    GenerationOutput,
+    Generator,
+    SentenceOrigin,
+    SourceKind,
+    SourceText,
+)
 from generation.models import (
     AUDIT_DETAIL_MAX,
     DRAFT_TEXT_MAX,
@@ -45,12 +58,15 @@ from generation.models import (
     REVIEW_NOTE_MAX,
     Draft,
     DraftAuditEntry,
+    DraftSentence,
+    DraftSentenceSource,
     DraftSource,
     GenerationRequest,
     Kind,
     Length,
 )
 from generation.prompts import BuiltPrompt, prompt_build, supporting_texts
+from generation.selectors import drafting_input
 from notifications.models import Notification
 from notifications.services import campaign_published_notify, notification_create
 from webhooks.models import WebhookEvent
@@ -64,6 +80,18 @@ KEYWORD_CHARS_MAX = 40
 # The campaign page anchor of the "written with our community" section.
 PUBLISHED_ANCHOR = "written-with-our-community"
 
+# Coverage is measured on this many of the campaign's top consented ideas:
+# the issue's target is that a draft carries the top three.
+COVERAGE_TOP_IDEAS = 3
+# An edited sentence is matched against the campaign's top consented ideas up
+# to this many (and their public comments): where the community's weight is,
+# and few enough to match every sentence at once.
+EDIT_MATCH_IDEAS = 200
+
+# settings.GENERATION_PIPELINE's values.
+PIPELINE_GROUNDED = "grounded"
+PIPELINE_LEGACY = "legacy"
+
 RequestStatus = GenerationRequest.Status
 Audit = DraftAuditEntry.Action
 
@@ -74,21 +102,26 @@ class GenerationQuotaExceeded(ActionRefused):
     default_message = _lazy("You have too many requests waiting or running.")
 
 
-class GenerationOutput(Protocol):
-    text: str
-    prompt_tokens: int
-    new_tokens: int
-    perplexity: float | None  # None when not measured
+class DraftBlocked(ActionRefused):
+    """A draft with a high finding, approved or published without a written override."""
+
+    code = "blocking_findings"
+    status_code = 409
+    default_message = _lazy("This draft has blocking findings.")
+
+    def __init__(self, findings: Sequence[guardrails.Finding]) -> None:
+        self.findings = list(findings)
+        super().__init__(
+            _(
+                "This draft has blocking findings: %(findings)s. Edit the text until they clear, "
+                "or override them with a written reason."
+            )
+            % {"findings": ", ".join(_finding_labels(self.findings))}
+        )
 
 
-class Generator(Protocol):
-    """What generation.inference.TextGenerator offers; tests pass a fake."""
-
-    model_name: str
-
-    def generate(
-        self, prompts: list[list[dict[str, str]]], *, max_new_tokens: int = ..., seed: int | None = ...
-    ) -> Sequence[GenerationOutput]: ...
+def _finding_labels(findings: Iterable[guardrails.Finding]) -> list[str]:
+    return list(dict.fromkeys(str(guardrails.CHECK_LABELS.get(f["code"], f["code"])) for f in findings))
 
 
 # --- shared helpers -------------------------------------------------------------------
@@ -151,7 +184,7 @@ KEYWORD_SEPARATORS = re.compile(r"[,，、\n]")
 
 
 def keywords_split(text: str) -> list[str]:
-    """"a, b，c" -> ["a", "b", "c"]: the admin form's text and the API's string form."""
+    """ "a, b，c" -> ["a", "b", "c"]: the admin form's text and the API's string form."""
     return [k.strip() for k in KEYWORD_SEPARATORS.split(text) if k.strip()]
 
 
@@ -373,10 +406,10 @@ def _guardrail_context(
     )
 
 
-def _build_prompt(request: GenerationRequest) -> BuiltPrompt:
+def _build_prompt(request: GenerationRequest, data: DraftingInput) -> BuiltPrompt:
     p = request.params
     return prompt_build(
-        campaign=request.campaign,
+        data=data,
         kind=request.kind,
         tone=p["tone"],
         length=p["length"],
@@ -385,12 +418,16 @@ def _build_prompt(request: GenerationRequest) -> BuiltPrompt:
     )
 
 
-def generation_requests_run(*, request_ids: Sequence[int], generator: Generator) -> list[int]:
+def generation_requests_run(
+    *, request_ids: Sequence[int], generator: Generator, pipeline: str | None = None
+) -> list[int]:
     """Write drafts for claimed (running) requests; return the ids finished.
 
-    The prompts of all requests and variants go to the engine together (one
-    generate() call per length; the claim takes one length), which is where
-    GPU throughput comes from. Each request is then finished in its own
+    `pipeline` (default settings.GENERATION_PIPELINE): "grounded" plans,
+    writes, verifies and composes one sentence per point (generation/drafting/);
+    "legacy" writes each variant from one whole-draft prompt. Either way the
+    prompts of all requests and variants go to the engine together, which is
+    where GPU throughput comes from. Each request is then finished in its own
     transaction with a compare-and-set on (status, task_id): drafts, sources
     and audit entries appear together or not at all, and a request the sweeper
     or another delivery has taken over meanwhile gets nothing written.
@@ -400,7 +437,62 @@ def generation_requests_run(*, request_ids: Sequence[int], generator: Generator)
         .select_related("campaign__brand")
         .order_by("created_at", "pk")
     )
-    prompts = {r.pk: _build_prompt(r) for r in requests}
+    if not requests:
+        return []
+    # Gathered once per campaign: several claimed requests often share one.
+    inputs: dict[int, DraftingInput] = {}
+    for request in requests:
+        if request.campaign_id not in inputs:
+            inputs[request.campaign_id] = drafting_input(campaign=request.campaign)
+    run = _run_legacy if (pipeline or settings.GENERATION_PIPELINE) == PIPELINE_LEGACY else _run_grounded
+    return run(requests, inputs, generator)
+
+
+def _drafting_job(request: GenerationRequest, data: DraftingInput) -> DraftJob:
+    p = request.params
+    return DraftJob(
+        key=request.pk,
+        data=data,
+        kind=request.kind,
+        tone=p["tone"],
+        length=p["length"],
+        language=p["language"],
+        keywords=tuple(p["keywords"]),
+        variants=p["variants"],
+    )
+
+
+def _run_grounded(
+    requests: Sequence[GenerationRequest], inputs: dict[int, DraftingInput], generator: Generator
+) -> list[int]:
+    """Every sentence of every request and variant in one generate() call per round."""
+    # Greedy decoding does not sample; the seed is recorded for the engine's
+    # other uses and to match the legacy path's timings.
+    seed = settings.GENERATION_SEED + requests[0].pk
+    started = time.monotonic()
+    results = run_grounded(
+        [_drafting_job(r, inputs[r.campaign_id]) for r in requests],
+        generator,
+        model_languages=parse_languages(settings.GENERATION_MODEL_LANGUAGES),
+        seed=seed,
+    )
+    generate_s = round(time.monotonic() - started, 3)
+    finished = []
+    for request in requests:
+        result = results[request.pk]
+        timings = {"generate_s": generate_s, "seed": seed, "pipeline": PIPELINE_GROUNDED, **result.timings}
+        if _request_complete(
+            request, result, result.drafts, model_name=generator.model_name, timings=timings
+        ):
+            finished.append(request.pk)
+    return finished
+
+
+def _run_legacy(
+    requests: Sequence[GenerationRequest], inputs: dict[int, DraftingInput], generator: Generator
+) -> list[int]:
+    """One whole-draft prompt per request, its variants sampled (one generate() call per length)."""
+    prompts = {r.pk: _build_prompt(r, inputs[r.campaign_id]) for r in requests}
     by_length: dict[str, list[GenerationRequest]] = defaultdict(list)
     for request in requests:
         by_length[request.params["length"]].append(request)
@@ -415,19 +507,64 @@ def generation_requests_run(*, request_ids: Sequence[int], generator: Generator)
         generate_s = round(time.monotonic() - started, 3)
         for request in group:
             own, outputs = outputs[: request.params["variants"]], outputs[request.params["variants"] :]
-            timings = {"generate_s": generate_s, "batch_prompts": len(batch), "seed": seed}
+            timings = {
+                "generate_s": generate_s,
+                "batch_prompts": len(batch),
+                "seed": seed,
+                "pipeline": PIPELINE_LEGACY,
+            }
+            composed = [_composed_from_output(request, prompts[request.pk], output) for output in own]
             if _request_complete(
-                request, prompts[request.pk], own, model_name=generator.model_name, timings=timings
+                request, prompts[request.pk], composed, model_name=generator.model_name, timings=timings
             ):
                 finished.append(request.pk)
     return finished
 
 
+def _source_texts(sources: Iterable[Idea | Comment]) -> list[SourceText]:
+    """Ideas (ranked in the order given, 1 = top) and comments (ranked as their idea) as plain data."""
+    sources = list(sources)
+    rank = {s.pk: n for n, s in enumerate((s for s in sources if isinstance(s, Idea)), start=1)}
+    return [
+        SourceText(kind=SourceKind.IDEA, pk=s.pk, text=f"{s.title}\n{s.body}", rank=rank[s.pk])
+        if isinstance(s, Idea)
+        else SourceText(kind=SourceKind.COMMENT, pk=s.pk, text=s.body, rank=rank.get(s.idea_id, 0))
+        for s in sources
+    ]
+
+
+def _composed_from_output(
+    request: GenerationRequest, prompt: BuiltPrompt, output: GenerationOutput
+) -> ComposedDraft:
+    """The one-paragraph model text as sentences, each with the prompt's ideas
+    and comments it realises (until the grounded pipeline writes sentences itself)."""
+    candidates = prompt.sources
+    text = guardrails.complete_sentences(output.text)
+    sentences = [
+        ComposedSentence(
+            text=sentence,
+            origin=SentenceOrigin.MODEL,
+            sources=provenance.match_sources(sentence, candidates),
+        )
+        for sentence in provenance.split_sentences(text)
+    ]
+    top = [idea.pk for idea in prompt.ideas[:COVERAGE_TOP_IDEAS]]
+    return ComposedDraft(
+        sentences=sentences,
+        language=request.params["language"],
+        coverage=provenance.coverage(sentences, top),
+        findings=guardrails.check_draft(text, _guardrail_context(request, prompt.supporting_texts)),
+        perplexity=output.perplexity,
+        prompt_tokens=output.prompt_tokens,
+        new_tokens=output.new_tokens,
+    )
+
+
 @transaction.atomic
 def _request_complete(
     request: GenerationRequest,
-    prompt: BuiltPrompt,
-    outputs: Sequence[GenerationOutput],
+    prompt: BuiltPrompt | DraftingResult,
+    composed: Sequence[ComposedDraft],
     *,
     model_name: str,
     timings: dict[str, Any],
@@ -435,8 +572,8 @@ def _request_complete(
     timings = {
         **request.timings,
         **timings,
-        "prompt_tokens": sum(o.prompt_tokens for o in outputs),
-        "new_tokens": sum(o.new_tokens for o in outputs),
+        "prompt_tokens": sum(c.prompt_tokens for c in composed),
+        "new_tokens": sum(c.new_tokens for c in composed),
     }
     done = GenerationRequest.objects.filter(
         pk=request.pk, status=RequestStatus.RUNNING, task_id=request.task_id
@@ -450,51 +587,141 @@ def _request_complete(
     )
     if not done:
         return False
-    context = _guardrail_context(request, prompt.supporting_texts)
-    texts = [guardrails.complete_sentences(output.text)[:DRAFT_TEXT_MAX] for output in outputs]
-    checked = [
-        (text, guardrails.check_draft(text, context), output.perplexity)
-        for text, output in zip(texts, outputs, strict=True)
-    ]
     # Best first, so the review queue lists the variant to read first at the top.
-    checked.sort(key=lambda c: _variant_rank_key(findings=c[1], perplexity=c[2]))
-    for n, (text, findings, perplexity) in enumerate(checked, start=1):
-        draft = Draft.objects.create(
-            request=request,
-            campaign_id=request.campaign_id,
-            kind=request.kind,
-            text=text,
-            findings=findings,
-            rank=n,
-            perplexity=perplexity,
-        )
-        _copy_sources(draft, [(s, i) for i, s in enumerate(prompt.sources)])
-        _audit(
-            request_id=request.pk,
-            draft=draft,
-            action=Audit.GENERATED,
-            detail=_("Variant %(n)s of %(total)s, %(findings)s guardrail finding(s).")
-            % {"n": n, "total": len(outputs), "findings": len(draft.findings)},
-        )
-        webhook_events.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PENDING_REVIEW)
+    for rank, variant in enumerate(sorted(composed, key=variant_rank_key), start=1):
+        draft_store(request=request, composed=variant, rank=rank)
     return True
 
 
-def _variant_rank_key(*, findings: Sequence[guardrails.Finding], perplexity: float | None) -> tuple:
-    """Fewest blocking findings, then fewest findings, then the lowest perplexity."""
+def variant_rank_key(composed: ComposedDraft) -> tuple[float, int, int, float]:
+    """The most coverage of the top ideas first, then the fewest blocking
+    findings, then the fewest findings (the draft's and its sentences'), then
+    the lowest perplexity: a draft that uses the community beats a fluent one
+    that does not."""
+    findings = [
+        *composed.findings,
+        *(f for sentence in composed.sentences for f in provenance.with_source_finding(sentence)),
+    ]
     blocking = sum(1 for f in findings if f["severity"] == guardrails.SEVERITY_HIGH)
-    return (blocking, len(findings), math.inf if perplexity is None else perplexity)
+    perplexity = math.inf if composed.perplexity is None else composed.perplexity
+    return (-composed.coverage, blocking, len(findings), perplexity)
 
 
-def _copy_sources(draft: Draft, sources: Iterable[tuple[Idea | Comment, int]]) -> None:
+@transaction.atomic
+def draft_store(*, request: GenerationRequest, composed: ComposedDraft, rank: int) -> Draft:
+    """Write one variant of a finished request: the draft, its sentences with
+    their sources and findings, and the draft-level list of sources (their
+    union, which publishing credits). Audited and announced to webhooks."""
+    sentences = _within_text_max(composed.sentences)
+    draft = _draft_write(
+        Draft(
+            request=request,
+            campaign_id=request.campaign_id,
+            kind=request.kind,
+            text=" ".join(s.text for s in sentences),
+            findings=composed.findings,
+            rank=rank,
+            perplexity=composed.perplexity,
+            coverage=composed.coverage,
+            model_written=composed.model_written,
+        ),
+        sentences,
+    )
+    _audit(
+        request_id=request.pk,
+        draft=draft,
+        action=Audit.GENERATED,
+        detail=_("Variant %(n)s: %(coverage)s of the top ideas, %(findings)s guardrail finding(s).")
+        % {"n": rank, "coverage": f"{composed.coverage:.0%}", "findings": len(draft.findings)},
+    )
+    webhook_events.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PENDING_REVIEW)
+    return draft
+
+
+def _within_text_max(sentences: Sequence[ComposedSentence]) -> list[ComposedSentence]:
+    """The leading sentences that fit in DRAFT_TEXT_MAX, so text and sentences agree."""
+    kept: list[ComposedSentence] = []
+    length = -1
+    for sentence in (s for s in sentences if s.text):
+        length += 1 + len(sentence.text)
+        if length > DRAFT_TEXT_MAX:
+            break
+        kept.append(sentence)
+    return kept
+
+
+def _draft_write(draft: Draft, sentences: Sequence[ComposedSentence]) -> Draft:
+    """Save a new draft with its sentences, their sources and findings, and
+    the draft's own source list. A source that is not an idea or comment of
+    the draft's campaign is dropped: nobody outside it is ever credited."""
+    draft.save()
+    ideas, comments = _campaign_source_ids(draft.campaign_id, sentences)
+    rows = []
+    for position, composed in enumerate(sentences):
+        kept = [s for s in composed.sources if s.pk in (ideas if s.kind == SourceKind.IDEA else comments)]
+        checked = ComposedSentence(
+            text=composed.text, origin=composed.origin, sources=kept, findings=composed.findings
+        )
+        rows.append(
+            (
+                DraftSentence(
+                    draft=draft,
+                    position=position,
+                    text=composed.text,
+                    origin=composed.origin,
+                    findings=provenance.with_source_finding(checked),
+                ),
+                kept,
+            )
+        )
+    DraftSentence.objects.bulk_create(row for row, _sources in rows)
+    DraftSentenceSource.objects.bulk_create(
+        DraftSentenceSource(
+            sentence=row,
+            idea_id=source.pk if source.kind == SourceKind.IDEA else None,
+            comment_id=source.pk if source.kind == SourceKind.COMMENT else None,
+            position=n,
+        )
+        for row, sources in rows
+        for n, source in enumerate(sources)
+    )
+    _copy_sources(draft, [source for _row, sources in rows for source in sources])
+    return draft
+
+
+def _campaign_source_ids(
+    campaign_id: int, sentences: Sequence[ComposedSentence]
+) -> tuple[set[int], set[int]]:
+    idea_ids = {s.pk for c in sentences for s in c.sources if s.kind == SourceKind.IDEA}
+    comment_ids = {s.pk for c in sentences for s in c.sources if s.kind == SourceKind.COMMENT}
+    ideas = (
+        set(Idea.objects.filter(campaign_id=campaign_id, pk__in=idea_ids).values_list("pk", flat=True))
+        if idea_ids
+        else set()
+    )
+    comments = (
+        set(
+            Comment.objects.filter(idea__campaign_id=campaign_id, pk__in=comment_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        if comment_ids
+        else set()
+    )
+    return ideas, comments
+
+
+def _copy_sources(draft: Draft, sources: Iterable[SourceText]) -> None:
+    """The draft's source list: each idea or comment its sentences realise, once, in order of first use."""
+    unique = list(dict.fromkeys((s.kind, s.pk) for s in sources))
     DraftSource.objects.bulk_create(
         DraftSource(
             draft=draft,
-            idea=source if isinstance(source, Idea) else None,
-            comment=source if isinstance(source, Comment) else None,
+            idea_id=pk if kind == SourceKind.IDEA else None,
+            comment_id=pk if kind == SourceKind.COMMENT else None,
             position=position,
         )
-        for source, position in sources
+        for position, (kind, pk) in enumerate(unique)
     )
 
 
@@ -552,9 +779,45 @@ def _draft_locked(draft: Draft, actor: User) -> Draft:
     return locked
 
 
-def _review(*, draft: Draft, actor: User, status: str, action: str, note: str = "") -> Draft:
+def draft_blocking_findings(draft: Draft) -> list[guardrails.Finding]:
+    """The high findings of a draft's text and of its sentences: what blocks
+    approving and publishing it."""
+    sentence_findings = [f for sentence in draft.sentences.all() for f in sentence.findings]
+    return [f for f in [*draft.findings, *sentence_findings] if f["severity"] == guardrails.SEVERITY_HIGH]
+
+
+def draft_is_overridden(draft: Draft) -> bool:
+    """Whether a reviewer already overrode this version's blocking findings."""
+    return draft.audit_entries.filter(action=Audit.OVERRIDDEN).exists()
+
+
+def _check_not_blocked(draft: Draft, *, actor: User, override_reason: str) -> None:
+    """The one blocking rule, for approving and publishing alike: a draft with
+    a high finding goes on only with a written reason, kept in the audit trail;
+    an override holds for this version (an edit is a new version, checked anew)."""
+    blocking = draft_blocking_findings(draft)
+    if not blocking or draft_is_overridden(draft):
+        return
+    reason = override_reason.strip()
+    if not reason:
+        raise DraftBlocked(blocking)
+    _audit(
+        request_id=draft.request_id,
+        draft=draft,
+        actor=actor,
+        action=Audit.OVERRIDDEN,
+        detail=_("%(reason)s (overrides: %(findings)s)")
+        % {"reason": reason, "findings": ", ".join(_finding_labels(blocking))},
+    )
+
+
+def _review(
+    *, draft: Draft, actor: User, status: str, action: str, note: str = "", override_reason: str = ""
+) -> Draft:
     draft = _draft_locked(draft, actor)
     _transition(draft, status)
+    if status == Draft.Status.APPROVED:
+        _check_not_blocked(draft, actor=actor, override_reason=override_reason)
     draft.reviewer = actor
     draft.reviewed_at = timezone.now()
     draft.review_note = note.strip()[:REVIEW_NOTE_MAX]
@@ -564,8 +827,16 @@ def _review(*, draft: Draft, actor: User, status: str, action: str, note: str = 
 
 
 @transaction.atomic
-def draft_approve(*, draft: Draft, actor: User, note: str = "") -> Draft:
-    return _review(draft=draft, actor=actor, status=Draft.Status.APPROVED, action=Audit.APPROVED, note=note)
+def draft_approve(*, draft: Draft, actor: User, note: str = "", override_reason: str = "") -> Draft:
+    """Approve a draft; one with a blocking finding needs override_reason."""
+    return _review(
+        draft=draft,
+        actor=actor,
+        status=Draft.Status.APPROVED,
+        action=Audit.APPROVED,
+        note=note,
+        override_reason=override_reason,
+    )
 
 
 @transaction.atomic
@@ -575,10 +846,70 @@ def draft_reject(*, draft: Draft, actor: User, reason: str) -> Draft:
     return _review(draft=draft, actor=actor, status=Draft.Status.REJECTED, action=Audit.REJECTED, note=reason)
 
 
+def _source_text(source: DraftSource | DraftSentenceSource) -> SourceText:
+    if source.idea_id:
+        idea = source.idea
+        return SourceText(kind=SourceKind.IDEA, pk=idea.pk, text=f"{idea.title}\n{idea.body}")
+    return SourceText(kind=SourceKind.COMMENT, pk=source.comment_id, text=source.comment.body)  # type: ignore[union-attr]
+
+
+def _consented_sources(campaign: Campaign) -> tuple[list[SourceText], list[int]]:
+    """What an edited sentence may rest on: the campaign's top ideas whose
+    authors allowed AI use, and their public comments, as for a prompt; and
+    the ids of the top ideas coverage is measured on."""
+    ideas = list(idea_list_ranked(campaign=campaign, sort="top").filter(consent_ai=True)[:EDIT_MATCH_IDEAS])
+    comments = list(public_comments(Comment.objects.filter(idea__in=ideas)).order_by("created_at", "pk"))
+    return _source_texts([*ideas, *comments]), [i.pk for i in ideas[:COVERAGE_TOP_IDEAS]]
+
+
+def _sentences_edited(
+    draft: Draft, text: str, *, support: Sequence[str], language: str
+) -> tuple[list[ComposedSentence], list[int]]:
+    """The edited text's sentences: one the reviewer kept word for word keeps
+    its origin, sources and findings; a changed or new one is the reviewer's,
+    matched against the campaign's consented ideas and comments and checked
+    again. Also the top ideas' ids, for the coverage."""
+    kept: dict[str, list[DraftSentence]] = defaultdict(list)
+    for old in draft.sentences.prefetch_related("sources__idea", "sources__comment"):
+        kept[" ".join(old.text.split())].append(old)
+    candidates, top = _consented_sources(draft.campaign)
+    # A legacy draft without sentences still offers its draft-level sources.
+    known = {(c.kind, c.pk) for c in candidates}
+    candidates += [
+        c
+        for c in (_source_text(s) for s in draft.sources.select_related("idea", "comment"))
+        if (c.kind, c.pk) not in known
+    ]
+    sentences = []
+    for sentence in provenance.split_sentences(text):
+        same = kept.get(" ".join(sentence.split()))
+        if same:
+            old = same.pop(0)
+            sentences.append(
+                ComposedSentence(
+                    text=sentence,
+                    origin=SentenceOrigin(old.origin),
+                    sources=[_source_text(s) for s in old.sources.all()],
+                    findings=old.findings,
+                )
+            )
+            continue
+        sources = provenance.match_sources(sentence, candidates)
+        findings = guardrails.check_sentence(
+            sentence, sources=[s.text for s in sources], support=support, language=language
+        )
+        sentences.append(
+            ComposedSentence(text=sentence, origin=SentenceOrigin.EDITED, sources=sources, findings=findings)
+        )
+    return sentences, top
+
+
 @transaction.atomic
 def draft_edit(*, draft: Draft, actor: User, text: str) -> Draft:
     """Save an edited text as a new version to review; the edited one is kept
-    unchanged (superseded). Guardrails run again on the new text."""
+    unchanged (superseded). Sentences kept word for word keep their provenance;
+    changed and new ones are matched and checked again, and the guardrails run
+    again on the whole text."""
     draft = _draft_locked(draft, actor)
     text = text.strip()
     if not text:
@@ -589,23 +920,26 @@ def draft_edit(*, draft: Draft, actor: User, text: str) -> Draft:
         raise ActionRefused(_("The text is unchanged."))
     _transition(draft, Draft.Status.SUPERSEDED)
     draft.save(update_fields=["status"])
-    sources = list(draft.sources.select_related("idea", "comment"))
-    supporting = supporting_texts(
-        campaign=draft.campaign,
-        keywords=draft.request.params["keywords"],
-        sources=[s.idea or s.comment for s in sources],  # type: ignore[misc]
+    params = draft.request.params
+    brand_words = supporting_texts(campaign=draft.campaign, keywords=params["keywords"], sources=[])
+    sentences, top = _sentences_edited(draft, text, support=brand_words, language=params["language"])
+    realised = [s for sentence in sentences for s in sentence.sources]
+    supporting = (*brand_words, *dict.fromkeys(s.text for s in realised))
+    new = _draft_write(
+        Draft(
+            request=draft.request,
+            campaign=draft.campaign,
+            kind=draft.kind,
+            text=text,
+            version=draft.version + 1,
+            parent=draft,
+            rank=draft.rank,
+            findings=guardrails.check_draft(text, _guardrail_context(draft.request, supporting)),
+            coverage=provenance.coverage(sentences, top),
+            model_written=draft.model_written,
+        ),
+        sentences,
     )
-    new = Draft.objects.create(
-        request=draft.request,
-        campaign=draft.campaign,
-        kind=draft.kind,
-        text=text,
-        version=draft.version + 1,
-        parent=draft,
-        rank=draft.rank,
-        findings=guardrails.check_draft(text, _guardrail_context(draft.request, supporting)),
-    )
-    _copy_sources(new, [(s.idea or s.comment, s.position) for s in sources])  # type: ignore[misc]
     _audit(
         request_id=draft.request_id,
         draft=draft,
@@ -646,27 +980,35 @@ def draft_regenerate(*, draft: Draft, actor: User) -> GenerationRequest:
 
 
 @transaction.atomic
-def draft_publish(*, draft: Draft, actor: User) -> Draft:
-    """Show an approved draft on the campaign page. Its source ideas become
-    adopted and their authors are told in-app and by e-mail; the page credits
-    those who allowed it (selectors.draft_list_published)."""
+def draft_publish(*, draft: Draft, actor: User, override_reason: str = "") -> Draft:
+    """Show an approved draft on the campaign page; one with a blocking finding
+    needs an override (now, or when it was approved).
+
+    Credits follow the text: only the ideas a sentence of this version
+    realises (its DraftSource rows, the union of its sentences' sources) become
+    adopted, and only their authors who allowed credit are told in-app and by
+    e-mail and thanked on the page (selectors.draft_list_published)."""
     draft = _draft_locked(draft, actor)
     _transition(draft, Draft.Status.PUBLISHED)
+    _check_not_blocked(draft, actor=actor, override_reason=override_reason)
     draft.published_at = timezone.now()
     draft.save(update_fields=["status", "published_at"])
     campaign_pages_changed(draft.campaign_id)
     _audit(request_id=draft.request_id, draft=draft, actor=actor, action=Audit.PUBLISHED)
     campaign = draft.campaign
     ideas = [s.idea for s in draft.sources.filter(idea__isnull=False).select_related("idea")]
+    credited = [idea for idea in ideas if idea.consent_credit]
     url = f"{campaign.get_absolute_url()}#{PUBLISHED_ANCHOR}"
     message = _("Your idea helped shape a text %(brand)s just published for %(product)s. Thank you!") % {
         "brand": campaign.brand.name,
         "product": campaign.product_name,
     }
-    adopted = set(ideas_adopt(ideas=ideas, message=message, url=url))
+    adopted = set(
+        ideas_adopt(ideas=ideas, message=message, url=url, tell_authors_of={i.pk for i in credited})
+    )
     # ideas_adopt leaves ideas adopted by an earlier text alone; their
     # authors still hear that their idea shaped this one too.
-    for idea in ideas:
+    for idea in credited:
         if idea.pk not in adopted and idea.status == Idea.Status.ADOPTED:
             notification_create(
                 user_id=idea.author_id,
@@ -677,6 +1019,6 @@ def draft_publish(*, draft: Draft, actor: User) -> Draft:
                 email=True,
             )
     # Everyone else who took part hears that the campaign published its text.
-    campaign_published_notify(campaign, url, exclude_user_ids={i.author_id for i in ideas})
+    campaign_published_notify(campaign, url, exclude_user_ids={i.author_id for i in credited})
     webhook_events.webhooks_emit_draft(draft, WebhookEvent.DRAFT_PUBLISHED)
     return draft

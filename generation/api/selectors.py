@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from campaigns.api.selectors import scoped, viewer_scope
 from campaigns.models import Campaign
-from generation.models import Draft, DraftSource, GenerationRequest
+from generation.models import Draft, DraftSentence, DraftSentenceSource, DraftSource, GenerationRequest
 
 
 def generation_requests_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[GenerationRequest]:
@@ -35,6 +35,15 @@ def drafts_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[Draft]:
 
 
 def draft_with_sources(queryset: QuerySet[Draft]) -> QuerySet[Draft]:
-    """Drafts with their sources (idea or comment, and its author) in one more query."""
+    """Drafts with their sources (idea or comment, and its author), and their
+    sentences with theirs: three more queries."""
     sources = DraftSource.objects.select_related("idea__author", "comment__author").order_by("position")
-    return queryset.prefetch_related(Prefetch("sources", queryset=sources))
+    sentence_sources = DraftSentenceSource.objects.select_related("idea__author", "comment__author").order_by(
+        "position"
+    )
+    sentences = DraftSentence.objects.order_by("position").prefetch_related(
+        Prefetch("sources", queryset=sentence_sources)
+    )
+    return queryset.prefetch_related(
+        Prefetch("sources", queryset=sources), Prefetch("sentences", queryset=sentences)
+    )

@@ -20,6 +20,8 @@ from generation.models import (
     IDEMPOTENCY_KEY_MAX,
     REVIEW_NOTE_MAX,
     Draft,
+    DraftSentence,
+    DraftSentenceSource,
     DraftSource,
     GenerationRequest,
     Kind,
@@ -138,6 +140,7 @@ class DraftSerializer(_StaffOnly, serializers.ModelSerializer):
     campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     findings = serializers.SerializerMethodField()
     review_note = serializers.SerializerMethodField()
+    coverage = serializers.SerializerMethodField()
 
     class Meta:
         model = Draft
@@ -152,6 +155,8 @@ class DraftSerializer(_StaffOnly, serializers.ModelSerializer):
             "parent",
             "rank",
             "perplexity",
+            "coverage",
+            "model_written",
             "findings",
             "review_note",
             "reviewed_at",
@@ -169,6 +174,12 @@ class DraftSerializer(_StaffOnly, serializers.ModelSerializer):
     def get_review_note(self, draft: Draft) -> str | None:
         return draft.review_note if self.is_staff_for(draft) else None
 
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_coverage(self, draft: Draft) -> float | None:
+        """Share (0..1) of the campaign's top ideas a sentence realises, for the
+        brand's reviewers; null for everyone else and for drafts never measured."""
+        return draft.coverage if self.is_staff_for(draft) else None
+
 
 class DraftSourceSerializer(serializers.Serializer):
     position = serializers.IntegerField()
@@ -177,7 +188,7 @@ class DraftSourceSerializer(serializers.Serializer):
     author = serializers.CharField()
     excerpt = serializers.CharField()
 
-    def to_representation(self, source: DraftSource) -> dict[str, Any]:
+    def to_representation(self, source: DraftSource | DraftSentenceSource) -> dict[str, Any]:
         content = source.idea or source.comment
         text = source.idea.title if source.idea else source.comment.body  # type: ignore[union-attr]
         return {
@@ -189,12 +200,30 @@ class DraftSourceSerializer(serializers.Serializer):
         }
 
 
+class DraftSentenceSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    text = serializers.CharField()
+    origin = serializers.ChoiceField(choices=DraftSentence.Origin.choices)
+    sources = DraftSourceSerializer(many=True)
+    findings = FindingSerializer(many=True)
+
+    def to_representation(self, sentence: DraftSentence) -> dict[str, Any]:
+        return {
+            "position": sentence.position,
+            "text": sentence.text,
+            "origin": sentence.origin,
+            "sources": DraftSourceSerializer(sentence.sources.all(), many=True).data,
+            "findings": sentence.findings,
+        }
+
+
 class DraftDetailSerializer(DraftSerializer):
     sources = serializers.SerializerMethodField()
+    sentences = serializers.SerializerMethodField()
     credits = serializers.SerializerMethodField()
 
     class Meta(DraftSerializer.Meta):
-        fields = [*DraftSerializer.Meta.fields, "sources", "credits"]
+        fields = [*DraftSerializer.Meta.fields, "sources", "sentences", "credits"]
         read_only_fields = fields
 
     @extend_schema_field(DraftSourceSerializer(many=True, allow_null=True))
@@ -203,6 +232,14 @@ class DraftDetailSerializer(DraftSerializer):
         if not self.is_staff_for(draft):
             return None
         return DraftSourceSerializer(draft.sources.all(), many=True).data
+
+    @extend_schema_field(DraftSentenceSerializer(many=True, allow_null=True))
+    def get_sentences(self, draft: Draft) -> list[dict[str, Any]] | None:
+        """The text sentence by sentence, each with its origin, the ideas and
+        comments it realises and its own findings, for the brand's reviewers."""
+        if not self.is_staff_for(draft):
+            return None
+        return DraftSentenceSerializer(draft.sentences.all(), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_credits(self, draft: Draft) -> list[str]:
@@ -223,6 +260,23 @@ class ReviewNoteSerializer(serializers.Serializer):
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REVIEW_NOTE_MAX, help_text=_("Kept in the audit trail."))
+
+
+class OverrideSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        max_length=REVIEW_NOTE_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Needed when the draft has a blocking (high) finding: why it may go on anyway. "
+            "Kept in the audit trail."
+        ),
+    )
+
+
+class ApproveSerializer(ReviewNoteSerializer, OverrideSerializer):
+    pass
 
 
 class EditSerializer(serializers.Serializer):

@@ -15,23 +15,24 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.filters import StrictFilterSet
 from campaigns.api.permissions import IsMerchant
-from core.api.views import ListFiltersOnly, valid_data
 from campaigns.selectors import moderated_brand_ids
-from generation import services
-from generation.models import Draft, GenerationRequest, Kind
-
+from core.api.errors import error_body
+from core.api.filters import StrictFilterSet
+from core.api.views import ListFiltersOnly, valid_data
+from generation import guardrails, services
 from generation.api import selectors
 from generation.api.serializers import (
+    ApproveSerializer,
     DraftDetailSerializer,
     DraftSerializer,
     EditSerializer,
     GenerationRequestCreateSerializer,
     GenerationRequestSerializer,
+    OverrideSerializer,
     RejectSerializer,
-    ReviewNoteSerializer,
 )
+from generation.models import Draft, GenerationRequest, Kind
 
 
 @extend_schema_view(
@@ -96,12 +97,35 @@ class DraftViewSet(
         fresh = self.get_queryset().get(pk=draft.pk)
         return Response(self.get_serializer(fresh).data, status=status_code)
 
-    @extend_schema(summary=_("Approve a draft (brand staff)"), request=ReviewNoteSerializer)
+    def _blocked(self, exc: services.DraftBlocked) -> Response:
+        """409 in the one error shape; each blocking finding is named under
+        override_reason, the field that lets the draft go on anyway."""
+        findings = [
+            f"{guardrails.CHECK_LABELS.get(f['code'], f['code'])} ({f['severity']}): {f['message']}"
+            for f in exc.findings
+        ]
+        return Response(
+            error_body(exc.code, exc.message, {"override_reason": findings}), status=exc.status_code
+        )
+
+    @extend_schema(
+        summary=_("Approve a draft (brand staff); one with a blocking finding needs override_reason"),
+        request=ApproveSerializer,
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         draft = self.get_object()
-        note = valid_data(ReviewNoteSerializer, request)["note"]
-        return self._answer(services.draft_approve(draft=draft, actor=request.user, note=note))
+        data = valid_data(ApproveSerializer, request)
+        try:
+            approved = services.draft_approve(
+                draft=draft,
+                actor=request.user,
+                note=data["note"],
+                override_reason=data["override_reason"],
+            )
+        except services.DraftBlocked as exc:
+            return self._blocked(exc)
+        return self._answer(approved)
 
     @extend_schema(summary=_("Reject a draft, saying why (brand staff)"), request=RejectSerializer)
     @action(detail=True, methods=["post"])
@@ -122,10 +146,22 @@ class DraftViewSet(
         new = services.draft_edit(draft=draft, actor=request.user, text=text)
         return self._answer(new, status.HTTP_201_CREATED)
 
-    @extend_schema(summary=_("Publish an approved draft (brand staff)"), request=None)
+    @extend_schema(
+        summary=_(
+            "Publish an approved draft (brand staff); one with a blocking finding needs "
+            "override_reason unless it was overridden when approved"
+        ),
+        request=OverrideSerializer,
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        return self._answer(services.draft_publish(draft=self.get_object(), actor=request.user))
+        draft = self.get_object()
+        reason = valid_data(OverrideSerializer, request)["override_reason"]
+        try:
+            published = services.draft_publish(draft=draft, actor=request.user, override_reason=reason)
+        except services.DraftBlocked as exc:
+            return self._blocked(exc)
+        return self._answer(published)
 
     @extend_schema(
         summary=_("Write new drafts with the same parameters (brand staff)"),
