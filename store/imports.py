@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.serializers import Serializer
 
 from store.models import Product, StoreImport
 from store.rows import (
@@ -24,6 +26,7 @@ from store.rows import (
     ProductData,
     ProductRowSerializer,
     order_data,
+    product_from,
 )
 
 # Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
@@ -63,8 +66,21 @@ def _rows(
             checked.error(HEADER_ROW, {"file": [_("The file is not UTF-8 CSV: %s") % exc]})
 
 
-def _errors(serializer: Any) -> dict[str, list[str]]:
-    return {name: [str(e) for e in errs] for name, errs in serializer.errors.items()}
+def _checker(
+    serializer_class: type[Serializer],
+) -> Callable[[dict[str, str]], tuple[Any, dict[str, list[str]]]]:
+    """Check rows with one serializer instance: building one per row (DRF copies
+    its fields each time) would cost more than the checks themselves."""
+    serializer = serializer_class()
+
+    def check(row: dict[str, str]) -> tuple[Any, dict[str, list[str]]]:
+        try:
+            return serializer.run_validation({k: v for k, v in row.items() if v != ""}), {}
+        except ValidationError as exc:
+            detail = exc.detail if isinstance(exc.detail, dict) else {"row": exc.detail}
+            return None, {name: [str(e) for e in errs] for name, errs in detail.items()}
+
+    return check
 
 
 Progress = Callable[[int, int], None]
@@ -95,16 +111,17 @@ def check_file(job: StoreImport, progress: Progress) -> CheckedFile:
 
 def _check_products(job: StoreImport, checked: CheckedFile, progress: Progress) -> None:
     seen: set[str] = set()
+    check = _checker(ProductRowSerializer)
     for number, row in _rows(job, PRODUCT_COLUMNS, checked):
         _progress(job, number - FIRST_DATA_ROW, progress)
-        serializer = ProductRowSerializer(data={k: v for k, v in row.items() if v != ""})
-        if not serializer.is_valid():
-            checked.error(number, _errors(serializer))
-        elif serializer.validated_data["sku"] in seen:
+        data, errors = check(row)
+        if errors:
+            checked.error(number, errors)
+        elif data["sku"] in seen:
             checked.error(number, {"sku": [_("This SKU is already in the file.")]})
         else:
-            seen.add(serializer.validated_data["sku"])
-            checked.products.append(serializer.to_data())
+            seen.add(data["sku"])
+            checked.products.append(product_from(data))
         if checked.full:
             return
 
@@ -113,13 +130,14 @@ def _check_order_lines(job: StoreImport, checked: CheckedFile, progress: Progres
     skus = set(Product.objects.filter(brand=job.brand).values_list("sku", flat=True))
     heads: dict[str, tuple[str, str, Any]] = {}
     lines: dict[str, list[LineData]] = {}
+    check = _checker(OrderLineRowSerializer)
     for number, row in _rows(job, ORDER_LINE_COLUMNS, checked):
         _progress(job, number - FIRST_DATA_ROW, progress)
-        serializer = OrderLineRowSerializer(data={k: v for k, v in row.items() if v != ""})
-        if not serializer.is_valid():
-            checked.error(number, _errors(serializer))
+        data, errors = check(row)
+        if errors:
+            checked.error(number, errors)
         else:
-            problem = _order_line_problem(serializer.validated_data, skus, heads, lines)
+            problem = _order_line_problem(data, skus, heads, lines)
             if problem:
                 checked.error(number, problem)
         if checked.full:
