@@ -73,8 +73,8 @@ _PERSON_NAME_RE = re.compile(
     rf"[Cc]heers,|[Tt]hanks,)\s+)(?P<en>{_FULL_NAME})"
     # "Anna Kowalski from Leeds": a full name of two words before "from <Place>"
     rf"|\b(?P<from>{_NAME}\s+{_NAME})(?=\s+from\s+[A-Z])"
-    # 我叫王小明, 我的名字是李雷, 本人姓张, 我是王小明
-    rf"|(?:我叫|我的名字是|我的名字叫|名字叫|本人叫|我姓|本人姓)\s*(?P<zh>[{CJK}]{{1,3}})"
+    # 我叫王小明, 我的名字是李雷, 本人姓张，叫张伟, 我是王小明
+    rf"|(?:我叫|我的名字是|我的名字叫|名字叫|名叫|本人叫|我姓|本人姓|(?<=[，,])叫)\s*(?P<zh>[{CJK}]{{1,3}})"
     rf"|我是(?P<zh_is>[{_SURNAMES}][{CJK}]{{1,2}})(?=[，,。.！!、\s]|$)",
 )
 

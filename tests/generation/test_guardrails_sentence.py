@@ -164,6 +164,7 @@ def test_ordinary_text_is_not_garbled(language):
         ("Anna Kowalski from Leeds wants pockets", "[name] from Leeds wants pockets"),
         ("我叫王小明，喜欢徒步", "我叫[name]，喜欢徒步"),
         ("我是李雷，电话 13800138000", "我是[name]，电话 [phone]"),
+        ("本人姓刘，叫刘芳。", "本人姓[name]，叫[name]。"),
         ("地址：北京市朝阳区建国路88号", "地址：[address]"),
         ("住在中山路十二号", "[address]"),
         ("我家在阳光小区3栋201室", "[address]"),
