@@ -79,3 +79,18 @@ def other_moderator(other_brand):
 @pytest.fixture
 def superuser(db):
     return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def inline_tasks(monkeypatch):
+    """Tasks that services publish run at once in this process, as a worker
+    would run them (no broker): for tests that follow a write to its e-mail."""
+    from core import queueing
+
+    def run_now(task, *args):
+        if isinstance(task, str):
+            task = queueing.registered_task(task)
+        task.apply(args=args, throw=True)
+        return True
+
+    monkeypatch.setattr(queueing, "publish", run_now)

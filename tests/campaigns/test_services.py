@@ -440,7 +440,7 @@ def test_deleting_an_account_keeps_ideas_and_votes_but_erases_identity(campaign,
 
 
 def test_adopting_ideas_notifies_their_authors_in_app_and_by_email(
-    campaign, mailoutbox, django_capture_on_commit_callbacks
+    campaign, mailoutbox, django_capture_on_commit_callbacks, inline_tasks
 ):
     idea = IdeaFactory(campaign=campaign)
     pending = IdeaFactory(campaign=campaign, status=Idea.Status.PENDING)
@@ -457,10 +457,12 @@ def test_adopting_ideas_notifies_their_authors_in_app_and_by_email(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [idea.author.email]
     assert "Your idea shaped our copy" in mailoutbox[0].body
+    # The one mailer: every personal e-mail can be unsubscribed from in one click.
+    assert mailoutbox[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_people_who_chose_never_get_no_email_but_still_the_in_app_message(
-    campaign, mailoutbox, django_capture_on_commit_callbacks
+    campaign, mailoutbox, django_capture_on_commit_callbacks, inline_tasks
 ):
     from notifications.models import NotificationPreference
 

@@ -468,7 +468,7 @@ def test_a_bulk_action_reports_the_drafts_it_could_not_change(merchant_client, c
 
 
 def test_publishing_in_bulk_adopts_ideas_and_tells_and_credits_contributors(
-    merchant_client, client, campaign, django_capture_on_commit_callbacks
+    merchant_client, client, campaign, django_capture_on_commit_callbacks, inline_tasks
 ):
     credited = IdeaFactory(campaign=campaign, author=UserFactory(username="creditme"), consent_credit=True)
     private = IdeaFactory(campaign=campaign, author=UserFactory(username="quietone"), consent_credit=False)

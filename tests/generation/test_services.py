@@ -531,7 +531,7 @@ def test_publishing_adopts_the_source_ideas(campaign, moderator):
 
 
 def test_publishing_notifies_contributors_in_app_and_by_email(
-    campaign, moderator, django_capture_on_commit_callbacks
+    campaign, moderator, django_capture_on_commit_callbacks, inline_tasks
 ):
     author = UserFactory(email="jane@example.com")
     draft = approved_draft_with_sources(campaign, [IdeaFactory(campaign=campaign, author=author)])
