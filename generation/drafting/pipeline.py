@@ -83,13 +83,23 @@ class _Slot:
     findings: list[dict[str, Any]] = field(default_factory=list)
     written: list[Written] = field(default_factory=list)
     done: bool = False
+    perplexity: float | None = None  # of the kept answer
+    tried: int = 0  # attempts written so far
+    leads: bool = True
+
+    @property
+    def wording(self) -> int:
+        """The variant's own wording for its lead sentence, opening and
+        closing; the others share the first wording, so that every variant's
+        sentence about a point is the same prompt, written once."""
+        return self.variant if self.leads else 0
 
     def sentence_job(self, attempt: int) -> SentenceJob:
         return SentenceJob(
             role=self.role,
             kind=self.job.kind,
             product=self.job.data.product_name,
-            wording=self.variant + attempt,
+            wording=self.wording + attempt,
             point=self.point,
             brief=self.job.data.brief,
         )
@@ -105,9 +115,9 @@ def _slots(job: DraftJob, points: list[Point], variant: int) -> list[_Slot]:
         lead, rest = (ordered[0], ordered[1:]) if ordered else (None, [])
         return [
             _Slot(job, variant, Role.FRAME if lead else Role.OPENING, lead),
-            *(_Slot(job, variant, Role.POINT, p) for p in rest),
+            *(_Slot(job, variant, Role.POINT, p, leads=False) for p in rest),
         ]
-    slots = [_Slot(job, variant, Role.POINT, p) for p in ordered]
+    slots = [_Slot(job, variant, Role.POINT, p, leads=n == 0) for n, p in enumerate(ordered)]
     if job.length != Length.SHORT or not slots:
         slots.insert(0, _Slot(job, variant, Role.OPENING, None))
     if job.length == Length.LONG:
@@ -144,22 +154,61 @@ def _fallback(slot: _Slot) -> list[ComposedSentence]:
     return [s for s in sentences if not verify.blocking(s.findings)]
 
 
+def _free_rows(
+    pending: Sequence[_Slot], first: Sequence[tuple[_Slot, int]], generator: Generator
+) -> list[tuple[_Slot, int]]:
+    """Next attempts that fit in the rows the last batch of this round leaves
+    empty: on the CPU a batch of 8 rows decodes in little more time than one
+    of 4, while a further round costs a whole decode (BENCHMARKS.md, "Grounded
+    drafting"). A retry written there needs no round of its own."""
+    batch = getattr(generator, "batch_size", 0)
+    distinct = {_key(slot, attempt) for slot, attempt in first}
+    capacity = -(-len(distinct) // batch) * batch if batch else 0
+    extra = []
+    for slot in pending:
+        attempt = slot.tried + 1
+        if attempt >= WRITE_ROUNDS:
+            continue
+        key = _key(slot, attempt)
+        if key in distinct or len(distinct) < capacity:
+            distinct.add(key)
+            extra.append((slot, attempt))
+    return extra
+
+
+def _key(slot: _Slot, attempt: int) -> str:
+    return repr(sentence_messages(slot.sentence_job(attempt)))
+
+
+def _accept(slot: _Slot, answer: Written) -> None:
+    """Keep the answer as the slot's sentence if it passes the checks."""
+    text = verify.clean_sentence(answer.text, product=slot.job.data.product_name)
+    findings = _check(slot, text)
+    if not verify.blocking(findings) and verify.fits_role(text, slot.role, slot.job.language):
+        slot.text, slot.findings, slot.done, slot.perplexity = text, findings, True, answer.perplexity
+
+
 def _write_rounds(slots: list[_Slot], generator: Generator, seed: int) -> dict[str, float]:
+    """Each sentence in its wording, then each failed one in the other, in
+    as few generate() calls as the batch allows: retries also fill the free
+    rows of an earlier round."""
     timings: dict[str, float] = {}
-    for attempt in range(WRITE_ROUNDS):
-        pending = [s for s in slots if not s.done and s.origin == SentenceOrigin.MODEL]
+    pending = [s for s in slots if s.origin == SentenceOrigin.MODEL]
+    for n in range(1, WRITE_ROUNDS + 1):
+        pending = [s for s in pending if not s.done and s.tried < WRITE_ROUNDS]
         if not pending:
             break
+        tasks = [(slot, slot.tried) for slot in pending]
+        tasks += _free_rows(pending, tasks, generator)
         started = time.monotonic()
-        written = write_sentences(generator, [s.sentence_job(attempt) for s in pending], seed=seed)
-        timings[f"write_round_{attempt + 1}_s"] = round(time.monotonic() - started, 3)
-        timings[f"write_round_{attempt + 1}_prompts"] = len(pending)
-        for slot, answer in zip(pending, written, strict=True):
+        written = write_sentences(generator, [slot.sentence_job(a) for slot, a in tasks], seed=seed)
+        timings[f"write_round_{n}_s"] = round(time.monotonic() - started, 3)
+        timings[f"write_round_{n}_prompts"] = len(tasks)
+        for (slot, attempt), answer in zip(tasks, written, strict=True):
             slot.written.append(answer)
-            text = verify.clean_sentence(answer.text, product=slot.job.data.product_name)
-            findings = _check(slot, text)
-            if not verify.blocking(findings) and verify.fits_role(text, slot.role, slot.job.language):
-                slot.text, slot.findings, slot.done = text, findings, True
+            slot.tried = max(slot.tried, attempt + 1)
+            if not slot.done:
+                _accept(slot, answer)
     return timings
 
 
@@ -171,8 +220,9 @@ def _sentences(slot: _Slot) -> list[ComposedSentence]:
 
 
 def _perplexity(slots: Sequence[_Slot]) -> float | None:
-    values = [s.written[-1].perplexity for s in slots if s.done and s.written and s.written[-1].perplexity]
-    return sum(values) / len(values) if values else None  # type: ignore[arg-type]
+    """The mean perplexity of the draft's kept model sentences."""
+    values = [s.perplexity for s in slots if s.perplexity is not None]
+    return sum(values) / len(values) if values else None
 
 
 def run_grounded(

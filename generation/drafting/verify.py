@@ -20,6 +20,7 @@ from generation import guardrails
 from generation.drafting.languages import as_sentence
 from generation.drafting.plan import Point
 from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.length import SENTENCE_END
 
 # A sentence longer than this many words is no longer "one sentence about a
 # feature": it is cut at its first sentence end, or rejected.
@@ -67,9 +68,11 @@ FRAME_OPENERS = {"en": ("As a ", "As an ", "As someone ")}
 
 
 def fits_role(text: str, role: str, language: str) -> bool:
-    """Whether a sentence does its job: a story frame starts as one."""
+    """Whether a sentence does its job: it ends (a row cut at the token limit
+    does not), and a story frame starts as one."""
     openers = FRAME_OPENERS.get(language)
-    return role != "frame" or not openers or text.startswith(openers)
+    framed = role != "frame" or not openers or text.startswith(openers)
+    return framed and text.rstrip().endswith(SENTENCE_END)
 
 
 def blocking(findings: Sequence[Finding]) -> bool:

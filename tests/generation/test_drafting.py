@@ -13,7 +13,7 @@ from generation.drafting.pipeline import DraftJob, run_grounded
 from generation.drafting.plan import POINTS_PER_LENGTH, plan_points, variant_order
 from generation.drafting.types import DraftingInput, IdeaInput, SentenceOrigin, SourceKind
 from generation.drafting.verify import clean_sentence, fallback_sentence
-from generation.drafting.write import GREEDY, SentenceJob, sentence_messages
+from generation.drafting.write import GREEDY, WORDINGS, SentenceJob, sentence_messages
 from tests.generation.factories import FakeOutput
 
 PRODUCT = "Ridgeline daypack"
@@ -78,13 +78,6 @@ class Echo:
 class Bamboo(Echo):
     def answer(self, quoted, attempt):
         return f"The {PRODUCT} is made of bamboo and has this: {quoted}"
-
-
-class BambooFirst(Echo):
-    """Invents on the first try only: the retry in the other wording is kept."""
-
-    def answer(self, quoted, attempt):
-        return Bamboo.answer(self, quoted, attempt) if attempt == 1 else super().answer(quoted, attempt)
 
 
 class Garble(Echo):
@@ -167,8 +160,9 @@ def test_every_sentence_of_every_request_and_variant_goes_in_one_greedy_generate
 
     assert len(generator.calls) == 1
     assert generator.calls[0]["temperature"] == GREEDY
-    # Two requests of the same ideas share their prompts: 3 points in 2 wordings.
-    assert len(generator.calls[0]["prompts"]) == 6
+    # Two requests of the same ideas share their prompts: 3 points in the
+    # first wording, and the second variant's lead point in its own.
+    assert len(generator.calls[0]["prompts"]) == 4
 
 
 # --- verify ----------------------------------------------------------------------------------
@@ -199,9 +193,36 @@ def test_an_invented_material_is_retried_then_replaced_by_the_ideas_own_words():
     assert draft.coverage == 1.0
 
 
-def test_a_sentence_that_passes_on_the_retry_is_the_models_own():
-    draft = run_grounded([job()], BambooFirst(), model_languages=frozenset({"en"}), seed=0)[1].drafts[0]
+class BambooInTheFirstWording(Echo):
+    """Invents whenever asked in the first wording; faithful in the second."""
 
+    def generate(self, prompts, **kwargs):
+        self.calls.append({"prompts": prompts, **kwargs})
+        first = WORDINGS["product_description"][0].system
+        return [
+            FakeOutput(text=(Bamboo if p[0]["content"] == first else Echo).answer(self, idea_of(p), 1))
+            for p in prompts
+        ]
+
+
+def test_retries_fill_the_free_rows_of_the_first_batch_and_need_no_second_call():
+    generator = BambooInTheFirstWording()
+    generator.batch_size = 8
+
+    draft = run_grounded([job()], generator, model_languages=frozenset({"en"}), seed=0)[1].drafts[0]
+
+    assert len(generator.calls) == 1
+    assert len(generator.calls[0]["prompts"]) == 6  # 3 points in 2 wordings
+    assert {s.origin for s in draft.sentences} == {SentenceOrigin.MODEL}
+    assert "bamboo" not in draft.text
+
+
+def test_a_sentence_that_passes_on_the_retry_is_the_models_own():
+    generator = BambooInTheFirstWording()
+
+    draft = run_grounded([job()], generator, model_languages=frozenset({"en"}), seed=0)[1].drafts[0]
+
+    assert len(generator.calls) == 2
     assert "bamboo" not in draft.text
     assert {s.origin for s in draft.sentences} == {SentenceOrigin.MODEL}
 
