@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.passwords import WrongPassword, password_confirm
 from core.api.views import valid_data
+from core.users import signed_in_user
 
 
 class AccountDeleteSerializer(serializers.Serializer):
@@ -28,7 +29,7 @@ class ExportView(APIView):
 
     @extend_schema(summary=_("Everything cocreate holds about you"), responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        return Response(selectors.user_export(user=request.user))
+        return Response(selectors.user_export(user=signed_in_user(request)))
 
 
 class AccountDeleteView(APIView):
@@ -46,6 +47,6 @@ class AccountDeleteView(APIView):
             password_confirm(request=request._request, password=password)
         except WrongPassword as exc:
             raise serializers.ValidationError({"password": [exc.message]}) from exc
-        services.account_delete(user=request.user)
+        services.account_delete(user=signed_in_user(request))
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

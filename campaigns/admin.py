@@ -22,8 +22,9 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import services
+from campaigns.admin_merging import merge_into_most_voted, unmerge
 from campaigns.admin_moderation import (
-    CONTENT_ACTIONS,
     PHASE_ACTIONS,
     content_action,
     count_subquery,
@@ -38,7 +39,6 @@ from campaigns.admin_scoping import (
     BrandScopedModelAdmin,
     request_owned_brand_ids,
 )
-from campaigns.admin_merging import merge_into_most_voted, unmerge
 from campaigns.models import (
     Brand,
     BrandBlock,
@@ -51,7 +51,7 @@ from campaigns.models import (
     Report,
     TrustedAuthor,
 )
-from campaigns.page_cache import campaign_pages_changed
+from core.users import signed_in_user
 
 __all__ = ["BrandScopedAdminMixin", "BrandScopedModelAdmin"]
 
@@ -86,10 +86,14 @@ class BrandAdmin(BrandScopedModelAdmin):
         return super().has_change_permission(request, obj) and (obj is None or _owns(request, obj.pk))
 
     def save_model(self, request: HttpRequest, obj: Brand, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        # Every campaign page shows the brand's name: anonymous copies are stale.
-        for campaign_id in Campaign.objects.filter(brand=obj).values_list("pk", flat=True):
-            campaign_pages_changed(campaign_id)
+        actor = signed_in_user(request)
+        if change:
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.brand_update(brand=obj, actor=actor, **changed)
+        else:
+            fields = {name: form.cleaned_data[name] for name in services.BRAND_EDITABLE_FIELDS}
+            obj.pk = services.brand_create(actor=actor, **fields).pk
+        obj.refresh_from_db()
 
 
 class MembershipForm(forms.ModelForm):
@@ -174,15 +178,20 @@ class CampaignAdmin(BrandScopedModelAdmin):
         return obj.idea_count  # type: ignore[attr-defined]
 
     def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        # An edit here (brief, dates, title) is not a service write: announce it
-        # to the anonymous page cache too, or visitors see the old page until the TTL.
-        campaign_pages_changed(obj.pk)
+        actor = signed_in_user(request)
+        if change:
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.campaign_update(campaign=obj, actor=actor, **changed)
+        else:
+            fields = {name: form.cleaned_data[name] for name in form.fields if name != "brand"}
+            obj.pk = services.campaign_create(actor=actor, brand=form.cleaned_data["brand"], **fields).pk
+        obj.refresh_from_db()
 
     def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None) -> Any:
-        # Phase changes of existing campaigns go through the actions, which audit them.
+        # An existing campaign keeps its brand, and its phase moves through the
+        # actions, which audit it (services.campaign_set_phase).
         if obj is not None:
-            return (*super().get_readonly_fields(request, obj), "phase")
+            return (*super().get_readonly_fields(request, obj), *services.CAMPAIGN_CREATE_ONLY_FIELDS)
         return super().get_readonly_fields(request, obj)
 
     def change_view(
@@ -216,7 +225,7 @@ class _ReportedContentAdmin(BrandScopedModelAdmin):
     moderation actions, and the open report count of each row."""
 
     scoped_permissions = VIEW_ONLY
-    actions = [content_action(action) for action in CONTENT_ACTIONS]
+    actions = [content_action(action) for action in ModerationAction.CONTENT_ACTIONS]
     report_target = "idea"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:

@@ -3,7 +3,7 @@
 Add them to campaigns.admin.IdeaAdmin:
 
     from campaigns.admin_merging import merge_into_most_voted, unmerge
-    actions = [*(content_action(a) for a in CONTENT_ACTIONS), merge_into_most_voted, unmerge]
+    actions = [*(content_action(a) for a in ModerationAction.CONTENT_ACTIONS), merge_into_most_voted, unmerge]
 
 Both call the merging services, which check the moderator's brand, the
 campaign and the statuses (only published ideas merge); a refused item is
@@ -21,11 +21,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.admin_moderation import apply_each
-from campaigns.models import Idea
-
 from campaigns.merging import idea_merge, idea_unmerge
+from campaigns.models import Idea
 from campaigns.visibility import idea_is_listed
+from core.admin_actions import apply_each
+from core.users import signed_in_user
 
 
 @admin.action(description=gettext_lazy("Merge selected ideas into the one with most votes"))
@@ -53,7 +53,7 @@ def merge_into_most_voted(modeladmin: ModelAdmin, request: HttpRequest, queryset
         modeladmin,
         request,
         duplicates,
-        lambda duplicate: idea_merge(duplicate=duplicate, survivor=survivor, actor=request.user),  # type: ignore[arg-type]
+        lambda duplicate: idea_merge(duplicate=duplicate, survivor=survivor, actor=signed_in_user(request)),
         label=_("Merged into “%(title)s”") % {"title": survivor.title},
     )
 
@@ -68,6 +68,6 @@ def unmerge(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet[Any
         modeladmin,
         request,
         merged.order_by("-pk"),
-        lambda idea: idea_unmerge(idea=idea, actor=request.user),  # type: ignore[arg-type]
+        lambda idea: idea_unmerge(idea=idea, actor=signed_in_user(request)),
         label=_("Unmerged"),
     )

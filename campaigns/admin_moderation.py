@@ -1,8 +1,6 @@
-"""What admin actions and the moderation queue share: run a service once per
-selected item, turn each refusal into a warning, and count what was done.
-
-The services check permissions and phases per item, so a bulk action never
-does more than the same clicks one by one would.
+"""What the moderation admin actions and the moderation queue share: which
+decisions a moderator takes, the report counts, and the bulk actions (each
+runs its service once per item through core.admin_actions.apply_each).
 """
 
 from __future__ import annotations
@@ -12,29 +10,21 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import ModelAdmin
-from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns import services
-from core.exceptions import ActionRefused
 from campaigns.models import Campaign, Comment, Idea, ModerationAction, Report
+from core.admin_actions import apply_each
+from core.users import signed_in_user
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
 
 AdminAction = Callable[[ModelAdmin, HttpRequest, QuerySet[Any]], None]
-
-# The decisions a moderator takes on one idea or comment, in menu order.
-CONTENT_ACTIONS = (
-    ModerationAction.Action.APPROVE,
-    ModerationAction.Action.APPROVE_TRUST,
-    ModerationAction.Action.HIDE,
-    ModerationAction.Action.DECLINE,
-    ModerationAction.Action.DECLINE_BLOCK,
-)
 
 
 def count_subquery(qs: QuerySet[Any], outer_field: str, inner_field: str) -> Coalesce:
@@ -54,37 +44,6 @@ def open_reports() -> QuerySet[Report]:
     return Report.objects.filter(resolved_at__isnull=True)
 
 
-def apply_each(
-    modeladmin: ModelAdmin,
-    request: HttpRequest,
-    objects: Iterable[Model],
-    apply: Callable[[Model], object],
-    *,
-    label: str,
-) -> int:
-    """Call apply on every object; a refusal warns about that item and the rest go on."""
-    done = 0
-    for obj in objects:
-        try:
-            apply(obj)
-        except ActionRefused as exc:
-            modeladmin.message_user(
-                request,
-                _("“%(item)s” was skipped: %(reason)s") % {"item": obj, "reason": exc.message},
-                level=messages.WARNING,
-            )
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(
-            request,
-            ngettext("%(action)s: done for %(count)d item.", "%(action)s: done for %(count)d items.", done)
-            % {"action": label, "count": done},
-            level=messages.SUCCESS,
-        )
-    return done
-
-
 def moderate_content(content: Idea | Comment, *, actor: User, action: str) -> None:
     if isinstance(content, Idea):
         services.idea_moderate(idea=content, actor=actor, action=action)
@@ -95,20 +54,22 @@ def moderate_content(content: Idea | Comment, *, actor: User, action: str) -> No
 def moderate_each(
     modeladmin: ModelAdmin, request: HttpRequest, contents: Iterable[Idea | Comment], action: str
 ) -> int:
-    return apply_each(
+    actor = signed_in_user(request)
+    done = apply_each(
         modeladmin,
         request,
         contents,
-        lambda content: moderate_content(content, actor=request.user, action=action),  # type: ignore[arg-type]
-        label=str(ModerationAction.Action(action).label),
+        lambda content: moderate_content(content, actor=actor, action=action),
+        label=ModerationAction.Action(action).label,
     )
+    return len(done)
 
 
 def dismiss_reports(modeladmin: ModelAdmin, request: HttpRequest, reports: QuerySet[Report]) -> int:
     # reports_dismiss reads each report's idea (or its comment's idea) for the audit row.
     dismissed = services.reports_dismiss(
         reports=reports.select_related("idea", "comment__idea"),
-        actor=request.user,  # type: ignore[arg-type]
+        actor=signed_in_user(request),
     )
     modeladmin.message_user(
         request,
@@ -140,7 +101,7 @@ PHASE_ACTIONS = (
 )
 
 
-def phase_action(phase: Campaign.Phase, description: str) -> AdminAction:
+def phase_action(phase: Campaign.Phase, description: StrOrPromise) -> AdminAction:
     @admin.action(description=description)
     def run(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         apply_each(
@@ -148,18 +109,16 @@ def phase_action(phase: Campaign.Phase, description: str) -> AdminAction:
             request,
             queryset,
             lambda campaign: services.campaign_set_phase(
-                campaign=campaign,  # type: ignore[arg-type]
-                phase=phase,
-                actor=request.user,  # type: ignore[arg-type]
+                campaign=campaign, phase=phase, actor=signed_in_user(request)
             ),
-            label=str(description),
+            label=description,
         )
 
     run.__name__ = f"phase_{phase.value}"
     return run
 
 
-def target_action(action: ModerationAction.Action, description: str) -> AdminAction:
+def target_action(action: ModerationAction.Action, description: StrOrPromise) -> AdminAction:
     """A report changelist action that moderates the reported content, once per
     idea or comment however many of its reports were selected."""
 

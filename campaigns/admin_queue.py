@@ -25,14 +25,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.admin_moderation import CONTENT_ACTIONS, dismiss_reports, moderate_each, open_reports
+from campaigns.admin_moderation import dismiss_reports, moderate_each, open_reports
 from campaigns.models import Comment, Idea, ModerationAction, Report
 
 # Oldest first, a page at a time: a moderator clears a page and reloads; a
 # longer page only gets slower to render and to read.
 QUEUE_PAGE_SIZE = 100
 
-QUEUE_ACTIONS = (*CONTENT_ACTIONS, ModerationAction.Action.DISMISS_REPORTS)
+QUEUE_ACTIONS = (*ModerationAction.CONTENT_ACTIONS, ModerationAction.Action.DISMISS_REPORTS)
 
 # Checkbox values: "idea-12", "comment-7".
 _ITEM_KEY = re.compile(r"^(idea|comment)-(\d+)$")
@@ -47,7 +47,7 @@ class QueueItem:
 
     @property
     def kind(self) -> str:
-        return self.content._meta.model_name  # type: ignore[return-value]
+        return "idea" if isinstance(self.content, Idea) else "comment"
 
     @property
     def key(self) -> str:
@@ -55,7 +55,7 @@ class QueueItem:
 
     @property
     def kind_label(self) -> str:
-        return capfirst(self.content._meta.verbose_name)
+        return capfirst(str(self.content._meta.verbose_name))
 
     @property
     def idea(self) -> Idea:

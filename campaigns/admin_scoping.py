@@ -16,8 +16,8 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from campaigns.models import Brand, BrandMembership, Campaign, Comment, Idea
-from campaigns.selectors import moderated_brand_ids
+from campaigns.models import Brand, Campaign, Comment, Idea
+from campaigns.selectors import moderated_brand_ids, owned_brand_ids
 
 T = TypeVar("T")
 
@@ -38,17 +38,7 @@ def request_brand_ids(request: HttpRequest) -> list[int] | None:
 
 def request_owned_brand_ids(request: HttpRequest) -> list[int] | None:
     """Brands the request's user owns; None means every brand (superuser)."""
-
-    def owned() -> list[int] | None:
-        if request.user.is_superuser:
-            return None
-        return list(
-            BrandMembership.objects.filter(user=request.user, role=BrandMembership.Role.OWNER).values_list(
-                "brand_id", flat=True
-            )
-        )
-
-    return _per_request(request, "owned_brand_ids", owned)
+    return _per_request(request, "owned_brand_ids", lambda: owned_brand_ids(request.user))
 
 
 def is_merchant(request: HttpRequest) -> bool:

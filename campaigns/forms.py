@@ -7,7 +7,7 @@ of a refusal from the service. Forms only validate; services write.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -62,9 +62,10 @@ class CommentForm(SiteFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, idea: Idea, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Comment.objects.filter(idea=idea)
+        # The model form made these from a foreign key and a choices field.
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = Comment.objects.filter(idea=idea)
         # The model's blank choice would render as a fourth, empty radio button.
-        self.fields["stance"].choices = Comment.Stance.choices
+        cast(forms.ChoiceField, self.fields["stance"]).choices = Comment.Stance.choices
 
 
 class ReportForm(SiteFormMixin, forms.ModelForm):
@@ -76,4 +77,4 @@ class ReportForm(SiteFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = Report.Reason.choices
+        cast(forms.ChoiceField, self.fields["reason"]).choices = Report.Reason.choices

@@ -242,7 +242,7 @@ class Idea(models.Model):
         indexes = [
             # The public lists (selectors.SORTS) over visible ideas only, ordered
             # exactly as their ORDER BY: a top-20 read walks 20 index entries
-            # instead of sorting the campaign (580 ms at 1M ideas, BENCHMARKS.md).
+            # instead of sorting the campaign (BENCHMARKS.md, "Ranking at scale").
             # The condition must equal the selectors' `status IN VISIBLE_STATUSES`.
             models.Index(
                 fields=["campaign", "-score", "-id"], condition=_VISIBLE, name="idea_trending_visible"
@@ -384,7 +384,11 @@ class Report(models.Model):
 
     @property
     def target(self) -> Idea | Comment:
-        return self.idea if self.idea_id else self.comment  # type: ignore[return-value]
+        target = self.idea or self.comment
+        if target is None:
+            # The report_exactly_one_target constraint makes this unreachable for a saved row.
+            raise ValueError("A report is about an idea or a comment.")
+        return target
 
 
 class ModerationAction(models.Model):
@@ -399,6 +403,16 @@ class ModerationAction(models.Model):
         AUTO_HIDE = "auto_hide", _("Hidden automatically after reports")
         DISMISS_REPORTS = "dismiss_reports", _("Dismiss reports")
         PHASE = "phase", _("Change campaign phase")
+
+    # The decisions a moderator takes on one idea or comment, in menu order:
+    # the admin's actions and the API's choices both list these.
+    CONTENT_ACTIONS = (
+        Action.APPROVE,
+        Action.APPROVE_TRUST,
+        Action.HIDE,
+        Action.DECLINE,
+        Action.DECLINE_BLOCK,
+    )
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

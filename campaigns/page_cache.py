@@ -31,18 +31,20 @@ import re
 import secrets
 from collections.abc import Callable
 from functools import partial, wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from campaigns.models import Campaign
+
+R = TypeVar("R", bound=HttpResponseBase)
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +143,8 @@ def _stored(key: str, campaign_id: int | None) -> tuple[list[tuple[str, str]], l
 
 
 def anonymous_page(
-    request: HttpRequest, *, campaign_slug: str | None, respond: Callable[[], HttpResponse]
-) -> HttpResponse:
+    request: HttpRequest, *, campaign_slug: str | None, respond: Callable[[], R]
+) -> R | HttpResponse:
     """`respond()`'s response, or for an anonymous visitor the one stored for
     this URL if no write has touched the campaign since."""
     if not campaign_slug or not _cacheable(request):
@@ -155,16 +157,20 @@ def anonymous_page(
     # Read before rendering: a write committed meanwhile leaves this entry stale.
     version = None if campaign_id is None else _quietly(_current_version, campaign_id)
     response = respond()
-    if version is None or response.status_code != 200 or response.cookies or response.streaming:
+    # A streaming response (not an HttpResponse) has no content to store.
+    if version is None or response.status_code != 200 or response.cookies:
         return response
-    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-        response.render()
+    if not isinstance(response, HttpResponse):
+        return response
+    page: HttpResponse = response
+    if isinstance(page, SimpleTemplateResponse) and not page.is_rendered:
+        page.render()
     # The length is the server's to set, the cookies the middleware's.
-    headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
-    is_html = response.get("Content-Type", "").startswith("text/html")
-    parts = _CSRF_TOKEN.split(response.content) if is_html else [response.content]
+    headers = [(name, value) for name, value in page.items() if name.lower() != "content-length"]
+    is_html = page.get("Content-Type", "").startswith("text/html")
+    parts = _CSRF_TOKEN.split(page.content) if is_html else [page.content]
     _quietly(cache.set, key, (campaign_id, version, headers, parts), settings.ANON_PAGE_CACHE_SECONDS)
-    patch_vary_headers(response, ("Cookie",))
+    patch_vary_headers(page, ("Cookie",))
     return response
 
 

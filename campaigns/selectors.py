@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 
 from campaigns.models import Brand, BrandMembership, Campaign, Comment, Idea, Vote
 from campaigns.visibility import idea_is_public, listed_ideas_of, public_comment_q
+from core.users import Viewer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -25,7 +25,7 @@ SORTS = {
 DEFAULT_SORT = "trending"
 
 
-def moderated_brand_ids(user: AbstractBaseUser | None) -> list[int] | None:
+def moderated_brand_ids(user: Viewer) -> list[int] | None:
     """Brands the user moderates; None means every brand (superuser)."""
     if user is None or not user.is_authenticated:
         return []
@@ -34,7 +34,23 @@ def moderated_brand_ids(user: AbstractBaseUser | None) -> list[int] | None:
     return list(BrandMembership.objects.filter(user=user).values_list("brand_id", flat=True))
 
 
-def brands_for_staff(user: AbstractBaseUser) -> QuerySet[Brand]:
+def owned_brand_ids(user: Viewer) -> list[int] | None:
+    """Brands the user owns; None means every brand (superuser)."""
+    if user is None or not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return None
+    memberships = BrandMembership.objects.filter(user=user, role=BrandMembership.Role.OWNER)
+    return list(memberships.values_list("brand_id", flat=True))
+
+
+def user_owns_brand(viewer: Viewer, brand_id: int) -> bool:
+    """Whether the viewer may change the brand's own settings (an owner, a superuser)."""
+    ids = owned_brand_ids(viewer)
+    return ids is None or brand_id in ids
+
+
+def brands_for_staff(user: Viewer) -> QuerySet[Brand]:
     ids = moderated_brand_ids(user)
     qs = Brand.objects.all()
     return qs if ids is None else qs.filter(pk__in=ids)
@@ -54,7 +70,7 @@ def campaign_list_open() -> QuerySet[Campaign]:
     )
 
 
-def campaign_get_visible(*, slug: str, viewer: AbstractBaseUser | None) -> Campaign | None:
+def campaign_get_visible(*, slug: str, viewer: Viewer) -> Campaign | None:
     campaign = Campaign.objects.select_related("brand").filter(slug=slug).first()
     if campaign is None:
         return None
@@ -63,20 +79,20 @@ def campaign_get_visible(*, slug: str, viewer: AbstractBaseUser | None) -> Campa
     return campaign
 
 
-def user_moderates_brand(viewer: AbstractBaseUser | None, brand_id: int) -> bool:
+def user_moderates_brand(viewer: Viewer, brand_id: int) -> bool:
     """Whether the viewer may see everything of the brand (its staff, a superuser)."""
     ids = moderated_brand_ids(viewer)
     return ids is None or brand_id in ids
 
 
-def with_viewer_vote(qs: QuerySet[Idea], viewer: AbstractBaseUser | None) -> QuerySet[Idea]:
+def with_viewer_vote(qs: QuerySet[Idea], viewer: Viewer) -> QuerySet[Idea]:
     if viewer is None or not viewer.is_authenticated:
         return qs.annotate(has_voted=Value(False, output_field=BooleanField()))
     return qs.annotate(has_voted=Exists(Vote.objects.filter(idea=OuterRef("pk"), user=viewer)))
 
 
 def idea_list_ranked(
-    *, campaign: Campaign, sort: str = DEFAULT_SORT, viewer: AbstractBaseUser | None = None
+    *, campaign: Campaign, sort: str = DEFAULT_SORT, viewer: Viewer = None
 ) -> QuerySet[Idea]:
     """Published and adopted ideas of a campaign, ranked; unknown sorts fall back."""
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
@@ -84,7 +100,7 @@ def idea_list_ranked(
     return with_viewer_vote(qs, viewer)
 
 
-def idea_list_own_pending(*, campaign: Campaign, viewer: AbstractBaseUser | None) -> QuerySet[Idea]:
+def idea_list_own_pending(*, campaign: Campaign, viewer: Viewer) -> QuerySet[Idea]:
     if viewer is None or not viewer.is_authenticated:
         return Idea.objects.none()
     return Idea.objects.filter(campaign=campaign, author=viewer, status=Idea.Status.PENDING).order_by(
@@ -92,7 +108,7 @@ def idea_list_own_pending(*, campaign: Campaign, viewer: AbstractBaseUser | None
     )
 
 
-def idea_get_visible(*, pk: int, viewer: AbstractBaseUser | None) -> Idea | None:
+def idea_get_visible(*, pk: int, viewer: Viewer) -> Idea | None:
     """An idea if the viewer may see it: public ones to all; pending, hidden and
     declined ones to their author and the brand's moderators only."""
     qs = with_viewer_vote(Idea.objects.select_related("campaign__brand", "author", "merged_into"), viewer)
@@ -108,7 +124,7 @@ def idea_get_visible(*, pk: int, viewer: AbstractBaseUser | None) -> Idea | None
     return None
 
 
-def comment_tree(*, idea: Idea, viewer: AbstractBaseUser | None) -> list[dict[str, Any]]:
+def comment_tree(*, idea: Idea, viewer: Viewer) -> list[dict[str, Any]]:
     """Threaded comments in one query: [{"comment": c, "replies": [...]}, ...].
 
     Viewers see published comments, plus their own pending ones; moderators see

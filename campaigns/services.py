@@ -15,18 +15,6 @@ from django.utils.translation import gettext as _
 
 from campaigns import events, ranking
 from campaigns.events import Notice
-from campaigns.selectors import user_moderates_brand
-from core.exceptions import (
-    AlreadyReported,
-    AlreadyVoted,
-    Blocked,
-    InvalidTransition,
-    NotAllowed,
-    NotFound,
-    NotVoted,
-    PhaseClosed,
-    VoteLimitReached,
-)
 from campaigns.models import (
     Brand,
     BrandBlock,
@@ -39,7 +27,19 @@ from campaigns.models import (
     Vote,
 )
 from campaigns.page_cache import campaign_pages_changed
+from campaigns.selectors import user_moderates_brand, user_owns_brand
 from campaigns.visibility import LISTED_STATUSES, idea_is_listed
+from core.exceptions import (
+    AlreadyReported,
+    AlreadyVoted,
+    Blocked,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    NotVoted,
+    PhaseClosed,
+    VoteLimitReached,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -132,14 +132,15 @@ def idea_update(*, idea: Idea, user: User, title: str, body: str) -> Idea:
     return idea
 
 
-_IDEA_TARGET_STATUS = {
+# What each of ModerationAction.CONTENT_ACTIONS does to the content's status.
+_IDEA_TARGET_STATUS: dict[str, Idea.Status] = {
     ModerationAction.Action.APPROVE: Idea.Status.PUBLISHED,
     ModerationAction.Action.APPROVE_TRUST: Idea.Status.PUBLISHED,
     ModerationAction.Action.HIDE: Idea.Status.HIDDEN,
     ModerationAction.Action.DECLINE: Idea.Status.DECLINED,
     ModerationAction.Action.DECLINE_BLOCK: Idea.Status.DECLINED,
 }
-_COMMENT_TARGET_STATUS = {
+_COMMENT_TARGET_STATUS: dict[str, Comment.Status] = {
     ModerationAction.Action.APPROVE: Comment.Status.PUBLISHED,
     ModerationAction.Action.APPROVE_TRUST: Comment.Status.PUBLISHED,
     ModerationAction.Action.HIDE: Comment.Status.HIDDEN,
@@ -390,15 +391,16 @@ def _notify_comment(comment: Comment) -> None:
     idea = comment.idea
     url = comment.get_absolute_url()
     notified = {comment.author_id}
-    if comment.parent_id and comment.parent.author_id not in notified:
+    parent = comment.parent
+    if parent is not None and parent.author_id not in notified:
         _tell(
-            user_id=comment.parent.author_id,
+            user_id=parent.author_id,
             kind=Notice.NEW_REPLY,
             idea=idea,
             comment=comment,
             url=url,
         )
-        notified.add(comment.parent.author_id)
+        notified.add(parent.author_id)
     if idea.author_id not in notified:
         _tell(user_id=idea.author_id, kind=Notice.NEW_COMMENT, idea=idea, comment=comment, url=url)
 
@@ -417,7 +419,7 @@ def report_file(
 ) -> Report:
     if (idea is None) == (comment is None):
         raise ValueError("report_file needs exactly one of idea or comment")
-    target_idea = idea if idea is not None else comment.idea  # type: ignore[union-attr]
+    target_idea = _idea_of(idea=idea, comment=comment)
     brand_id = target_idea.campaign.brand_id
     if reason not in Report.Reason.values:
         raise NotAllowed(_("Choose a reason for the report."))
@@ -439,6 +441,15 @@ def report_file(
     if open_reporters >= settings.REPORT_AUTOHIDE_THRESHOLD:
         _auto_hide(idea=idea, comment=comment, brand_id=brand_id)
     return report
+
+
+def _idea_of(*, idea: Idea | None, comment: Comment | None) -> Idea:
+    """The idea a report or a decision is about: the idea, or the comment's idea."""
+    if idea is not None:
+        return idea
+    if comment is None:
+        raise ValueError("needs one of idea or comment")
+    return comment.idea
 
 
 def _auto_hide(*, idea: Idea | None, comment: Comment | None, brand_id: int) -> None:
@@ -463,7 +474,7 @@ def _auto_hide(*, idea: Idea | None, comment: Comment | None, brand_id: int) -> 
             actor=None,
             brand_id=brand_id,
             action=ModerationAction.Action.AUTO_HIDE,
-            idea=idea if idea is not None else comment.idea,  # type: ignore[union-attr]
+            idea=_idea_of(idea=idea, comment=comment),
             comment=comment,
             detail=_("Hidden after %(n)s reports") % {"n": settings.REPORT_AUTOHIDE_THRESHOLD},
         )
@@ -484,7 +495,7 @@ def reports_dismiss(*, reports: Iterable[Report], actor: User) -> int:
             actor=actor,
             brand_id=report.brand_id,
             action=ModerationAction.Action.DISMISS_REPORTS,
-            idea=report.idea if report.idea_id else report.comment.idea,
+            idea=_idea_of(idea=report.idea, comment=report.comment),
             comment=report.comment,
         )
         _restore_if_auto_hidden(idea=report.idea, comment=report.comment)
@@ -522,10 +533,51 @@ def _restore_if_auto_hidden(*, idea: Idea | None, comment: Comment | None) -> No
         _comment_count_changed(locked, was_published=False)
 
 
-# --- campaigns ---------------------------------------------------------------------------
+# --- brands and campaigns ------------------------------------------------------------------
+
+
+def _only(fields: dict[str, Any], allowed: tuple[str, ...], service: str) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"{service} cannot set {sorted(unknown)}")
+
+
+# A brand's own settings; its staff are BrandMemberships.
+BRAND_EDITABLE_FIELDS = ("name", "slug", "description", "banned_phrases")
+
+
+@transaction.atomic
+def brand_create(*, actor: User, **fields: Any) -> Brand:
+    """Brands are opened by a superuser, who then names their owners."""
+    if not actor.is_superuser:
+        raise NotAllowed()
+    _only(fields, BRAND_EDITABLE_FIELDS, "brand_create")
+    brand = Brand(**fields)
+    brand.full_clean()
+    brand.save()
+    return brand
+
+
+@transaction.atomic
+def brand_update(*, brand: Brand, actor: User, **fields: Any) -> Brand:
+    """Owners (and superusers) change their brand; its moderators only read it."""
+    if not user_owns_brand(actor, brand.pk):
+        raise NotAllowed()
+    _only(fields, BRAND_EDITABLE_FIELDS, "brand_update")
+    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    for name, value in fields.items():
+        setattr(brand, name, value)
+    brand.full_clean()
+    brand.save(update_fields=list(fields))
+    # Every campaign page shows the brand's name: anonymous copies are stale.
+    for campaign_id in Campaign.objects.filter(brand=brand).values_list("pk", flat=True):
+        campaign_pages_changed(campaign_id)
+    return brand
+
 
 # What a merchant may set on an existing campaign; the phase moves through
-# campaign_set_phase (audited) and the brand never changes.
+# campaign_set_phase (audited) and the brand never changes. The admin and the
+# API both build their forms from these.
 CAMPAIGN_EDITABLE_FIELDS = (
     "title",
     "slug",
@@ -538,12 +590,15 @@ CAMPAIGN_EDITABLE_FIELDS = (
     "moderation_policy",
     "vote_limit",
 )
+# Set once, when the campaign is opened.
+CAMPAIGN_CREATE_ONLY_FIELDS = ("brand", "phase")
 
 
 @transaction.atomic
 def campaign_create(*, actor: User, brand: Brand, **fields: Any) -> Campaign:
     if not user_moderates_brand(actor, brand.pk):
         raise NotAllowed()
+    _only(fields, (*CAMPAIGN_CREATE_ONLY_FIELDS, *CAMPAIGN_EDITABLE_FIELDS), "campaign_create")
     campaign = Campaign(brand=brand, **fields)
     campaign.full_clean()
     campaign.save()
@@ -554,9 +609,7 @@ def campaign_create(*, actor: User, brand: Brand, **fields: Any) -> Campaign:
 def campaign_update(*, campaign: Campaign, actor: User, **fields: Any) -> Campaign:
     if not user_moderates_brand(actor, campaign.brand_id):
         raise NotAllowed()
-    unknown = set(fields) - set(CAMPAIGN_EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"campaign_update cannot change {sorted(unknown)}")
+    _only(fields, CAMPAIGN_EDITABLE_FIELDS, "campaign_update")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     for name, value in fields.items():
         setattr(campaign, name, value)

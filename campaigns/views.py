@@ -8,6 +8,7 @@ into a message and a redirect back (post/redirect/get), never into a 500.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,14 +20,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from campaigns import events, selectors, services
-from core.exceptions import ActionRefused
 from campaigns.forms import CommentForm, IdeaForm, ReportForm
-from core.views import form_data, login_required_action, paginate, refused, safe_next
 from campaigns.models import Campaign, Comment, Idea
 from campaigns.page_cache import cached_for_anonymous
 from campaigns.visibility import LISTED_STATUSES, idea_is_listed, public_comments
+from core.exceptions import ActionRefused
 from core.pagination import CappedPaginator
 from core.throttles import throttle_request
+from core.users import SignedInRequest
+from core.views import form_data, login_required_action, paginate, refused, safe_next
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Labels for selectors.SORTS, in the order the switch shows them. A sort added
 # there without a label here fails loudly (KeyError) instead of showing a bare key.
@@ -124,7 +129,7 @@ def _render_idea(
 
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     idea = _idea_or_404(request, pk)
-    if idea.status == Idea.Status.MERGED and idea.merged_into_id:
+    if idea.status == Idea.Status.MERGED and idea.merged_into is not None:
         return redirect(idea.merged_into)
     return _render_idea(request, idea, CommentForm(idea=idea))
 
@@ -132,7 +137,9 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- actions ---------------------------------------------------------------------------
 
 
-def _vote_action(request: HttpRequest, pk: int, service: Callable[..., object], success: str) -> HttpResponse:
+def _vote_action(
+    request: SignedInRequest, pk: int, service: Callable[..., object], success: StrOrPromise
+) -> HttpResponse:
     idea = _idea_or_404(request, pk)
     try:
         throttle_request(request, "vote")
@@ -145,19 +152,19 @@ def _vote_action(request: HttpRequest, pk: int, service: Callable[..., object], 
 
 @require_POST
 @login_required_action
-def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
+def idea_vote(request: SignedInRequest, pk: int) -> HttpResponse:
     return _vote_action(request, pk, services.vote_cast, _("Your vote was counted."))
 
 
 @require_POST
 @login_required_action
-def idea_unvote(request: HttpRequest, pk: int) -> HttpResponse:
+def idea_unvote(request: SignedInRequest, pk: int) -> HttpResponse:
     return _vote_action(request, pk, services.vote_withdraw, _("Your vote was withdrawn."))
 
 
 @require_POST
 @login_required_action
-def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_add(request: SignedInRequest, pk: int) -> HttpResponse:
     idea = _idea_or_404(request, pk)
     form = CommentForm(request.POST, idea=idea)
     try:
@@ -182,7 +189,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def idea_submit(request: HttpRequest, slug: str) -> HttpResponse:
+def idea_submit(request: SignedInRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(request, slug)
     form = IdeaForm(form_data(request))
     if request.method == "POST":
@@ -216,7 +223,7 @@ def idea_submit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _report(
-    request: HttpRequest, *, idea: Idea | None = None, comment: Comment | None = None, done_url: str
+    request: SignedInRequest, *, idea: Idea | None = None, comment: Comment | None = None, done_url: str
 ) -> HttpResponse:
     form = ReportForm(form_data(request))
     if request.method == "POST":
@@ -240,20 +247,20 @@ def _report(
 
 
 @login_required
-def idea_report(request: HttpRequest, pk: int) -> HttpResponse:
+def idea_report(request: SignedInRequest, pk: int) -> HttpResponse:
     idea = _idea_or_404(request, pk)
     # Enough reports hide the idea, and the reporter could no longer open it.
     return _report(request, idea=idea, done_url=idea.campaign.get_absolute_url())
 
 
 @login_required
-def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_report(request: SignedInRequest, pk: int) -> HttpResponse:
     comment = _comment_or_404(request, pk)
     return _report(request, comment=comment, done_url=comment.idea.get_absolute_url())
 
 
 @login_required
-def my_contributions(request: HttpRequest) -> HttpResponse:
+def my_contributions(request: SignedInRequest) -> HttpResponse:
     lists = selectors.user_contributions(user=request.user)
     return render(
         request,

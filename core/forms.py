@@ -16,6 +16,10 @@ class HoneypotBoundField(BoundField):
         return super().css_classes(extra_classes=["hp"])
 
 
+class HoneypotField(forms.CharField):
+    bound_field_class = HoneypotBoundField
+
+
 class HoneypotMixin(forms.Form):
     """A field people never see and bots fill in; a filled one fails the form.
 
@@ -24,15 +28,15 @@ class HoneypotMixin(forms.Form):
 
     HONEYPOT_FIELD = "homepage"
 
-    homepage = forms.CharField(
+    homepage = HoneypotField(
         label=_("Leave this field empty"),
         required=False,
-        bound_field_class=HoneypotBoundField,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        # Form.clean returns cleaned_data; the stubs allow a subclass's None.
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get(self.HONEYPOT_FIELD):
             raise forms.ValidationError(
                 _("This form looks automated. Leave the last field empty and try again."),

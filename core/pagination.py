@@ -14,15 +14,15 @@ from django.utils.functional import cached_property
 PAGES_AHEAD = 10
 # The deepest page served (its count and OFFSET read 2,000 index entries):
 # OFFSET reads every row before the page, so deeper pages cost ever more
-# (page 250 took 34 ms p95 at 100k ideas); the API's cursors reach the rest.
+# (BENCHMARKS.md, "Ranking at scale"); the API's cursors reach the rest.
 MAX_PAGES = 100
 
 
 class CappedPaginator(Paginator):
     """Django's Paginator, but its COUNT stops a few pages past the page asked for.
 
-    An exact COUNT reads every visible idea of the campaign: 226 ms at 1M
-    (BENCHMARKS.md, "Ranking at scale"). This one counts at most
+    An exact COUNT reads every visible idea of the campaign, so it grows with
+    the campaign (BENCHMARKS.md, "Ranking at scale"). This one counts at most
     `(page + PAGES_AHEAD) * per_page + 1` rows, an index range about as long as
     the page's own OFFSET; when the last of those exists, `count_is_capped` is
     True and the total is only known to be more than `counted_pages` pages.

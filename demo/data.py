@@ -96,7 +96,7 @@ LOGINS = (ADMIN, MERCHANT, MERCHANT_2, CUSTOMER)
 # The community: English speakers join every campaign, Chinese speakers mostly
 # the Chinese one. Chinese names go whole into first_name: get_full_name() puts
 # the first name first, and Chinese names start with the family name.
-MEMBERS_EN = (
+MEMBERS_EN: tuple[Person, ...] = (
     Person("maya", "Maya", "Lindqvist"),
     Person("jonas", "Jonas", "Berg"),
     Person("priya", "Priya", "Nair"),
@@ -120,7 +120,7 @@ MEMBERS_EN = (
     Person("nora", "Nora", "Jensen"),
     Person("ravi", "Ravi", "Mehta"),
 )
-MEMBERS_ZH = (
+MEMBERS_ZH: tuple[Person, ...] = (
     Person("wangfang", "王芳", ""),
     Person("lilei", "李雷", ""),
     Person("zhangwei", "张伟", ""),
@@ -153,7 +153,7 @@ BRANDS = (
 )
 
 # Replies fit any English thread; each campaign adds its own top-level comments.
-REPLIES_EN = {
+REPLIES_EN: dict[str, tuple[str, ...]] = {
     FOR: (
         "Same here, this would fix my biggest annoyance.",
         "+1, and please make it removable for people who don't want it.",

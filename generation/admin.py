@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.admin_scoping import BrandScopedAdminMixin, BrandScopedModelAdmin
 from campaigns.models import Campaign
+from core.admin_actions import apply_each
 from core.exceptions import ActionRefused
 from generation import guardrails, services
 from generation.forms import DraftOverrideForm, DraftRejectForm, GenerationRequestForm
@@ -199,7 +200,7 @@ class GenerationRequestAdmin(BrandScopedModelAdmin):
         data = form.cleaned_data
         return services.generation_request_create(
             campaign=data["campaign"],
-            requested_by=request.user,  # type: ignore[arg-type]
+            requested_by=signed_in_user(request),
             kind=data["kind"],
             tone=data["tone"],
             length=data["length"],
@@ -627,20 +628,8 @@ class DraftAdmin(BrandScopedModelAdmin):
         """Run one review action on each draft; report successes and, per
         draft, refusals (a draft in the wrong status, a full quota)."""
         action, label = DRAFT_ACTIONS[name]
-        results = []
-        for draft in drafts:
-            try:
-                results.append(action(draft, request.user, reason))
-            except ActionRefused as exc:
-                self.message_user(request, f"{draft}: {exc.message}", messages.WARNING)
-        if results:
-            self.message_user(
-                request,
-                ngettext("%(label)s: %(n)d draft.", "%(label)s: %(n)d drafts.", len(results))
-                % {"label": label, "n": len(results)},
-                messages.SUCCESS,
-            )
-        return results
+        actor = signed_in_user(request)
+        return apply_each(self, request, drafts, lambda draft: action(draft, actor, reason), label=label)
 
     def _with_reason(
         self, request: HttpRequest, queryset: QuerySet[Draft], name: str, *, bulk: bool
@@ -678,7 +667,7 @@ class DraftAdmin(BrandScopedModelAdmin):
         """An edited text becomes a new version to review; this one is kept as it was."""
         if "text" in form.changed_data:
             obj.new_version = services.draft_edit(  # type: ignore[attr-defined]
-                draft=obj, actor=request.user, text=form.cleaned_data["text"]
+                draft=obj, actor=signed_in_user(request), text=form.cleaned_data["text"]
             )
 
     def response_change(self, request: HttpRequest, obj: Draft) -> HttpResponse:

@@ -1,8 +1,8 @@
 """One BLAS thread for the numpy work done inside a web request.
 
 A web process answers one request per thread, so BLAS threads only compete
-with each other and with the other processes: on the busy 2-core host,
-OpenBLAS with 2 threads encoded a title 8x slower than with 1.
+with each other and with the other processes: on a busy host more threads made
+encoding a title several times slower (BENCHMARKS.md, "Figures from code comments").
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """A per-process similarity index: one float32 matrix of idea vectors per campaign.
 
-A lookup is one matrix-vector product (100k ideas in ~10-20 ms of one core,
-bench/duplicates.py), so no approximate index is needed at this scale. Each
+A lookup is one matrix-vector product, fast enough at 100k ideas on one core
+that no approximate index is needed at this scale (bench/duplicates.py,
+BENCHMARKS.md "Lookup speed"). Each
 lookup first reads the rows written since the last one (an indexed range scan
 on IdeaEmbedding(campaign, updated_at)), so every web process sees new ideas
 within one request without any cross-process signalling.
@@ -23,10 +24,9 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.conf import settings
 
-from intelligence.models import IdeaEmbedding
-
 from intelligence.blas import one_thread
 from intelligence.embeddings import DIMENSIONS, from_bytes, model_version
+from intelligence.models import IdeaEmbedding
 
 # Rows are stamped before their transaction commits, so a row stamped earlier
 # can become visible after a later one was read: every refresh re-reads this
@@ -34,7 +34,8 @@ from intelligence.embeddings import DIMENSIONS, from_bytes, model_version
 REFRESH_LOOKBACK = timedelta(seconds=60)
 _INITIAL_CAPACITY = 64
 
-Row = tuple[int, bytes, datetime]
+# (idea id, vector bytes: a memoryview on PostgreSQL, bytes on SQLite, stamp)
+Row = tuple[int, bytes | memoryview, datetime]
 Fetch = Callable[[int, datetime | None], Iterable[Row]]
 
 

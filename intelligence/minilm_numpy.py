@@ -3,7 +3,8 @@
 The web process must stay small and never import torch, yet a person typing an
 idea title should see similar ideas within a keystroke or two. This module runs
 the model's forward pass for one short text with numpy and the Rust tokenizer
-(`tokenizers`, no torch): about 10 ms of CPU for a title, and the weights are
+(`tokenizers`, no torch): a keystroke's worth of CPU for a title (BENCHMARKS.md,
+"Lookup speed"), and the weights are
 memory-mapped from the safetensors file, so they live in the page cache and are
 shared by every web process on the host instead of being copied into each.
 

@@ -7,16 +7,24 @@ real tokens, L2 normalisation. No Django here.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-import numpy as np
-import torch
-from transformers import AutoModel, AutoTokenizer
+# huggingface_hub and transformers read these once, when first imported: set
+# before the imports below, whichever model this worker process loads first
+# (generation/inference/loader.py does the same). An explicit value wins.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from intelligence.minilm_numpy import max_sequence_length
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from transformers import AutoModel, AutoTokenizer  # noqa: E402
 
-# Texts per forward pass: past 32 short texts the 2-core CPU gains nothing and
-# padding waste grows; a GPU is far from full either way at these sizes.
+from intelligence.minilm_numpy import max_sequence_length  # noqa: E402
+
+# Texts per forward pass: past 32 short texts a CPU gained nothing more
+# (BENCHMARKS.md, "Figures from code comments") and padding waste grows; a GPU
+# is far from full either way at these sizes.
 BATCH_SIZE = 32
 
 

@@ -19,20 +19,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Comment, Idea, Vote
 from campaigns.visibility import LISTED_STATUSES, listed_ideas
-from intelligence.models import IdeaEmbedding
-
+from core.users import Viewer
 from intelligence.embeddings import from_bytes, model_version
 from intelligence.index import idea_index
+from intelligence.models import IdeaEmbedding
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ def blend(
     seen: set[int] = set()
 
     def take(items: Iterable[T], reason: str, count: int) -> list[Recommendation]:
-        taken = []
+        taken: list[Recommendation] = []
         for item in items:
             if len(taken) == count:
                 break
@@ -102,13 +104,13 @@ def _open_campaigns() -> QuerySet[Campaign]:
     )
 
 
-def _interest_idea_ids(user: AbstractBaseUser) -> list[int]:
+def _interest_idea_ids(user: User) -> list[int]:
     voted = Vote.objects.filter(user=user).order_by("-created_at").values_list("idea_id", flat=True)
     commented = Comment.objects.filter(author=user).order_by("-created_at").values_list("idea_id", flat=True)
     return list({*voted[:PROFILE_INTERACTIONS], *commented[:PROFILE_INTERACTIONS]})
 
 
-def _idea_profile(user: AbstractBaseUser) -> np.ndarray | None:
+def _idea_profile(user: User) -> np.ndarray | None:
     interests = _interest_idea_ids(user)
     if not interests:
         return None
@@ -131,7 +133,7 @@ def _nearest_ideas(profile: np.ndarray, campaign_ids: Iterable[int], k: int) -> 
 
 
 def ideas_you_may_like(
-    *, user: AbstractBaseUser | None, campaign: Campaign | None = None, limit: int | None = None
+    *, user: Viewer, campaign: Campaign | None = None, limit: int | None = None
 ) -> list[Recommendation]:
     """Public ideas of open campaigns (or of `campaign`) for this person."""
     limit = limit or settings.RECOMMENDATIONS_COUNT
@@ -170,15 +172,11 @@ def _campaign_centroids(campaign_ids: Iterable[int]) -> dict[int, np.ndarray]:
     return centroids
 
 
-def campaigns_you_may_like(
-    *, user: AbstractBaseUser | None, limit: int | None = None
-) -> list[Recommendation]:
+def campaigns_you_may_like(*, user: Viewer, limit: int | None = None) -> list[Recommendation]:
     """Open campaigns the person has not taken part in yet."""
     limit = limit or settings.RECOMMENDATIONS_CAMPAIGNS_COUNT
     candidates = _open_campaigns().select_related("brand")
-    candidates = candidates.annotate(
-        idea_count=Count("ideas", filter=Q(ideas__status__in=LISTED_STATUSES))
-    )
+    candidates = candidates.annotate(idea_count=Count("ideas", filter=Q(ideas__status__in=LISTED_STATUSES)))
     near: list[Campaign] = []
     if user is not None and user.is_authenticated:
         joined = set(Idea.objects.filter(author=user).values_list("campaign_id", flat=True))

@@ -19,8 +19,9 @@ from intelligence.embeddings import EmbeddingUnavailable
 
 logger = logging.getLogger(__name__)
 
-# Seconds. Embedding one idea or comment takes well under a second once the
-# model is loaded; loading it takes ~10 s on a cold CPU worker.
+# Seconds. Embedding one idea or comment is quick once the model is loaded;
+# the limits leave room for a cold CPU worker loading it first (BENCHMARKS.md,
+# "Figures from code comments").
 EMBED_SOFT_LIMIT, EMBED_HARD_LIMIT = 120, 150
 # A backfill batch or a clustering run of THEMES_MAX_ITEMS on a CPU.
 BATCH_SOFT_LIMIT, BATCH_HARD_LIMIT = 600, 660

@@ -29,7 +29,7 @@ def _follows(user: User) -> list[dict[str, Any]]:
     return [
         {
             "idea": f.idea_id,
-            "campaign": f.campaign.slug if f.campaign_id else None,
+            "campaign": f.campaign.slug if f.campaign is not None else None,
             "created_at": f.created_at.isoformat(),
         }
         for f in Follow.objects.filter(user=user).select_related("campaign").order_by("created_at")

@@ -21,7 +21,7 @@ def notification_text(notification: Notification) -> str:
     """One readable line, in the active language: what happened, about which
     idea, and the note that came with it (the inbox page shows the same)."""
     text = str(notification.get_kind_display())
-    if notification.idea_id:
+    if notification.idea is not None:
         text = _("%(what)s: “%(idea)s”") % {"what": text, "idea": notification.idea.title}
     if notification.message:
         text = (

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import selectors as campaign_selectors
 from campaigns.models import Campaign
+from core.users import SignedInRequest
 from core.views import login_required_action, paginate
 from notifications import follows, selectors, services
 from notifications.forms import FollowForm, PreferenceForm

@@ -72,7 +72,7 @@ class RowComparison(Expression):
     def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         self.columns = list(exprs)
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         # Each value as its column's field adapts it (a datetime's time zone
         # and text form on SQLite), as a plain `field < value` filter would.
         values = [
@@ -81,7 +81,7 @@ class RowComparison(Expression):
         ]
         lhs, lhs_params = self._row(compiler, self.columns)
         rhs, rhs_params = self._row(compiler, values)
-        return f"{lhs} {self.operator} {rhs}", [*lhs_params, *rhs_params]
+        return f"{lhs} {self.operator} {rhs}", (*lhs_params, *rhs_params)
 
     @staticmethod
     def _row(compiler: Any, expressions: Sequence[Any]) -> tuple[str, list[Any]]:
@@ -163,19 +163,22 @@ class IdeaCursorPagination(CursorPagination):
         sort = requested_sort(request)
         return sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
 
-    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> list[Any]:
+    # DRF's base also accepts a list; this paginator orders and filters in SQL.
+    def paginate_queryset(  # type: ignore[override]  # querysets only, as said above
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any]:
         self.request = request
         self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
         self.sort = self._sort(request)
         self.ordering = self.get_ordering(request, queryset, view)
-        self.cursor = self.decode_cursor(request)
+        self.seek = self.decode_seek_cursor(request)
 
-        backwards = self.cursor is not None and self.cursor.reverse
+        backwards = self.seek is not None and self.seek.reverse
         ordering = reversed_ordering(self.ordering) if backwards else self.ordering
         queryset = queryset.order_by(*ordering)
-        if self.cursor is not None:
-            queryset = queryset.filter(rows_after(ordering, self.cursor.values))
+        if self.seek is not None:
+            queryset = queryset.filter(rows_after(ordering, self.seek.values))
         # One row more than the page says whether there is one further on.
         rows = list(queryset[: self.page_size + 1])
         further = len(rows) > self.page_size
@@ -184,7 +187,7 @@ class IdeaCursorPagination(CursorPagination):
             self.page.reverse()
             self.has_next, self.has_previous = True, further
         else:
-            self.has_next, self.has_previous = further, self.cursor is not None
+            self.has_next, self.has_previous = further, self.seek is not None
         self.display_page_controls = self.has_next or self.has_previous
         return self.page
 
@@ -199,14 +202,20 @@ class IdeaCursorPagination(CursorPagination):
         return self._link(self.page[0] if self.page else None, reverse=True)
 
     def _link(self, boundary: Idea | None, *, reverse: bool) -> str:
-        # An empty page (its rows went away meanwhile) keeps the request's boundary.
-        values = self.cursor.values if boundary is None else self._values_of(boundary)
-        return self.encode_cursor(SeekCursor(sort=self.sort, values=values, reverse=reverse))
+        # An empty page (its rows went away meanwhile) keeps the request's
+        # boundary; an empty first page has no link to give (no rows further on).
+        if boundary is not None:
+            values = self._values_of(boundary)
+        elif self.seek is not None:
+            values = self.seek.values
+        else:
+            raise ValueError("an empty first page links nowhere")
+        return self.encode_seek_cursor(SeekCursor(sort=self.sort, values=values, reverse=reverse))
 
     def _values_of(self, row: Idea) -> tuple[Any, ...]:
         return tuple(getattr(row, field.lstrip("-")) for field in self.ordering)
 
-    def encode_cursor(self, cursor: SeekCursor) -> str:
+    def encode_seek_cursor(self, cursor: SeekCursor) -> str:
         payload: dict[str, Any] = {
             "s": cursor.sort,
             "v": [value.isoformat() if isinstance(value, datetime) else value for value in cursor.values],
@@ -216,7 +225,7 @@ class IdeaCursorPagination(CursorPagination):
         encoded = urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
         return replace_query_param(self.base_url, self.cursor_query_param, encoded)
 
-    def decode_cursor(self, request: Request) -> SeekCursor | None:
+    def decode_seek_cursor(self, request: Request) -> SeekCursor | None:
         """The request's cursor; anything this class did not write (forged,
         truncated, another sort's) is a 404, never a database error."""
         encoded = request.query_params.get(self.cursor_query_param)

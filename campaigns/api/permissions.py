@@ -9,8 +9,7 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from campaigns.selectors import moderated_brand_ids
-from campaigns.selectors import user_moderates_brand
+from campaigns.selectors import moderated_brand_ids, user_moderates_brand
 
 
 def is_merchant(user: Any) -> bool:

@@ -9,15 +9,15 @@ never 403, so an id reveals nothing.
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from campaigns.models import Campaign, Comment, Idea
 from campaigns.selectors import moderated_brand_ids, user_moderates_brand, with_viewer_vote
 from campaigns.visibility import idea_status_public_q, public_comment_q, public_idea_q
+from core.users import Viewer
 
 
-def viewer_scope(viewer: AbstractBaseUser | None, *, public: Q, brand: str, owner: str | None) -> Q | None:
+def viewer_scope(viewer: Viewer, *, public: Q, brand: str, owner: str | None) -> Q | None:
     """Public rows, the viewer's own and their brands'; None means no limit."""
     if viewer is None or not viewer.is_authenticated:
         return public
@@ -34,12 +34,12 @@ def scoped(qs: QuerySet, scope: Q | None) -> QuerySet:
     return qs if scope is None else qs.filter(scope)
 
 
-def campaigns_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[Campaign]:
+def campaigns_for_viewer(viewer: Viewer) -> QuerySet[Campaign]:
     scope = viewer_scope(viewer, public=~Q(phase=Campaign.Phase.DRAFT), brand="brand_id", owner=None)
     return scoped(Campaign.objects.select_related("brand"), scope).order_by("-opens_at", "-id")
 
 
-def ideas_for_viewer(viewer: AbstractBaseUser | None, *, campaign_slug: str | None = None) -> QuerySet[Idea]:
+def ideas_for_viewer(viewer: Viewer, *, campaign_slug: str | None = None) -> QuerySet[Idea]:
     """Ideas the viewer may see; with `campaign_slug`, only that campaign's."""
     qs = Idea.objects.select_related("campaign", "author")
     if campaign_slug is None:
@@ -52,7 +52,7 @@ def ideas_for_viewer(viewer: AbstractBaseUser | None, *, campaign_slug: str | No
     return with_viewer_vote(qs, viewer)
 
 
-def _idea_scope_in(campaign: Campaign, viewer: AbstractBaseUser | None) -> Q | None:
+def _idea_scope_in(campaign: Campaign, viewer: Viewer) -> Q | None:
     """viewer_scope's ideas of one campaign, its phase and brand known: the same
     rows, with no condition on the campaign's columns left for the database.
 
@@ -72,7 +72,7 @@ def _idea_scope_in(campaign: Campaign, viewer: AbstractBaseUser | None) -> Q | N
     return public if own is None else public | own
 
 
-def comments_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[Comment]:
+def comments_for_viewer(viewer: Viewer) -> QuerySet[Comment]:
     public = public_comment_q()
     scope = viewer_scope(viewer, public=public, brand="idea__campaign__brand_id", owner="author")
     return scoped(Comment.objects.select_related("idea__campaign", "author"), scope)

@@ -12,22 +12,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from campaigns.models import Brand, Campaign, Comment, Idea, ModerationAction, REPORT_NOTE_MAX, Report
-from campaigns.selectors import moderated_brand_ids
-
 from campaigns.api import selectors
+from campaigns.models import REPORT_NOTE_MAX, Brand, Campaign, Comment, Idea, ModerationAction, Report
+from campaigns.selectors import moderated_brand_ids
+from campaigns.services import CAMPAIGN_CREATE_ONLY_FIELDS, CAMPAIGN_EDITABLE_FIELDS
 
 # ModerationAction.detail holds the reason a moderator gives.
 MODERATION_REASON_MAX = 300
-# Notifications one mark-read call may name: a few pages' worth.
-# The decisions a moderator can take on an idea or a comment.
-CONTENT_ACTIONS = [
-    ModerationAction.Action.APPROVE,
-    ModerationAction.Action.APPROVE_TRUST,
-    ModerationAction.Action.HIDE,
-    ModerationAction.Action.DECLINE,
-    ModerationAction.Action.DECLINE_BLOCK,
-]
 
 
 # --- brands and campaigns ---------------------------------------------------------------
@@ -96,37 +87,13 @@ class CampaignCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = [
-            "brand",
-            "title",
-            "slug",
-            "brief",
-            "product_name",
-            "locale",
-            "tone",
-            "phase",
-            "opens_at",
-            "closes_at",
-            "moderation_policy",
-            "vote_limit",
-        ]
+        fields = [*CAMPAIGN_CREATE_ONLY_FIELDS, *CAMPAIGN_EDITABLE_FIELDS]
 
 
 class CampaignUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
-        fields = [
-            "title",
-            "slug",
-            "brief",
-            "product_name",
-            "locale",
-            "tone",
-            "opens_at",
-            "closes_at",
-            "moderation_policy",
-            "vote_limit",
-        ]
+        fields = list(CAMPAIGN_EDITABLE_FIELDS)
 
 
 class PhaseSerializer(serializers.Serializer):
@@ -140,7 +107,9 @@ _DATETIME = serializers.DateTimeField()
 
 
 class IdeaSerializer(serializers.ModelSerializer):
-    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    campaign: serializers.SlugRelatedField[Campaign] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     author = serializers.CharField(source="author.get_username", read_only=True)
     has_voted = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -223,7 +192,7 @@ class VoteResultSerializer(serializers.Serializer):
 
 
 class ModerateSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[(a.value, a.label) for a in CONTENT_ACTIONS])
+    action = serializers.ChoiceField(choices=[(a.value, a.label) for a in ModerationAction.CONTENT_ACTIONS])
     reason = serializers.CharField(
         max_length=MODERATION_REASON_MAX, required=False, allow_blank=True, default=""
     )
@@ -270,7 +239,9 @@ class _CommentsOfIdeaField(serializers.PrimaryKeyRelatedField):
 
 
 class CommentCreateSerializer(serializers.ModelSerializer):
-    parent = _CommentsOfIdeaField(required=False, allow_null=True, default=None)
+    # DRF's serializer metaclass pops declared fields off the class, so this
+    # never shadows Field.parent (the enclosing serializer).
+    parent = _CommentsOfIdeaField(required=False, allow_null=True, default=None)  # type: ignore[assignment]  # see above
 
     class Meta:
         model = Comment
@@ -357,5 +328,3 @@ class ContributionsSerializer(serializers.Serializer):
     ideas = _page_of(IdeaSerializer, "IdeaContributionPage")()
     comments = _page_of(CommentSerializer, "CommentContributionPage")()
     votes = _page_of(VoteContributionSerializer, "VoteContributionPage")()
-
-

@@ -23,13 +23,9 @@ from rest_framework.views import APIView
 
 from campaigns import page_cache, services
 from campaigns import selectors as campaign_selectors
-from campaigns.models import Campaign, Comment, Idea, Report
-from core.api.views import ListFiltersOnly, valid_data
-
 from campaigns.api import selectors
 from campaigns.api.filters import CampaignFilter, IdeaFilter
 from campaigns.api.pagination import IdeaCursorPagination
-from core.api.pagination import PagePagination
 from campaigns.api.permissions import IsMerchantOrReadOnly
 from campaigns.api.serializers import (
     CampaignCreateSerializer,
@@ -50,6 +46,10 @@ from campaigns.api.serializers import (
     VoteContributionSerializer,
     VoteResultSerializer,
 )
+from campaigns.models import Campaign, Comment, Idea, Report
+from core.api.pagination import PagePagination
+from core.api.views import ListFiltersOnly, valid_data
+from core.users import signed_in_user
 
 # Verbs the API serves; PUT is left out: every update is partial (PATCH).
 HTTP_METHODS = ["get", "post", "patch", "delete", "head", "options"]
@@ -88,7 +88,7 @@ class CampaignViewSet(
 
     def create(self, request: Request) -> Response:
         data = valid_data(CampaignCreateSerializer, request)
-        campaign = services.campaign_create(actor=request.user, **data)
+        campaign = services.campaign_create(actor=signed_in_user(request), **data)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, slug: str) -> Response:
@@ -96,7 +96,7 @@ class CampaignViewSet(
         serializer = CampaignUpdateSerializer(campaign, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         campaign = services.campaign_update(
-            campaign=campaign, actor=request.user, **serializer.validated_data
+            campaign=campaign, actor=signed_in_user(request), **serializer.validated_data
         )
         return Response(CampaignSerializer(campaign).data)
 
@@ -105,7 +105,9 @@ class CampaignViewSet(
     def phase(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
         data = valid_data(PhaseSerializer, request)
-        campaign = services.campaign_set_phase(campaign=campaign, phase=data["phase"], actor=request.user)
+        campaign = services.campaign_set_phase(
+            campaign=campaign, phase=data["phase"], actor=signed_in_user(request)
+        )
         return Response(CampaignSerializer(campaign).data)
 
 
@@ -143,7 +145,7 @@ class IdeaViewSet(
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # One campaign's public list, the page its visitors' browsers poll.
         respond = partial(super().dispatch, request, *args, **kwargs)
-        if self.action_map.get(request.method.lower()) != "list":  # type: ignore[union-attr]
+        if self.action_map.get((request.method or "").lower()) != "list":
             return respond()
         return page_cache.anonymous_page(request, campaign_slug=request.GET.get("campaign"), respond=respond)
 
@@ -153,7 +155,7 @@ class IdeaViewSet(
 
     def create(self, request: Request) -> Response:
         data = valid_data(IdeaCreateSerializer, request)
-        idea = services.idea_submit(author=request.user, **data)
+        idea = services.idea_submit(author=signed_in_user(request), **data)
         return self._answer(idea, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -161,19 +163,19 @@ class IdeaViewSet(
         serializer = IdeaUpdateSerializer(idea, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = {"title": idea.title, "body": idea.body, **serializer.validated_data}
-        return self._answer(services.idea_update(idea=idea, user=request.user, **changes))
+        return self._answer(services.idea_update(idea=idea, user=signed_in_user(request), **changes))
 
     @extend_schema(summary=_("Vote for an idea"), request=None, responses={201: VoteResultSerializer})
     @action(detail=True, methods=["post"])
     def vote(self, request: Request, pk: str) -> Response:
         idea = self.get_object()
-        services.vote_cast(idea=idea, user=request.user)
+        services.vote_cast(idea=idea, user=signed_in_user(request))
         return Response(self._vote_result(idea, has_voted=True), status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("Withdraw your vote"), request=None, responses={204: None})
     @vote.mapping.delete
     def unvote(self, request: Request, pk: str) -> Response:
-        services.vote_withdraw(idea=self.get_object(), user=request.user)
+        services.vote_withdraw(idea=self.get_object(), user=signed_in_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _vote_result(self, idea: Idea, *, has_voted: bool) -> dict[str, Any]:
@@ -195,7 +197,7 @@ class IdeaViewSet(
     def comment_create(self, request: Request, pk: str) -> Response:
         idea = self.get_object()
         data = valid_data(CommentCreateSerializer, request, idea=idea)
-        comment = services.comment_add(idea=idea, author=request.user, **data)
+        comment = services.comment_add(idea=idea, author=signed_in_user(request), **data)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("Approve, hide or decline an idea (brand staff)"), request=ModerateSerializer)
@@ -203,7 +205,7 @@ class IdeaViewSet(
     def moderate(self, request: Request, pk: str) -> Response:
         idea = self.get_object()
         data = valid_data(ModerateSerializer, request)
-        return self._answer(services.idea_moderate(idea=idea, actor=request.user, **data))
+        return self._answer(services.idea_moderate(idea=idea, actor=signed_in_user(request), **data))
 
 
 class CommentViewSet(viewsets.GenericViewSet):
@@ -217,7 +219,7 @@ class CommentViewSet(viewsets.GenericViewSet):
     def moderate(self, request: Request, pk: str) -> Response:
         comment = self.get_object()
         data = valid_data(ModerateSerializer, request)
-        comment = services.comment_moderate(comment=comment, actor=request.user, **data)
+        comment = services.comment_moderate(comment=comment, actor=signed_in_user(request), **data)
         return Response(CommentSerializer(comment).data)
 
 
@@ -234,7 +236,9 @@ class ReportViewSet(viewsets.GenericViewSet):
         responses={201: ReportSerializer},
     )
     def create(self, request: Request) -> Response:
-        report = services.report_file(reporter=request.user, **valid_data(ReportCreateSerializer, request))
+        report = services.report_file(
+            reporter=signed_in_user(request), **valid_data(ReportCreateSerializer, request)
+        )
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -256,7 +260,7 @@ class ContributionsView(APIView):
     }
 
     def _querysets(self, request: Request) -> dict[str, QuerySet[Any]]:
-        lists = campaign_selectors.user_contributions(user=request.user)
+        lists = campaign_selectors.user_contributions(user=signed_in_user(request))
         return {
             "ideas": selectors.with_viewer_vote(lists["ideas"].select_related("author"), request.user),
             "comments": lists["comments"].select_related("author"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -30,6 +30,9 @@ from rest_framework.views import set_rollback
 
 from core.exceptions import ActionRefused, Throttled
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 API_PREFIX = "/api/"
 
 # Codes and messages for answers that carry no exception of their own.
@@ -44,7 +47,9 @@ _STATUS_ERRORS: dict[int, tuple[str, Any]] = {
 }
 
 
-def error_body(code: str, message: str, fields: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: StrOrPromise, fields: Mapping[str, list[str]] | None = None
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": str(message), "fields": dict(fields or {})}}
 
 
@@ -74,7 +79,9 @@ def _as_drf(exc: Exception) -> Exception:
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        detail: dict[str, list[str]] = (
+            exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        )
         return exceptions.ValidationError(detail)
     if isinstance(exc, OverflowError | DataError):
         # A number or text the database cannot hold (an id of 2**63: SQLite

@@ -36,7 +36,9 @@ _DESCRIPTIONS = {
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text=_("Stable, for programs: already_voted, invalid, not_found..."))
     message = serializers.CharField(help_text=_("For people, in the request's language."))
-    fields = serializers.DictField(
+    # DRF's serializer metaclass pops declared fields off the class, so this
+    # never shadows Serializer.fields; the error body's key is named "fields".
+    fields = serializers.DictField(  # type: ignore[assignment]  # see above
         child=serializers.ListField(child=serializers.CharField()),
         help_text=_("Per field (dotted for nested ones), what is wrong; empty when no field is at fault."),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -38,6 +39,8 @@ class _ActionRateThrottle(ScopedRateThrottle):
         return super(ScopedRateThrottle, self).allow_request(request, view)
 
     def get_rate(self) -> str:
+        if self.scope is None:
+            raise ImproperlyConfigured("allow_request sets the scope before it asks for the rate")
         return settings.THROTTLE_RATES[self.scope]
 
     def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:

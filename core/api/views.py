@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 
 
@@ -17,13 +17,11 @@ def valid_data(
     return serializer.validated_data
 
 
-class ListFiltersOnly:
+class ListFiltersOnly(viewsets.GenericViewSet):
     """Query filters narrow lists only: `?status=` must not hide the object a
     detail route or an action asks for."""
-
-    action: str | None
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
             return queryset
-        return super().filter_queryset(queryset)  # type: ignore[misc]
+        return super().filter_queryset(queryset)

@@ -7,15 +7,15 @@ in every status.
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from campaigns.api.selectors import scoped, viewer_scope
 from campaigns.models import Campaign
-from generation.models import Draft, DraftSentence, DraftSentenceSource, DraftSource, GenerationRequest
+from core.users import Viewer
+from generation.models import Draft, DraftSource, GenerationRequest
 
 
-def generation_requests_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[GenerationRequest]:
+def generation_requests_for_viewer(viewer: Viewer) -> QuerySet[GenerationRequest]:
     scope = viewer_scope(viewer, public=Q(pk__in=[]), brand="campaign__brand_id", owner=None)
     return (
         scoped(GenerationRequest.objects.select_related("campaign"), scope)
@@ -24,7 +24,7 @@ def generation_requests_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[
     )
 
 
-def drafts_for_viewer(viewer: AbstractBaseUser | None) -> QuerySet[Draft]:
+def drafts_for_viewer(viewer: Viewer) -> QuerySet[Draft]:
     public = Q(status=Draft.Status.PUBLISHED) & ~Q(campaign__phase=Campaign.Phase.DRAFT)
     scope = viewer_scope(viewer, public=public, brand="campaign__brand_id", owner=None)
     # Newest request first; its variants best first (services rank them), each

@@ -21,7 +21,13 @@ def follow_button(
     context: template.Context, idea: Idea | None = None, campaign: Campaign | None = None
 ) -> dict[str, Any]:
     request = context["request"]
-    target, obj = ("idea", idea) if idea is not None else ("campaign", campaign)
+    obj: Idea | Campaign
+    if idea is not None:
+        target, obj = "idea", idea
+    elif campaign is not None:
+        target, obj = "campaign", campaign
+    else:
+        raise template.TemplateSyntaxError("follow_button needs an idea or a campaign")
     following = (
         request.user.is_authenticated and Follow.objects.filter(user=request.user, **{target: obj}).exists()
     )

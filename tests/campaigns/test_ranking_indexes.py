@@ -151,7 +151,7 @@ def _next_link_after(campaign: Campaign, sort: str, rank: int) -> str:
     paginator = IdeaCursorPagination()
     paginator.base_url = f"http://testserver/api/v1/ideas/?campaign={campaign.slug}&sort={sort}"
     values = tuple(getattr(boundary, field.lstrip("-")) for field in selectors.SORTS[sort])
-    return paginator.encode_cursor(SeekCursor(sort=sort, values=values, reverse=False))
+    return paginator.encode_seek_cursor(SeekCursor(sort=sort, values=values, reverse=False))
 
 
 @pytest.mark.parametrize(("sort", "index"), SORT_INDEXES)

@@ -463,7 +463,7 @@ def test_a_bulk_action_reports_the_drafts_it_could_not_change(merchant_client, c
     response = bulk(merchant_client, "publish_selected", [approved, pending], index=0)
 
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("Published: 1 draft." in m for m in messages)
+    assert any("Published: done for 1 item." in m for m in messages)
     assert any(str(pending) in m and "cannot go from" in m for m in messages)
 
 

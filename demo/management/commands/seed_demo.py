@@ -1,8 +1,9 @@
 """`manage.py seed_demo`: a believable community to click through after `make run`.
 
-Two brands, four campaigns (one in Simplified Chinese), about thirty people, 120
-ideas, a skewed vote distribution, threaded comments with stances, a few ideas
-awaiting moderation and a couple of reports; then the demo logins.
+Two brands with FAQ and policy entries for the shopper assistant
+(demo/sources.py), four campaigns (one in Simplified Chinese), about thirty
+people, 120 ideas, a skewed vote distribution, threaded comments with
+stances, a few ideas awaiting moderation and a couple of reports; then the demo logins.
 
 Campaigns and every community action go through campaigns.services, so
 counters, ranking scores, moderation, notifications and the after-commit tasks
@@ -34,9 +35,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns import ranking, services
+from campaigns.models import Brand, BrandMembership, Campaign, Comment, Idea, ModerationAction, Report, Vote
 from demo import data as demo_data
 from demo.data import CampaignSpec, Person
-from campaigns.models import Brand, BrandMembership, Campaign, Comment, Idea, ModerationAction, Report, Vote
+from demo.sources import sources_seed
 from notifications.models import Notification
 
 if TYPE_CHECKING:
@@ -95,6 +97,7 @@ class DemoSeeder:
     def run(self) -> list[Seeded]:
         self._create_people()
         self._create_brands()
+        sources_seed(brands=self.brands, merchants={slug: self._merchant(slug) for slug in self.brands})
         seeded = [self._seed_campaign(spec) for spec in demo_data.CAMPAIGNS]
         self._file_reports(seeded)
         for item in seeded:
@@ -339,7 +342,8 @@ class DemoSeeder:
         Comment.objects.bulk_update(item.comments, ["created_at"])
         notifications = list(Notification.objects.filter(comment_id__in=comments))
         for notification in notifications:
-            notification.created_at = comments[notification.comment_id].created_at
+            if notification.comment_id is not None:  # always, by the filter above
+                notification.created_at = comments[notification.comment_id].created_at
         Notification.objects.bulk_update(notifications, ["created_at"])
 
 
