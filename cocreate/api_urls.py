@@ -17,4 +17,5 @@ urlpatterns = [
     path("v1/", include("generation.api.urls")),
     path("v1/", include("store.api.urls")),
     path("v1/", include("assistant.api.urls")),
+    path("v1/", include("messaging.api.urls")),
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("assistant.urls")),
     path("", include("generation.urls")),
     path("", include("store.urls")),
+    path("", include("messaging.urls")),
     path("", include("intelligence.urls")),
     path("", include("notifications.urls")),
     path("", include("campaigns.urls")),

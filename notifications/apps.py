@@ -9,10 +9,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns import events
-        from notifications import personal_data, subscribers
+        from notifications import email_cap, personal_data, subscribers
 
         events.idea_submitted.subscribe(subscribers.idea_submitted)
         events.vote_cast.subscribe(subscribers.vote_cast)
         events.comment_added.subscribe(subscribers.comment_added)
         events.person_told.subscribe(subscribers.person_told)
         personal_data.register_sections()
+        email_cap.register_section()

@@ -26,6 +26,7 @@ class Notification(models.Model):
         ASSISTANT_HANDOVER = "assistant_handover", _("A shopper's conversation was handed to your team")
         ASSISTANT_REPLY = "assistant_reply", _("A person replied to your question")
         WEBHOOK_DISABLED = "webhook_disabled", _("A webhook endpoint of your brand was disabled")
+        MARKETING = "marketing", _("A message from a brand you follow")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -107,3 +108,21 @@ class Follow(models.Model):
     def __str__(self) -> str:
         target = f"idea {self.idea_id}" if self.idea_id else f"campaign {self.campaign_id}"
         return f"{self.user_id} follows {target}"
+
+
+class BulkEmailStamp(models.Model):
+    """When a person last got a bulk e-mail (a digest or a marketing message):
+    the one frequency cap every bulk sender checks and claims
+    (notifications/email_cap.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk e-mail stamp")
+        verbose_name_plural = _("bulk e-mail stamps")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.last_sent_at}"

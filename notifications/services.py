@@ -37,6 +37,7 @@ from campaigns.models import Campaign, Comment, Idea, Vote
 from campaigns.visibility import listed_idea_q, public_comment_q
 from core.queueing import publish_after_commit
 from notifications import events
+from notifications.email_cap import EmailKind, email_cap_claim, email_cap_release
 from notifications.follows import wants_email
 from notifications.models import Follow, Notification, NotificationPreference
 
@@ -198,6 +199,12 @@ def digest_send(*, preference: NotificationPreference, now: datetime) -> bool:
     digest = digest_collect(user=user, since=since, until=now)
     if not digest:
         return False
+    # The one bulk-mail cap (email_cap.py): over it, the digest is skipped and
+    # its period given back, so what happened goes out with a later digest.
+    cap = email_cap_claim(user, EmailKind.DIGEST, now=now)
+    if cap is None:
+        NotificationPreference.objects.filter(pk=preference.pk, last_sent_at=now).update(last_sent_at=since)
+        return False
     subject = _("What happened on cocreate since %(date)s") % {"date": since.date().isoformat()}
     try:
         _send(
@@ -213,8 +220,9 @@ def digest_send(*, preference: NotificationPreference, now: datetime) -> bool:
             },
         )
     except Exception:
-        # Give the period back: the next run sends it.
+        # Give the period and the cap back: the next run sends it.
         NotificationPreference.objects.filter(pk=preference.pk, last_sent_at=now).update(last_sent_at=since)
+        email_cap_release(cap)
         raise
     return True
 

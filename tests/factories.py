@@ -148,3 +148,19 @@ class OrderFactory(factory.django.DjangoModelFactory):
     def product(self, create, extracted, **kwargs):
         if create and extracted is not None:
             self.lines.create(product=extracted, quantity=1, price=extracted.price)
+
+
+class MessageCampaignFactory(factory.django.DjangoModelFactory):
+    """A marketing message campaign for `campaign` (pass campaign=...)."""
+
+    class Meta:
+        model = "messaging.MessageCampaign"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    brand = factory.LazyAttribute(lambda o: o.campaign.brand)
+    occasion = "launch"
+    audience = "participants"
+    channel = "email"
+    subject = "The Trail 30L is here"
+    body = "Our new backpack ships today."
+    control_share = 0

@@ -24,6 +24,7 @@ OURS = (
     "generation",
     "store",
     "assistant",
+    "messaging",
     "demo",
 )
 

@@ -8,6 +8,7 @@ with a development default (README, "Configuration").
     intelligence  embeddings, duplicates, themes, recommendations, digests
     store         store imports, store links, product recommendations
     assistant     the shopper assistant: retention, limits, answer priority
+    messaging     marketing messages: the bulk e-mail cap, batches, coupons
     celery        broker, queues, routes, the beat schedule
     test          pytest's settings (this package plus test-only values)
 """
@@ -19,3 +20,4 @@ from cocreate.settings.generation import *  # noqa: F403
 from cocreate.settings.intelligence import *  # noqa: F403
 from cocreate.settings.assistant import *  # noqa: F403
 from cocreate.settings.store import *  # noqa: F403
+from cocreate.settings.messaging import *  # noqa: F403

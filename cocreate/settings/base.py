@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "generation",
     "store",
     "assistant",
+    "messaging",
     "demo",
 ]
 

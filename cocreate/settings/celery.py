@@ -64,6 +64,8 @@ CELERY_TASK_ROUTES = {
     "assistant.tasks.answer_task": {"queue": "gpu", "priority": ASSISTANT_ANSWER_PRIORITY},
     # Deliveries wait on other people's servers: their own queue and worker.
     "webhooks.tasks.deliver_webhook_task": {"queue": "webhooks"},
+    # Personalised lines are written by the model; sending goes to the default queue.
+    "messaging.tasks.recipients_prepare_task": {"queue": "gpu"},
 }
 # Task names from before the apps were split (cocreate/legacy_tasks.py).
 CELERY_IMPORTS = ["cocreate.legacy_tasks"]
@@ -108,6 +110,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "store.tasks.recommender_train_task",
         "schedule": STORE_RECOMMENDER_TRAIN_SECONDS,
     },
+    # Approved message campaigns whose send time has come start preparing;
+    # the same run resumes campaigns whose worker died.
+    "messaging-due": {"task": "messaging.tasks.message_campaigns_due_task", "schedule": 60},
     # Embeds what the after-commit events missed (worker down, model swapped).
     "intelligence-embeddings-backfill": {
         "task": "intelligence.tasks.embeddings_backfill_task",

@@ -1,0 +1,61 @@
+"""The messaging REST API for a brand's store (brand staff, token or
+session): check and redeem a coupon code, read a message campaign's results.
+Another brand's slug answers 404, as if it did not exist."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.views import valid_data
+from messaging import coupons, selectors
+from messaging.models import MessageCampaign
+from store.api.views import BrandStaffView
+
+Redemption = coupons.Redemption
+
+
+class RedeemSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+_CouponState = inline_serializer(
+    "CouponState", {"code": serializers.CharField(), "state": serializers.CharField()}
+)
+
+
+class CouponView(BrandStaffView):
+    @extend_schema(summary=_("Check a coupon code (brand staff)"), responses=_CouponState)
+    def get(self, request: Request, brand: str, code: str) -> Response:
+        state = coupons.coupon_state(brand=self.brand(), code=code)
+        if state == Redemption.UNKNOWN:
+            raise Http404
+        return Response({"code": code.upper(), "state": state})
+
+
+class CouponRedeemView(BrandStaffView):
+    @extend_schema(
+        summary=_("Redeem a coupon code once (brand staff)"), request=RedeemSerializer, responses=_CouponState
+    )
+    def post(self, request: Request, brand: str, code: str) -> Response:
+        data = valid_data(RedeemSerializer, request)
+        state = coupons.coupon_redeem(brand=self.brand(), code=code, reference=data["reference"])
+        if state == Redemption.UNKNOWN:
+            raise Http404
+        code_status = status.HTTP_200_OK if state == Redemption.REDEEMED else status.HTTP_409_CONFLICT
+        return Response({"code": code.upper(), "state": state}, status=code_status)
+
+
+class ResultsView(BrandStaffView):
+    @extend_schema(
+        summary=_("A message campaign's results (brand staff)"),
+        responses=inline_serializer("MessageCampaignResults", {"sent": serializers.IntegerField()}),
+    )
+    def get(self, request: Request, brand: str, pk: int) -> Response:
+        message_campaign = get_object_or_404(MessageCampaign, pk=pk, brand=self.brand())
+        return Response(selectors.message_campaign_results(message_campaign))

@@ -1,0 +1,205 @@
+"""Personalised lines: what a message says to one person, from facts true of
+that person only. Pure: no ORM, no torch.
+
+- In a language the model writes, the model writes one sentence from the
+  person's facts (their adopted ideas, the adopted ideas they voted for);
+  the sentence is verified with the grounded-drafting sentence checks
+  against those facts alone, plus a relation check (a line may say "you
+  suggested" only to the author of an adopted idea). Any line that fails
+  falls back to the occasion's approved template line.
+- In a language the model does not write, the line is the language's
+  template filled with the person's facts.
+
+Templates are message text in the recipient's language, not interface
+strings: they do not follow the reader's session language, so they are not
+gettext messages (like generation/drafting/languages.py's frames).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from generation import guardrails
+from generation.drafting.verify import blocking
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.prompts import quote
+
+# One sentence: the model stops after 20-35 tokens; a batch decodes until its
+# longest row stops, so a cap keeps one run-on row from costing every row.
+LINE_MAX_NEW_TOKENS = 40
+LINE_MAX_WORDS = 35
+# The facts named in one prompt: a person with many adopted ideas is thanked
+# for the first few; more would make the sentence a list.
+FACTS_IN_PROMPT = 2
+# An idea title as quoted in a prompt: titles are short; this cuts a pasted essay.
+IDEA_QUOTE_CHARS = 120
+GREEDY = 0.0
+NO_REPETITION_PENALTY = 1.0
+
+AUTHORED, VOTED, GENERIC = "authored", "voted", "generic"
+
+# Words that tell the reader they wrote the idea: allowed only to its author.
+_AUTHORSHIP_RE = re.compile(r"\b(you|your)\s+(suggest\w*|propos\w*|idea\w*|submit\w*|came up)", re.I)
+_VOTED_RE = re.compile(r"\byou\s+(voted|backed|supported)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What is true of one recipient, as the line may state it."""
+
+    language: str
+    product: str
+    campaign: str
+    brand: str
+    occasion: str
+    authored: tuple[str, ...] = ()  # titles of their adopted ideas
+    voted: tuple[str, ...] = ()  # titles of adopted ideas they voted for
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return AUTHORED if self.authored else VOTED if self.voted else GENERIC
+
+    def sources(self) -> list[str]:
+        return [*self.authored, *self.voted]
+
+    def support(self) -> list[str]:
+        """The brand's names and the words that say how the person took part:
+        only the relation true of them, so "you voted" is invented for an author
+        who did not vote, on top of the relation check in line_findings."""
+        relation = [RELATION_WORDS[AUTHORED]] if self.authored else []
+        relation += [RELATION_WORDS[VOTED]] if self.voted else []
+        return [self.product, self.campaign, self.brand, FRAME_WORDS, *relation]
+
+
+# Words of a thank-you line that are not features: the sentence checks take
+# them as the brand's own words (support).
+FRAME_WORDS = (
+    "thank you, thanks, helped shape, now has it, has them, is here, made it into, your input, we built"
+)
+RELATION_WORDS = {AUTHORED: "you suggested, proposed, your idea", VOTED: "you voted for, backed, supported"}
+
+# {product}, {campaign}: the campaign's names. The approved template line of
+# each occasion: no personal fact, so it is true of everyone in the audience.
+OCCASION_LINES: dict[str, dict[str, str]] = {
+    "en": {
+        "launch": "The {product} you helped shape is here.",
+        "prototype_volunteers": "We are looking for volunteers to test the {product} prototype.",
+        "campaign_closed": "The {campaign} campaign has closed; thank you for taking part.",
+        "thank_you_reward": "Thank you for helping shape the {product}.",
+    },
+    "zh-hans": {
+        "launch": "你参与塑造的{product}已经上市。",
+        "prototype_volunteers": "我们正在招募志愿者试用{product}的原型。",
+        "campaign_closed": "“{campaign}”活动已结束，感谢你的参与。",
+        "thank_you_reward": "感谢你帮助塑造{product}。",
+    },
+}
+# {idea}: one of the recipient's facts. For languages the model does not write.
+FACT_LINES: dict[str, dict[str, str]] = {
+    "en": {
+        AUTHORED: "You suggested “{idea}”, and the {product} has it.",
+        VOTED: "You voted for “{idea}”, and the {product} has it.",
+    },
+    "zh-hans": {
+        AUTHORED: "你提出的“{idea}”已经用在了{product}上。",
+        VOTED: "你投票支持的“{idea}”已经用在了{product}上。",
+    },
+}
+DEFAULT_LANGUAGE = "en"
+
+SYSTEM = (
+    "You write one short, friendly sentence to a community member of a brand. "
+    "Use only the facts given. Do not add features, numbers, prices or promises."
+)
+_EXAMPLE_USER = 'Product: Commuter lunch box. Fact: you suggested "Leak-proof lid". Write one sentence.'
+_EXAMPLE_ANSWER = "You suggested a leak-proof lid, and the Commuter lunch box now has one."
+
+
+def occasion_line(facts: Facts) -> str:
+    lines = OCCASION_LINES.get(facts.language, OCCASION_LINES[DEFAULT_LANGUAGE])
+    return lines[facts.occasion].format(product=facts.product, campaign=facts.campaign)
+
+
+def template_line(facts: Facts) -> str:
+    """The language template filled with the person's first fact, or the
+    occasion line for someone with none."""
+    if facts.kind == GENERIC:
+        return occasion_line(facts)
+    lines = FACT_LINES.get(facts.language, FACT_LINES[DEFAULT_LANGUAGE])
+    idea = (facts.authored or facts.voted)[0]
+    return lines[facts.kind].format(idea=idea, product=facts.product)
+
+
+def _quoted(title: str) -> str:
+    return f'"{quote(title, names=(), limit=IDEA_QUOTE_CHARS)}"'
+
+
+def prompt(facts: Facts) -> list[dict[str, str]]:
+    """One chat prompt; the ideas are community text, quoted as data."""
+    if facts.authored:
+        fact = "; ".join(f"you suggested {_quoted(t)}" for t in facts.authored[:FACTS_IN_PROMPT])
+    else:
+        fact = "; ".join(f"you voted for {_quoted(t)}" for t in facts.voted[:FACTS_IN_PROMPT])
+    user = f"Product: {facts.product}. Fact: {fact}. Write one sentence."
+    return [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": _EXAMPLE_USER},
+        {"role": "assistant", "content": _EXAMPLE_ANSWER},
+        {"role": "user", "content": user},
+    ]
+
+
+def clean(text: str) -> str:
+    """The model's answer as one line: its first non-empty line, unquoted."""
+    line = next((line.strip() for line in text.strip().splitlines() if line.strip()), "")
+    return line.strip("\"'“” ")
+
+
+def line_findings(text: str, facts: Facts) -> list[Finding]:
+    """Every check a line must pass: the drafting sentence checks against the
+    person's own facts, and what the line says the person did."""
+    findings = guardrails.check_sentence(
+        text, sources=facts.sources(), support=facts.support(), language=facts.language
+    )
+    if not text.strip():
+        findings.append(_finding("empty", SEVERITY_HIGH, _("The model returned no text.")))
+    if guardrails.word_count(text) > LINE_MAX_WORDS:
+        findings.append(_finding("too_long", SEVERITY_HIGH, _("The line is longer than one sentence.")))
+    if _AUTHORSHIP_RE.search(text) and not facts.authored:
+        findings.append(
+            _finding(
+                "false_relation", SEVERITY_HIGH, _("The line says the person suggested an idea they did not.")
+            )
+        )
+    if _VOTED_RE.search(text) and not (facts.voted or facts.authored):
+        findings.append(
+            _finding(
+                "false_relation", SEVERITY_HIGH, _("The line says the person voted for an idea they did not.")
+            )
+        )
+    return findings
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    origin: str  # Recipient.LineOrigin
+    findings: list[Finding]
+
+
+def choose(written: str | None, facts: Facts, *, model_languages: Sequence[str]) -> Line:
+    """The line a recipient gets: the model's if it passes every check, else
+    the approved template; the language template where the model does not write."""
+    if facts.language not in model_languages or facts.kind == GENERIC:
+        text = template_line(facts)
+        return Line(text, "template", line_findings(text, facts))
+    text = clean(written or "")
+    findings = line_findings(text, facts)
+    if blocking(findings):
+        return Line(occasion_line(facts), "fallback", findings)
+    return Line(text, "model", findings)
