@@ -33,6 +33,7 @@ from campaigns.admin_scoping import BrandScopedAdminMixin, BrandScopedModelAdmin
 from campaigns.models import Campaign
 from core.admin_actions import apply_each
 from core.exceptions import ActionRefused
+from core.users import signed_in_user
 from generation import guardrails, services
 from generation.forms import DraftOverrideForm, DraftRejectForm, GenerationRequestForm
 from generation.models import (
@@ -625,8 +626,8 @@ class DraftAdmin(BrandScopedModelAdmin):
     # --- shared by both ---
 
     def _apply(self, request: HttpRequest, drafts: Iterable[Draft], name: str, reason: str = "") -> list[Any]:
-        """Run one review action on each draft; report successes and, per
-        draft, refusals (a draft in the wrong status, a full quota)."""
+        """Run one review action on each draft; refusals (a draft in the wrong
+        status, a full quota) warn per draft."""
         action, label = DRAFT_ACTIONS[name]
         actor = signed_in_user(request)
         return apply_each(self, request, drafts, lambda draft: action(draft, actor, reason), label=label)

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from campaigns.api.selectors import scoped, viewer_scope
 from campaigns.models import Campaign
 from core.users import Viewer
-from generation.models import Draft, DraftSource, GenerationRequest
+from generation.models import Draft, DraftSentence, DraftSentenceSource, DraftSource, GenerationRequest
 
 
 def generation_requests_for_viewer(viewer: Viewer) -> QuerySet[GenerationRequest]:
