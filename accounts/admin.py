@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import tokens
 from accounts.models import ApiToken
 from core.admin_access import is_merchant
-
+from core.users import signed_in_user
 
 # Where save_model leaves the new key for response_add, on the request object.
 _NEW_KEY_ATTR = "_cocreate_new_api_key"
@@ -49,11 +49,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is not None:
-            return ["user", "name", *self.readonly_fields]
+            return ("user", "name", *self.readonly_fields)
         # Staff make tokens for themselves; only a superuser names another account.
-        return ["user", "name"] if request.user.is_superuser else ["name"]
+        return ("user", "name") if request.user.is_superuser else ("name",)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None and request.user.is_superuser:
@@ -81,7 +81,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False  # revoked tokens stay, for the record
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
-        user = obj.user if request.user.is_superuser else request.user
+        user = obj.user if request.user.is_superuser else signed_in_user(request)
         token, key = tokens.api_token_create(user=user, name=obj.name)
         obj.pk = token.pk
         obj.refresh_from_db()

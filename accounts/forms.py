@@ -24,7 +24,7 @@ class SignupForm(SiteFormMixin, HoneypotMixin, UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
-        fields = ["username", "email"]
+        fields = ("username", "email")
 
     # No check that the e-mail is free here: accounts.services.user_signup keeps
     # one account per address without telling the visitor which addresses exist.

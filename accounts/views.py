@@ -17,6 +17,7 @@ from accounts import selectors, services
 from accounts.forms import AccountDeleteForm, LoginForm, SignupForm
 from core.exceptions import Throttled
 from core.throttles import form_refused, identity_key, throttle_request
+from core.users import SignedInRequest
 from core.views import form_data, refused, safe_next
 
 
@@ -117,7 +118,7 @@ def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
 
 
 @login_required
-def account_export(request: HttpRequest) -> HttpResponse:
+def account_export(request: SignedInRequest) -> HttpResponse:
     data = selectors.user_export(user=request.user)
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = content_disposition_header(
@@ -127,7 +128,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: SignedInRequest) -> HttpResponse:
     form = AccountDeleteForm(form_data(request), request=request)
     if request.method == "POST" and form.is_valid():
         services.account_delete(user=request.user)

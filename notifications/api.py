@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from core.api.parsers import MAX_DB_INT
 from core.api.views import valid_data
+from core.users import signed_in_user
 from notifications import selectors, services
 from notifications.models import Notification
 from notifications.selectors import notification_text
@@ -64,7 +65,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Notification.objects.none()
-        return selectors.notification_list(user=self.request.user)
+        return selectors.notification_list(user=signed_in_user(self.request))
 
     @extend_schema(
         summary=_("Mark your notifications read (all, or those listed)"),
@@ -74,5 +75,5 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request: Request) -> Response:
         ids = valid_data(MarkReadSerializer, request).get("ids")
-        marked = services.notifications_mark_read(user=request.user, ids=ids)
+        marked = services.notifications_mark_read(user=signed_in_user(request), ids=ids)
         return Response(MarkedSerializer({"marked": marked}).data)

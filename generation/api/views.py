@@ -20,6 +20,7 @@ from campaigns.selectors import moderated_brand_ids
 from core.api.errors import error_body
 from core.api.filters import StrictFilterSet
 from core.api.views import ListFiltersOnly, valid_data
+from core.users import signed_in_user
 from generation import guardrails, services
 from generation.api import selectors
 from generation.api.serializers import (
@@ -56,7 +57,7 @@ class GenerationRequestViewSet(
 
     def create(self, request: Request) -> Response:
         data = valid_data(GenerationRequestCreateSerializer, request)
-        created = services.generation_request_create(requested_by=request.user, **data)
+        created = services.generation_request_create(requested_by=signed_in_user(request), **data)
         return Response(
             GenerationRequestSerializer(self.get_queryset().get(pk=created.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -119,7 +120,7 @@ class DraftViewSet(
         try:
             approved = services.draft_approve(
                 draft=draft,
-                actor=request.user,
+                actor=signed_in_user(request),
                 note=data["note"],
                 override_reason=data["override_reason"],
             )
@@ -132,7 +133,7 @@ class DraftViewSet(
     def reject(self, request: Request, pk: str) -> Response:
         draft = self.get_object()
         reason = valid_data(RejectSerializer, request)["reason"]
-        return self._answer(services.draft_reject(draft=draft, actor=request.user, reason=reason))
+        return self._answer(services.draft_reject(draft=draft, actor=signed_in_user(request), reason=reason))
 
     @extend_schema(
         summary=_("Edit a draft: a new version to review; the edited one is kept (brand staff)"),
@@ -143,7 +144,7 @@ class DraftViewSet(
     def edit(self, request: Request, pk: str) -> Response:
         draft = self.get_object()
         text = valid_data(EditSerializer, request)["text"]
-        new = services.draft_edit(draft=draft, actor=request.user, text=text)
+        new = services.draft_edit(draft=draft, actor=signed_in_user(request), text=text)
         return self._answer(new, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -158,7 +159,9 @@ class DraftViewSet(
         draft = self.get_object()
         reason = valid_data(OverrideSerializer, request)["override_reason"]
         try:
-            published = services.draft_publish(draft=draft, actor=request.user, override_reason=reason)
+            published = services.draft_publish(
+                draft=draft, actor=signed_in_user(request), override_reason=reason
+            )
         except services.DraftBlocked as exc:
             return self._blocked(exc)
         return self._answer(published)
@@ -170,6 +173,6 @@ class DraftViewSet(
     )
     @action(detail=True, methods=["post"])
     def regenerate(self, request: Request, pk: str) -> Response:
-        created = services.draft_regenerate(draft=self.get_object(), actor=request.user)
+        created = services.draft_regenerate(draft=self.get_object(), actor=signed_in_user(request))
         answer = selectors.generation_requests_for_viewer(request.user).get(pk=created.pk)
         return Response(GenerationRequestSerializer(answer).data, status=status.HTTP_201_CREATED)
