@@ -23,6 +23,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from campaigns import selectors
 from campaigns.models import Idea
+from core.api.parsers import json_loads_bounded
 
 SORT_PARAM = "sort"
 
@@ -232,7 +233,8 @@ class IdeaCursorPagination(CursorPagination):
         if encoded is None:
             return None
         try:
-            payload = json.loads(urlsafe_b64decode(encoded.encode("ascii")))
+            # A client wrote this JSON: read it within the API's depth and integer limits.
+            payload = json_loads_bounded(urlsafe_b64decode(encoded.encode("ascii")).decode())
             if not isinstance(payload, dict) or payload.get("s") != self.sort:
                 raise ValueError("not a cursor of this sort")
             raw, reverse = payload.get("v"), payload.get("r", 0)
@@ -242,7 +244,7 @@ class IdeaCursorPagination(CursorPagination):
                 _ordering_value(field.lstrip("-"), value)
                 for field, value in zip(self.ordering, raw, strict=True)
             )
-        except (ValueError, TypeError, OverflowError, RecursionError, DjangoValidationError) as exc:
+        except (ValueError, TypeError, OverflowError, DjangoValidationError) as exc:
             raise NotFound(self.invalid_cursor_message) from exc
         return SeekCursor(sort=self.sort, values=values, reverse=bool(reverse))
 

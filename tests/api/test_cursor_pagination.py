@@ -138,6 +138,7 @@ NOW = "2025-03-01T12:00:00.123456+00:00"
         pytest.param(base64.b64encode(b"p=12&o=3").decode(), id="not-json"),
         pytest.param(_cursor([0, NOW, 1]), id="not-an-object"),
         pytest.param(base64.urlsafe_b64encode(b"[" * 2000).decode(), id="nested-too-deep"),
+        pytest.param(base64.urlsafe_b64encode(b"[" * 5000 + b"]" * 5000).decode(), id="deep-and-well-formed"),
         pytest.param(_cursor({"s": "top", "v": [0, NOW]}), id="too-few-values"),
         pytest.param(_cursor({"s": "top", "v": [0, NOW, 1, 2]}), id="too-many-values"),
         pytest.param(_cursor({"s": "top", "v": 0}), id="values-not-a-list"),
@@ -156,6 +157,18 @@ NOW = "2025-03-01T12:00:00.123456+00:00"
     ],
 )
 def test_a_junk_cursor_is_a_json_404(api, campaign, cursor):
+    assert_error_shape(
+        api.get(f"{IDEAS}?campaign={campaign.slug}&sort=top&cursor={cursor}"), 404, "not_found"
+    )
+
+
+def test_a_cursor_nested_past_the_apis_json_depth_is_a_json_404_though_its_values_are_good(
+    api, settings, campaign
+):
+    # Plain json.loads reads this cursor; the API's bounded reader refuses it.
+    nested = json.loads("[" * settings.API_JSON_MAX_DEPTH + "]" * settings.API_JSON_MAX_DEPTH)
+    cursor = _cursor({"s": "top", "v": [0, NOW, 1], "x": nested})
+
     assert_error_shape(
         api.get(f"{IDEAS}?campaign={campaign.slug}&sort=top&cursor={cursor}"), 404, "not_found"
     )
