@@ -109,7 +109,9 @@ def test_the_store_redeems_and_checks_over_the_api_for_its_own_brand_only(issued
 
     check = api.get(reverse("api:messaging-coupon", kwargs={"brand": slug, "code": code}))
     redeem = api.post(
-        reverse("api:messaging-coupon-redeem", kwargs={"brand": slug, "code": code}), {"reference": "order-1"}, format="json"
+        reverse("api:messaging-coupon-redeem", kwargs={"brand": slug, "code": code}),
+        {"reference": "order-1"},
+        format="json",
     )
     again = api.post(reverse("api:messaging-coupon-redeem", kwargs={"brand": slug, "code": code}))
     other = api.get(reverse("api:messaging-coupon", kwargs={"brand": BrandFactory().slug, "code": code}))
