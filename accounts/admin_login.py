@@ -22,7 +22,7 @@ from accounts.views import LoginView
 
 
 class AdminLoginForm(LoginForm, AdminAuthenticationForm):
-    """The admin's form (staff only), refusing a throttled attempt unchecked."""
+    """The admin's form (staff only); the view refuses a throttled attempt unchecked."""
 
 
 class AdminLoginView(LoginView):

@@ -38,14 +38,9 @@ class SignupForm(SiteFormMixin, HoneypotMixin, UserCreationForm):
 
 
 class LoginForm(SiteFormMixin, AuthenticationForm):
-    # Set by the view when the attempt is throttled.
-    refusal = ""
-
-    def clean(self) -> dict[str, Any]:
-        # A throttled attempt must not check the password: the answer would leak.
-        if self.refusal:
-            raise forms.ValidationError(self.refusal, code="throttled")
-        return super().clean()
+    """Django's login form in the site's style. A throttled attempt never
+    reaches its checks: views.ThrottledFormView refuses it first
+    (core.throttles.form_refused)."""
 
 
 class AccountDeleteForm(SiteFormMixin, forms.Form):

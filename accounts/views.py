@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts import selectors, services
 from accounts.forms import AccountDeleteForm, LoginForm, SignupForm
 from core.exceptions import Throttled
-from core.throttles import form_refused, identity_key, throttle_request
+from core.throttles import (
+    form_refused,
+    identity_key,
+    throttle_request,
+    throttle_signed_link,
+    throttled_response,
+)
 from core.users import SignedInRequest
 from core.views import form_data, refused, safe_next
 
@@ -70,11 +76,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """The e-mailed link checks a token on every request: limited per IP."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            throttle_request(request, "password_reset")
-        except Throttled as exc:
-            return HttpResponse(exc.message, status=exc.status_code, content_type="text/plain; charset=utf-8")
-        return super().dispatch(request, *args, **kwargs)
+        return throttled_response(request, "password_reset") or super().dispatch(request, *args, **kwargs)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -104,6 +106,7 @@ def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup_done.html")
 
 
+@throttle_signed_link
 def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The e-mailed link: a page with a button, so a mail scanner's GET changes nothing."""
     if request.method == "POST":

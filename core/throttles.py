@@ -10,15 +10,18 @@ counter and cannot be used to walk around the limit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.forms.utils import ErrorDict
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from core.exceptions import Throttled
 
@@ -79,7 +82,29 @@ def throttle_request(request: HttpRequest, scope: str, *, extra: str = "") -> No
 def form_refused(form: forms.Form, message: str) -> forms.Form:
     """Mark a bound form invalid with `message` without running its checks:
     a throttled attempt must not check the password, or the answer would leak."""
-    form._errors = ErrorDict()
+    # The stubs leave out BaseForm._errors, the cache that full_clean() fills.
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
     form.cleaned_data = {}
     form.add_error(None, forms.ValidationError(message, code="throttled"))
     return form
+
+
+def throttled_response(request: HttpRequest, scope: str) -> HttpResponse | None:
+    """A plain-text 429 once `request` is over the limit of `scope`, else None."""
+    try:
+        throttle_request(request, scope)
+    except Throttled as exc:
+        return HttpResponse(exc.message, status=exc.status_code, content_type="text/plain; charset=utf-8")
+    return None
+
+
+def throttle_signed_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a view that checks a signed token from its URL (an e-mailed link):
+    every request, GET included, counts per IP under the "signed_link" scope,
+    so no one can try tokens, or make the server check them, at full speed."""
+
+    @functools.wraps(view)
+    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return throttled_response(request, "signed_link") or view(request, *args, **kwargs)
+
+    return limited

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.throttles import throttle_signed_link
 from messaging import consent, services
 from messaging.models import ConsentEvent
 
@@ -40,6 +41,7 @@ def consents(request: HttpRequest) -> HttpResponse:
 # the signed token is the proof (RFC 8058). GET only shows a confirmation, so a
 # link scanner that opens the URL unsubscribes no one.
 @csrf_exempt
+@throttle_signed_link
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     parsed = consent.unsubscribe_parse(token)
@@ -57,6 +59,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "messaging/unsubscribe_confirm.html", {"brand": brand, "token": token})
 
 
+@throttle_signed_link
 def click(request: HttpRequest, token: str) -> HttpResponse:
     """A signed link in a message: the first click is counted, then the campaign page."""
     recipient = services.click_record(token)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import selectors as campaign_selectors
 from campaigns.models import Campaign
+from core.throttles import throttle_signed_link
 from core.users import SignedInRequest
 from core.views import login_required_action, paginate
 from notifications import follows, selectors, services
@@ -90,6 +91,7 @@ def follow(request: SignedInRequest) -> HttpResponse:
 # clients send RFC 8058 one-click POSTs without cookies. A GET only shows the
 # confirmation, so link scanners that open every URL unsubscribe nobody.
 @csrf_exempt
+@throttle_signed_link
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user = services.unsubscribe_user(token)

@@ -221,6 +221,11 @@ THROTTLE_RATES = {
     # let a person retry a lost mail, and no one mail-bomb an inbox.
     "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/h"),
     "generation": env("THROTTLE_GENERATION", default="30/h"),
+    # E-mailed links that check a signed token (sign-up confirmation,
+    # unsubscribe, message clicks), per IP: a person opens one a few times;
+    # a mail provider's one-click unsubscribe POSTs share its few IPs, hence
+    # per minute rather than per hour.
+    "signed_link": env("THROTTLE_SIGNED_LINK", default="30/m"),
     # Opening a store link or asking for an e-mail match (store/views.py).
     "store_link": env("THROTTLE_STORE_LINK", default="10/h"),
     # Shopper assistant: conversations started and questions asked, per person and per IP.

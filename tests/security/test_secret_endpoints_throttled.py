@@ -55,6 +55,18 @@ ENDPOINTS = [
     Endpoint(
         "me-delete", "/api/v1/me/delete/", data=lambda u: {"password": "wrong"}, signed_in=True, api=True
     ),
+    # E-mailed links that check a signed token, GET (the page) and POST alike.
+    Endpoint("signup_confirm", "/accounts/signup/confirm/MQ/not-a-token/", method="get"),
+    Endpoint("signup_confirm", "/accounts/signup/confirm/MQ/not-a-token/"),
+    Endpoint("notifications:unsubscribe", "/unsubscribe/not-a-token/", method="get"),
+    Endpoint(
+        "notifications:unsubscribe",
+        "/unsubscribe/not-a-token/",
+        data=lambda u: {"List-Unsubscribe": "One-Click"},
+    ),
+    Endpoint("messaging:unsubscribe", "/m/unsubscribe/not-a-token/"),
+    Endpoint("messaging:click", "/m/c/not-a-token/", method="get"),
+    Endpoint("store:link", "/me/store/link/not-a-token/", method="get", signed_in=True),
 ]
 
 
@@ -79,7 +91,7 @@ def _refused(response: Any) -> bool:
     return any(str(Throttled.default_message) in text for text in shown)
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.url_name)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.url_name}-{e.method}")
 def test_each_endpoint_that_checks_a_secret_or_sends_mail_is_limited(low_limits, client, endpoint):
     user = StaffFactory() if endpoint.staff else UserFactory()
     if endpoint.signed_in:
@@ -91,8 +103,9 @@ def test_each_endpoint_that_checks_a_secret_or_sends_mail_is_limited(low_limits,
     assert _refused(responses[LIMIT])
 
 
-def _url_names(resolver: URLResolver, prefix: str = "") -> dict[str, Any]:
-    found: dict[str, Any] = {}
+def _url_names(resolver: URLResolver, prefix: str = "") -> dict[str, tuple[Any, set[str]]]:
+    """Each named URL: its view (class or function) and the names its route captures."""
+    found: dict[str, tuple[Any, set[str]]] = {}
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             found.update(
@@ -100,7 +113,8 @@ def _url_names(resolver: URLResolver, prefix: str = "") -> dict[str, Any]:
             )
         elif isinstance(pattern, URLPattern) and pattern.name:
             callback = pattern.callback
-            found.setdefault(f"{prefix}{pattern.name}", getattr(callback, "view_class", callback))
+            captured = set(pattern.pattern.regex.groupindex)
+            found.setdefault(f"{prefix}{pattern.name}", (getattr(callback, "view_class", callback), captured))
     return found
 
 
@@ -113,18 +127,35 @@ SECRET_OR_MAIL_VIEWS = (
 )
 # The project's own, by URL name: they check a password or send e-mail.
 PROJECT_SECRET_OR_MAIL_URLS = {"signup", "account_delete", "me-delete"}
+# A route that captures a token (an e-mailed signed link) checks a secret.
+TOKEN_PARAMETER = "token"
+
+
+def _secret_or_mail_urls() -> set[str]:
+    """URL names (namespaced where the URL is) of the views that check a secret or send e-mail."""
+    return {
+        name
+        for name, (view, captured) in _url_names(get_resolver()).items()
+        if (isinstance(view, type) and issubclass(view, SECRET_OR_MAIL_VIEWS)) or TOKEN_PARAMETER in captured
+    } | PROJECT_SECRET_OR_MAIL_URLS
 
 
 def test_the_table_names_every_url_that_checks_a_secret_or_sends_mail():
-    urls = _url_names(get_resolver())
-    secret_or_mail = {
-        name.rpartition(":")[2]
-        for name, view in urls.items()
-        if isinstance(view, type) and issubclass(view, SECRET_OR_MAIL_VIEWS)
-    } | PROJECT_SECRET_OR_MAIL_URLS
+    secret_or_mail = _secret_or_mail_urls()
 
     assert secret_or_mail - {e.url_name for e in ENDPOINTS} == set()
     assert {"login", "admin_login", "password_reset", "password_change"} <= secret_or_mail
+
+
+def test_every_url_that_takes_a_signed_token_counts_as_checking_a_secret():
+    assert {
+        "signup_confirm",
+        "password_reset_confirm",
+        "notifications:unsubscribe",
+        "messaging:unsubscribe",
+        "messaging:click",
+        "store:link",
+    } <= _secret_or_mail_urls()
 
 
 @pytest.mark.parametrize(
