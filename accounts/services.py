@@ -20,7 +20,6 @@ from core import personal_data
 from core.text import validate_username
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import User
 
 
@@ -33,7 +32,7 @@ class SignupTokenGenerator(PasswordResetTokenGenerator):
 
     key_salt = "accounts.services.SignupTokenGenerator"
 
-    def _make_hash_value(self, user: AbstractBaseUser, timestamp: int) -> str:
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
 
 

@@ -60,7 +60,8 @@ class GenerationRequestForm(forms.ModelForm):
         return keywords_split(self.cleaned_data["keywords"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         try:

@@ -45,9 +45,9 @@ class Length(models.TextChoices):
 # (REFERENCE.md, "Generation speed").
 # Nearly twice the target word count in tokens: room to end the last sentence (at 80
 # tokens for "short", nearly every draft of the default model was cut off).
-MAX_NEW_TOKENS = {Length.SHORT: 96, Length.MEDIUM: 144, Length.LONG: 192}
+MAX_NEW_TOKENS: dict[str, int] = {Length.SHORT: 96, Length.MEDIUM: 144, Length.LONG: 192}
 # The word count the prompt asks for; a draft far above it is flagged.
-TARGET_WORDS = {Length.SHORT: 50, Length.MEDIUM: 80, Length.LONG: 110}
+TARGET_WORDS: dict[str, int] = {Length.SHORT: 50, Length.MEDIUM: 80, Length.LONG: 110}
 
 
 class GenerationRequest(models.Model):

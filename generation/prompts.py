@@ -62,9 +62,13 @@ LANGUAGE_NAMES = {"en": "English", "zh-hans": "Simplified Chinese (简体中文)
 
 
 class _Campaignish(Protocol):
-    title: str
-    product_name: str
-    brief: str
+    # Read-only, so frozen plain data (DraftingInput) fits as well as a row.
+    @property
+    def title(self) -> str: ...
+    @property
+    def product_name(self) -> str: ...
+    @property
+    def brief(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,13 @@ def _credited_sources() -> QuerySet[DraftSource]:
 def draft_list_published(*, campaign: Campaign) -> list[Draft]:
     """Published drafts of a campaign, newest first, each with `credits`: the
     names of the people to thank, in the order their ideas ranked. Two queries."""
-    drafts = list(
+    drafts: list[Draft] = list(
         Draft.objects.filter(campaign=campaign, status=Draft.Status.PUBLISHED)
         .order_by("-published_at", "-pk")
         .prefetch_related(Prefetch("sources", queryset=_credited_sources(), to_attr="credited_sources"))
     )
     for draft in drafts:
+        # credited_sources (to_attr above) hold only sources with an idea.
         draft.credits = list(dict.fromkeys(s.idea.author.username for s in draft.credited_sources))  # type: ignore[attr-defined]
     return drafts
 

@@ -847,10 +847,13 @@ def draft_reject(*, draft: Draft, actor: User, reason: str) -> Draft:
 
 
 def _source_text(source: DraftSource | DraftSentenceSource) -> SourceText:
-    if source.idea_id:
-        idea = source.idea
+    # A source names exactly one of an idea and a comment (a check constraint).
+    idea = source.idea if source.idea_id else None
+    if idea is not None:
         return SourceText(kind=SourceKind.IDEA, pk=idea.pk, text=f"{idea.title}\n{idea.body}")
-    return SourceText(kind=SourceKind.COMMENT, pk=source.comment_id, text=source.comment.body)  # type: ignore[union-attr]
+    comment = source.comment
+    assert comment is not None
+    return SourceText(kind=SourceKind.COMMENT, pk=comment.pk, text=comment.body)
 
 
 def _consented_sources(campaign: Campaign) -> tuple[list[SourceText], list[int]]:
@@ -996,7 +999,8 @@ def draft_publish(*, draft: Draft, actor: User, override_reason: str = "") -> Dr
     campaign_pages_changed(draft.campaign_id)
     _audit(request_id=draft.request_id, draft=draft, actor=actor, action=Audit.PUBLISHED)
     campaign = draft.campaign
-    ideas = [s.idea for s in draft.sources.filter(idea__isnull=False).select_related("idea")]
+    sources = draft.sources.filter(idea__isnull=False).select_related("idea")
+    ideas = [s.idea for s in sources if s.idea is not None]
     credited = [idea for idea in ideas if idea.consent_credit]
     url = f"{campaign.get_absolute_url()}#{PUBLISHED_ANCHOR}"
     message = _("Your idea helped shape a text %(brand)s just published for %(product)s. Thank you!") % {

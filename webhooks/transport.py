@@ -109,6 +109,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         context = ssl.create_default_context()
         context.sslsocket_class = _DeadlineSSLSocket
         super().__init__(target.host, target.port, timeout=deadline.remaining(), context=context)
+        self._tls_context = context
         self._target = target
         self._deadline = deadline
 
@@ -118,7 +119,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         # timeout it starts with: give it what is left of the attempt's.
         sock.settimeout(self._deadline.remaining())
         # SNI and certificate checks use the host name, as a browser would.
-        tls = self._context.wrap_socket(sock, server_hostname=self.host)
+        tls = self._tls_context.wrap_socket(sock, server_hostname=self.host)
         assert isinstance(tls, _DeadlineSSLSocket)
         tls.deadline = self._deadline
         self.sock = tls

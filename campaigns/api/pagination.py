@@ -224,6 +224,7 @@ class IdeaCursorPagination(CursorPagination):
         if cursor.reverse:
             payload["r"] = 1
         encoded = urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
+        assert self.base_url is not None, "paginate_queryset() sets base_url first"
         return replace_query_param(self.base_url, self.cursor_query_param, encoded)
 
     def decode_seek_cursor(self, request: Request) -> SeekCursor | None:
@@ -253,6 +254,8 @@ def _ordering_value(name: str, raw: Any) -> Any:
     """A cursor's value for an ordering field, as the field holds it: JSON
     numbers for counts, scores and ids, ISO strings with an offset for times."""
     field = Idea._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{name} is not a column")
     expected = str if isinstance(field, models.DateTimeField) else (int, float)
     if isinstance(raw, bool) or not isinstance(raw, expected):
         raise TypeError(f"{name} cannot be {raw!r}")

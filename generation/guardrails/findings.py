@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SEVERITY_HIGH = "high"  # should not be published as it is
 SEVERITY_MEDIUM = "medium"  # check before publishing
@@ -36,7 +39,7 @@ class Finding(TypedDict):
     message: str
 
 
-def _finding(code: str, severity: str, message: str) -> Finding:
+def _finding(code: str, severity: str, message: StrOrPromise) -> Finding:
     # Stored as JSON on the draft: the message is rendered now, in the active language.
     return {"code": code, "severity": severity, "message": str(message)}
 

