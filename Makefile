@@ -92,9 +92,10 @@ test: install messages var-dirs  ## run the test suite (PYTEST_ARGS passes optio
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing."; fi; \
 	exit $$status
 
-lint: install  ## ruff check and ruff format --check
+lint: install  ## ruff check, ruff format --check and mypy (mypy.ini)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 check-deploy: install  ## manage.py check --deploy with production settings, warnings fail
 	DEBUG=0 ALLOWED_HOSTS=example.com \

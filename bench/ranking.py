@@ -256,8 +256,8 @@ def measure_page(campaign, reads: int) -> dict[str, object]:
     from django.contrib.auth.models import AnonymousUser
 
     from campaigns.models import Vote
-    from core.pagination import MAX_PAGES, CappedPaginator
     from campaigns.selectors import idea_list_ranked
+    from core.pagination import MAX_PAGES, CappedPaginator
 
     voter = Vote.objects.filter(idea__campaign=campaign).order_by("pk").first().user
     results: dict[str, object] = {}

@@ -25,7 +25,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.queueing import publish
-
 from generation.models import GenerationRequest
 
 logger = logging.getLogger(__name__)

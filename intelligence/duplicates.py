@@ -24,10 +24,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from campaigns.models import Campaign, Idea
 from campaigns.visibility import listed_ideas_of
-from intelligence.models import IdeaEmbedding
-
 from intelligence.embeddings import EmbeddingUnavailable, embed_query, model_version
 from intelligence.index import idea_index
+from intelligence.models import IdeaEmbedding
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef
 
 from campaigns.models import Comment, Idea
-from intelligence.models import CommentSignal, IdeaEmbedding
-
 from intelligence import sentiment
 from intelligence.embeddings import comment_text, embed_texts, idea_text, model_version, to_bytes
+from intelligence.models import CommentSignal, IdeaEmbedding
 
 # Rows embedded per backfill step: one forward pass per 32 texts on the worker,
 # and a task that finishes well inside its time limit on a CPU.

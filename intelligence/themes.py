@@ -35,9 +35,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Comment, Idea
 from campaigns.visibility import listed_idea_q, public_comment_q
-from intelligence.models import CommentSignal, IdeaEmbedding, Theme, ThemeRun
-
 from intelligence.embeddings import from_bytes, model_version
+from intelligence.models import CommentSignal, IdeaEmbedding, Theme, ThemeRun
 
 logger = logging.getLogger(__name__)
 

@@ -3,16 +3,14 @@ and before an idea is saved."""
 
 from __future__ import annotations
 
-
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from campaigns import selectors as campaign_selectors
-from core.exceptions import Throttled
 from campaigns.models import Campaign
+from core.exceptions import Throttled
 from core.throttles import throttle_request
-
 from intelligence.duplicates import SimilarIdeas, similar_ideas
 
 # Set by the similar-ideas warning (and by the live check once it showed

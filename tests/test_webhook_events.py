@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from campaigns import services as campaign_services
-from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from generation import services as generation_services
 from generation.models import Draft
 from tests.factories import IdeaFactory
 from tests.generation.factories import DraftFactory, DraftSourceFactory, FakeGenerator
 from tests.generation.test_services import claimed_request
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from django import template
 
+from campaigns.models import Campaign
 from intelligence.recommendations import campaigns_you_may_like as recommend_campaigns
 from intelligence.recommendations import ideas_you_may_like as recommend_ideas
-from campaigns.models import Campaign
 
 register = template.Library()
 

@@ -7,11 +7,11 @@ from unittest import mock
 import pytest
 
 from campaigns.models import Campaign, Idea
-from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from generation.models import Draft, GenerationRequest
 from tests.api.helpers import assert_error_shape, token_client
 from tests.factories import IdeaFactory, UserFactory
 from tests.generation.factories import DraftFactory, DraftSourceFactory, GenerationRequestFactory
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 V1 = "/api/v1"
 

@@ -24,8 +24,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from campaigns import services
 from accounts import tokens
+from campaigns import services
 from campaigns.models import Campaign
 from generation.models import Draft
 from tests.factories import CampaignFactory, IdeaFactory, NotificationFactory, StaffFactory, UserFactory

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.admin import BrandScopedModelAdmin
-from core.exceptions import Blocked
 from campaigns.models import (
     Brand,
     BrandBlock,
@@ -26,6 +25,7 @@ from campaigns.models import (
     Report,
     TrustedAuthor,
 )
+from core.exceptions import Blocked
 from tests.factories import (
     CampaignFactory,
     CommentFactory,

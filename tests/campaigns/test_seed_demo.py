@@ -13,8 +13,8 @@ from django.db.models import Count, F, Q
 from django.test import override_settings
 
 from campaigns import ranking, selectors
-from demo import data as demo_data
 from campaigns.models import Brand, Campaign, Comment, Idea, Report, Vote
+from demo import data as demo_data
 
 DEMO_PASSWORD = "a-test-demo-password"
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.services import account_delete
 from campaigns import ranking, services
-from notifications.services import notification_create
+from campaigns.models import BrandBlock, Campaign, Comment, Idea, ModerationAction, TrustedAuthor, Vote
 from core.exceptions import (
     AlreadyReported,
     AlreadyVoted,
@@ -20,8 +20,8 @@ from core.exceptions import (
     PhaseClosed,
     VoteLimitReached,
 )
-from campaigns.models import BrandBlock, Campaign, Comment, Idea, ModerationAction, TrustedAuthor, Vote
 from notifications.models import Notification
+from notifications.services import notification_create
 from tests.factories import CampaignFactory, CommentFactory, IdeaFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from core.exceptions import Throttled
 from campaigns.models import Comment, Idea, Report, Vote
+from core.exceptions import Throttled
 from tests.campaigns.factories_site import messages_of, site_settings, throttle_rates  # noqa: F401 (autouse)
 from tests.factories import CommentFactory, IdeaFactory, NotificationFactory
 

@@ -13,8 +13,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from campaigns import services
 from campaigns.models import Campaign, Comment, Idea, Report, Vote
-from notifications.models import Notification
 from generation.models import Draft
+from notifications.models import Notification
 from tests.campaigns.factories_site import messages_of, site_settings  # noqa: F401 (autouse fixture)
 from tests.factories import (
     CampaignFactory,

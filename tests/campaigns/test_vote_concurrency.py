@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 
 from campaigns import services
-from core.exceptions import AlreadyVoted
 from campaigns.models import Idea, Vote
+from core.exceptions import AlreadyVoted
 from tests.factories import IdeaFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,14 +13,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from webhooks import services as webhooks
 from campaigns.models import Idea
-from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from generation import outbox
 from generation.models import GenerationRequest
 from tests.api.helpers import token_client
 from tests.factories import UserFactory
 from tests.faults.harness import celery_worker, wait_for
+from webhooks import services as webhooks
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -25,10 +25,10 @@ from django.core import mail
 from django.db import connection
 
 from campaigns.models import Idea
-from notifications.models import Notification
 from cocreate.celery import app
 from generation import services
 from generation.models import Draft, GenerationRequest
+from notifications.models import Notification
 from tests.celery_pools import reset_broker_pools
 from tests.factories import CommentFactory, IdeaFactory, StaffFactory, UserFactory
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import factory
 
-from intelligence import indexing
 from campaigns.models import Campaign, Idea
+from intelligence import indexing
 from notifications.models import Follow, NotificationPreference
 from tests.factories import IdeaFactory, UserFactory
 

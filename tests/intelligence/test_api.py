@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from intelligence.api import SimilarIdeasView
 from campaigns.models import Campaign
+from intelligence.api import SimilarIdeasView
 from tests.factories import CampaignFactory, IdeaFactory
 from tests.intelligence.factories_intelligence import embedded_ideas
 

@@ -8,11 +8,11 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.models import Campaign, Idea
 from intelligence.duplicates import keyword_terms, similar_ideas
 from intelligence.embeddings import DIMENSIONS
 from intelligence.index import SimilarityIndex
 from intelligence.views import similar_ideas_before_submit
-from campaigns.models import Campaign, Idea
 from tests.factories import CampaignFactory, IdeaFactory
 from tests.intelligence.factories_intelligence import embedded_ideas
 

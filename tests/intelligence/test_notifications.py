@@ -12,11 +12,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from campaigns import events
+from campaigns.models import Comment, Idea
 from notifications import follows
 from notifications import services as notifications
-from notifications.services import CAMPAIGN_PUBLISHED_KIND
-from campaigns.models import Comment, Idea
 from notifications.models import Follow, Notification, NotificationPreference
+from notifications.services import CAMPAIGN_PUBLISHED_KIND
 from tests.factories import CommentFactory, IdeaFactory, UserFactory, VoteFactory
 from tests.intelligence.factories_intelligence import FollowFactory, NotificationPreferenceFactory
 

@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from campaigns import ranking
+from campaigns.models import Campaign, Idea, Vote
 from intelligence.recommendations import (
     FRESH,
     NEAR,
@@ -17,7 +18,6 @@ from intelligence.recommendations import (
     fresh_slots,
     ideas_you_may_like,
 )
-from campaigns.models import Campaign, Idea, Vote
 from tests.factories import CampaignFactory, CommentFactory, IdeaFactory, UserFactory, VoteFactory
 from tests.intelligence.factories_intelligence import embedded_ideas
 

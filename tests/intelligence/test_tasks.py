@@ -5,8 +5,8 @@ from unittest import mock
 
 import pytest
 
-from intelligence import tasks
 from campaigns.models import Comment
+from intelligence import tasks
 from intelligence.models import CommentSignal, IdeaEmbedding, Theme, ThemeRun
 from tests.factories import CommentFactory, IdeaFactory
 

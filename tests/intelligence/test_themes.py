@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from intelligence import indexing, themes
 from campaigns.models import Comment
+from intelligence import indexing, themes
 from intelligence.models import CommentSignal, Theme, ThemeRun
 from tests.factories import CommentFactory, IdeaFactory
 

@@ -20,8 +20,8 @@ from django.test import Client
 from django.urls import reverse
 
 from campaigns.models import Campaign, Comment, Idea, ModerationAction, Report, Vote
-from notifications.models import Notification
 from generation.models import Draft, GenerationRequest
+from notifications.models import Notification
 from tests.api.helpers import token_client
 from tests.factories import CampaignFactory, IdeaFactory, NotificationFactory, StaffFactory, UserFactory
 from tests.generation.factories import DraftFactory

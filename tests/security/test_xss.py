@@ -21,11 +21,11 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from campaigns import services as campaign_services
-from notifications.services import notification_create
 from campaigns.models import Campaign, Comment, Idea, Report
-from notifications.models import Notification
 from generation import services as generation_services
 from generation.models import Draft, DraftSource, GenerationRequest
+from notifications.models import Notification
+from notifications.services import notification_create
 from tests.api.helpers import token_client
 from tests.factories import BrandFactory, CampaignFactory, StaffFactory, UserFactory
 from tests.generation.factories import DraftFactory, GenerationRequestFactory
