@@ -18,15 +18,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaigns import selectors as campaign_selectors
-
+from core.api.fields import count_field, id_field
 from intelligence.duplicates import QUERY_MAX_CHARS, similar_ideas
 
 
 class SimilarIdeaSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = id_field()
     title = serializers.CharField()
     url = serializers.CharField()
-    vote_count = serializers.IntegerField()
+    vote_count = count_field()
     similarity = serializers.FloatField(
         allow_null=True, help_text="Cosine similarity; null for a keyword match."
     )

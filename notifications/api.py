@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.parsers import MAX_DB_INT
+from core.api.fields import count_field, id_field
 from core.api.views import valid_data
 from core.users import signed_in_user
 from notifications import selectors, services
@@ -46,7 +46,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_DB_INT),
+        child=id_field(),
         required=False,
         max_length=MARK_READ_MAX_IDS,
         help_text=_("Notifications to mark; leave out to mark all of them."),
@@ -54,7 +54,7 @@ class MarkReadSerializer(serializers.Serializer):
 
 
 class MarkedSerializer(serializers.Serializer):
-    marked = serializers.IntegerField()
+    marked = count_field()
 
 
 @extend_schema_view(list=extend_schema(summary=_("Your notifications, newest first")))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from campaigns.models import Campaign
+from core.api.fields import MAX_DB_INT32
 from store.models import (
     CURRENCY_LENGTH,
     EXTERNAL_ID_MAX,
@@ -75,7 +76,7 @@ class ProductRowSerializer(serializers.Serializer):
         required=False,
         error_messages={"invalid": _("A three-letter ISO currency code, such as EUR.")},
     )
-    stock = serializers.IntegerField(min_value=0, required=False)
+    stock = serializers.IntegerField(min_value=0, max_value=MAX_DB_INT32, required=False)
     language = serializers.ChoiceField(choices=Campaign.Locale.choices, required=False)
     url = serializers.URLField(max_length=URL_MAX, required=False, allow_blank=True)
     image_url = serializers.URLField(max_length=URL_MAX, required=False, allow_blank=True)
@@ -86,7 +87,7 @@ class ProductRowSerializer(serializers.Serializer):
 
 class LineSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=SKU_MAX)
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_DB_INT32)
     price = _money()
 
 

@@ -12,11 +12,12 @@ from assistant.models import Conversation, Message
 from campaigns.api.serializers import SafeSlugRelatedField
 from campaigns.models import Brand
 from campaigns.selectors import campaign_list_public
+from core.api.fields import id_field
 
 
 class CitationSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    id = serializers.IntegerField()
+    id = id_field()
     url = serializers.CharField()
     title = serializers.CharField()
 

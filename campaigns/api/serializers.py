@@ -16,6 +16,7 @@ from campaigns.api import selectors
 from campaigns.models import REPORT_NOTE_MAX, Brand, Campaign, Comment, Idea, ModerationAction, Report
 from campaigns.selectors import moderated_brand_ids
 from campaigns.services import CAMPAIGN_CREATE_ONLY_FIELDS, CAMPAIGN_EDITABLE_FIELDS
+from core.api.fields import BoundedPrimaryKeyRelatedField, count_field, id_field
 
 # ModerationAction.detail holds the reason a moderator gives.
 MODERATION_REASON_MAX = 300
@@ -186,8 +187,8 @@ class IdeaUpdateSerializer(serializers.ModelSerializer):
 
 
 class VoteResultSerializer(serializers.Serializer):
-    idea = serializers.IntegerField()
-    vote_count = serializers.IntegerField()
+    idea = id_field()
+    vote_count = count_field()
     has_voted = serializers.BooleanField()
 
 
@@ -231,7 +232,7 @@ class CommentNodeSerializer(serializers.Serializer):
 CommentNodeSerializer._declared_fields["replies"] = CommentNodeSerializer(many=True, read_only=True)
 
 
-class _CommentsOfIdeaField(serializers.PrimaryKeyRelatedField):
+class _CommentsOfIdeaField(BoundedPrimaryKeyRelatedField):
     """A comment on the idea in the context, to reply to."""
 
     def get_queryset(self) -> QuerySet[Comment]:
@@ -251,12 +252,12 @@ class CommentCreateSerializer(serializers.ModelSerializer):
 # --- reports ------------------------------------------------------------------------------
 
 
-class _IdeasOfViewerField(serializers.PrimaryKeyRelatedField):
+class _IdeasOfViewerField(BoundedPrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Idea]:
         return selectors.ideas_for_viewer(self.context["request"].user)
 
 
-class _CommentsOfViewerField(serializers.PrimaryKeyRelatedField):
+class _CommentsOfViewerField(BoundedPrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Comment]:
         return selectors.comments_for_viewer(self.context["request"].user)
 
@@ -303,7 +304,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class VoteContributionSerializer(serializers.Serializer):
-    idea = serializers.IntegerField(source="idea_id")
+    idea = id_field(source="idea_id")
     campaign = serializers.CharField(source="idea.campaign.slug")
     created_at = serializers.DateTimeField()
 
@@ -313,7 +314,7 @@ def _page_of(item: type[serializers.Serializer], name: str) -> type[serializers.
         name,
         (serializers.Serializer,),
         {
-            "count": serializers.IntegerField(),
+            "count": count_field(),
             "next": serializers.CharField(allow_null=True),
             "previous": serializers.CharField(allow_null=True),
             "results": item(many=True),

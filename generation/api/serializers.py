@@ -15,6 +15,7 @@ from campaigns.api.selectors import campaigns_for_viewer
 from campaigns.api.serializers import SafeSlugRelatedField
 from campaigns.models import Campaign
 from campaigns.selectors import moderated_brand_ids
+from core.api.fields import count_field, id_field
 from generation.models import (
     DRAFT_TEXT_MAX,
     IDEMPOTENCY_KEY_MAX,
@@ -182,9 +183,9 @@ class DraftSerializer(_StaffOnly, serializers.ModelSerializer):
 
 
 class DraftSourceSerializer(serializers.Serializer):
-    position = serializers.IntegerField()
-    idea = serializers.IntegerField(source="idea_id", allow_null=True)
-    comment = serializers.IntegerField(source="comment_id", allow_null=True)
+    position = count_field()
+    idea = id_field(source="idea_id", allow_null=True)
+    comment = id_field(source="comment_id", allow_null=True)
     author = serializers.CharField()
     excerpt = serializers.CharField()
 
@@ -201,7 +202,7 @@ class DraftSourceSerializer(serializers.Serializer):
 
 
 class DraftSentenceSerializer(serializers.Serializer):
-    position = serializers.IntegerField()
+    position = count_field()
     text = serializers.CharField()
     origin = serializers.ChoiceField(choices=DraftSentence.Origin.choices)
     sources = DraftSourceSerializer(many=True)

@@ -12,6 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.fields import count_field
 from core.api.views import valid_data
 from messaging import coupons, selectors
 from messaging.models import MessageCampaign
@@ -54,7 +55,7 @@ class CouponRedeemView(BrandStaffView):
 class ResultsView(BrandStaffView):
     @extend_schema(
         summary=_("A message campaign's results (brand staff)"),
-        responses=inline_serializer("MessageCampaignResults", {"sent": serializers.IntegerField()}),
+        responses=inline_serializer("MessageCampaignResults", {"sent": count_field()}),
     )
     def get(self, request: Request, brand: str, pk: int) -> Response:
         message_campaign = get_object_or_404(MessageCampaign, pk=pk, brand=self.brand())

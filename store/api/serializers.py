@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from campaigns.models import Idea
+from core.api.fields import count_field, id_field
 from store.models import Product
 from store.rows import EXTERNAL_ID_MAX, OrderSerializer, ProductRowSerializer
 
@@ -39,7 +40,7 @@ class OrderBulkSerializer(serializers.Serializer):
 
 
 class UpsertResultSerializer(serializers.Serializer):
-    received = serializers.IntegerField(help_text=_("Items sent; each was created or updated."))
+    received = count_field(help_text=_("Items sent; each was created or updated."))
 
 
 class LinkTokenRequestSerializer(serializers.Serializer):
@@ -50,12 +51,12 @@ class LinkTokenRequestSerializer(serializers.Serializer):
 class LinkTokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     url = serializers.URLField(help_text=_("Send the customer here; they sign in and confirm."))
-    expires_in = serializers.IntegerField(help_text=_("Seconds the link stays valid."))
+    expires_in = count_field(help_text=_("Seconds the link stays valid."))
 
 
 class IdeaDemandSerializer(serializers.ModelSerializer):
-    votes = serializers.IntegerField(source="vote_count")
-    verified_buyer_votes = serializers.IntegerField(source="verified_votes")
+    votes = count_field(source="vote_count")
+    verified_buyer_votes = count_field(source="verified_votes")
 
     class Meta:
         model = Idea
@@ -64,15 +65,15 @@ class IdeaDemandSerializer(serializers.ModelSerializer):
 
 class CampaignDemandSerializer(serializers.Serializer):
     campaign = serializers.CharField()
-    votes = serializers.IntegerField()
-    verified_buyer_votes = serializers.IntegerField()
-    verified_buyer_voters = serializers.IntegerField()
+    votes = count_field()
+    verified_buyer_votes = count_field()
+    verified_buyer_voters = count_field()
 
 
 class VerifiedMarksSerializer(serializers.Serializer):
     """Yes or no per author: never what was bought, nor when."""
 
-    idea = serializers.IntegerField()
+    idea = id_field()
     author_verified_buyer = serializers.BooleanField()
     comments = serializers.ListField(child=serializers.DictField())
 
