@@ -95,7 +95,9 @@ def test_a_database_at_the_old_layout_migrates_forward_without_losing_a_row():
     assert counts_after == counts_before
     assert all(counts_after.values())
     Notification = current_apps.get_model("notifications", "Notification")
-    assert sorted(Notification.objects.filter(user_id=seeded["author"]).values_list("message", flat=True)) == [
+    assert sorted(
+        Notification.objects.filter(user_id=seeded["author"]).values_list("message", flat=True)
+    ) == [
         "n0",
         "n1",
         "n2",

@@ -73,7 +73,9 @@ def test_the_export_shows_follows_and_email_preferences(idea):
 
     data = selectors.user_export(user=user)
 
-    assert data["follows"] == [{"idea": idea.pk, "campaign": None, "created_at": data["follows"][0]["created_at"]}]
+    assert data["follows"] == [
+        {"idea": idea.pk, "campaign": None, "created_at": data["follows"][0]["created_at"]}
+    ]
     assert data["email_preferences"]["frequency"] == "weekly"
 
 

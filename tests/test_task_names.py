@@ -23,7 +23,11 @@ def _task_names_in_source() -> set[str]:
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and TASK_NAME.match(node.value):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and TASK_NAME.match(node.value)
+                ):
                     names.add(node.value)
     return names
 

@@ -34,6 +34,7 @@ def _whole_draft_pipeline(settings):
     for comparisons; tests/generation/test_drafting*.py hold the grounded one."""
     settings.GENERATION_PIPELINE = "legacy"
 
+
 Status = GenerationRequest.Status
 ROOT = Path(__file__).resolve().parents[2]
 

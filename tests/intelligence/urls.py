@@ -7,6 +7,4 @@ from cocreate.urls import urlpatterns as site_urlpatterns
 
 _included = any(getattr(p, "namespace", None) == "intelligence" for p in site_urlpatterns)
 
-urlpatterns = (
-    site_urlpatterns if _included else [path("", include("intelligence.urls")), *site_urlpatterns]
-)
+urlpatterns = site_urlpatterns if _included else [path("", include("intelligence.urls")), *site_urlpatterns]
