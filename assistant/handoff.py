@@ -26,12 +26,17 @@ _PERSON_EN = re.compile(
     r"|\bcustomer\s+(?:service|support)\b"
     r"|\b(?:not|no more|stop|don'?t want)\b[^.?!]{0,20}\b(?:bot|robot|machine|ai)\b"
     r"|\bget\s+me\s+(?:a\s+)?(?:human|person|someone|somebody|agent)\b"
+    r"|\bmember of (?:staff|(?:your|the) team)\b"
+    r"|\b(?:someone|somebody|anyone|a person) (?:from|at|on) (?:your\b|the (?:team|staff|shop|store|company)\b)"
+    r"|\b(?:call|ring|phone|email|e-mail|contact|get back to)\s+me\b(?:\s+back)?"
+    r"|\b(?:speak|talk)\s+(?:to|with)\s+(?:a|the|your)\s+(?:manager|supervisor|boss)\b"
     r"|\b(?:agent|human|operator|representative)\s*(?:please|pls|now)?\s*[.!?]*$"
     r"|^\s*(?:agent|human|operator|representative|person)\b",
     re.IGNORECASE,
 )
 _PERSON_ZH = re.compile(
-    r"人工|真人|客服|转人工|找人|工作人员|联系你们|打电话给|不要机器人|不想和机器人|机器人.{0,4}(?:没用|不行)|经理"
+    r"人工|真人|客服|转人工|找人|工作人员|联系你们|联系我|打电话给|给我打电话|回电话|回复我|不要机器人|不想和机器人|"
+    r"机器人.{0,4}(?:没用|不行)|经理"
 )
 
 # Words of anger and insult; any one hands over. Short on purpose: a lexicon

@@ -45,7 +45,9 @@ STOPWORDS = frozenset(
     can could will would shall should may might must i you he she it we they me my your our their this that
     these those what which who whom whose when where why how there here not no yes so than then too very
     just about into over under up down out off any all some more most such only own same also have has had
-    get got please hi hello thanks thank s t its it's i'm don't doesn't many much long often""".split()
+    get got please hi hello thanks thank s t its it's i'm don't doesn't many much long often
+    haven't hasn't hadn't isn't aren't wasn't weren't won't can't couldn't didn't wouldn't shouldn't
+    i've i'd i'll you're you've we're we've they're what's there's that's let's""".split()
 )
 _CJK_STOP = frozenset("的了吗呢吧啊是在有和也就都而及与或我你他她它们这那哪什么怎么如何请问")
 # Latin words compare by this many leading letters, after a plural "s":
@@ -103,13 +105,28 @@ class Hit:
 
 
 def coverage(question_tokens: Sequence[str], text: str, idf: dict[str, float], unseen: float) -> float:
-    """Share of the question's weight whose words appear in `text`."""
+    """Share of the question's weight whose words appear in `text`.
+
+    A word no passage has weighs most (`unseen`): the question is about
+    something the brand never wrote about. Except a pair of Chinese
+    characters that are each known but never stand together in a passage:
+    that pair spans two words of the question ("寄到挪威" gives "到挪"), which
+    says nothing about its topic, so it weighs nothing.
+    """
     if not question_tokens:
         return 0.0
     present = set(tokens(text))
-    weights = {t: idf.get(t, unseen) for t in set(question_tokens)}
+    weights = {t: _weight(t, idf, unseen) for t in set(question_tokens)}
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+
+def _weight(token: str, idf: dict[str, float], unseen: float) -> float:
+    if token in idf:
+        return idf[token]
+    if len(token) == 2 and _CJK_RUN_RE.fullmatch(token) and token[0] in idf and token[1] in idf:
+        return 0.0
+    return unseen
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,10 @@ def _generator():  # noqa: ANN202 - a TextGenerator, or None without a model
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
+    # On the task, not only in CELERY_TASK_ROUTES: a task's own priority (else
+    # CELERY_TASK_DEFAULT_PRIORITY) overrides the route's, so the route alone
+    # filed answers behind queued drafts (tests/assistant/test_worker.py).
+    priority=settings.ASSISTANT_ANSWER_PRIORITY,
     soft_time_limit=settings.ASSISTANT_SOFT_TIME_LIMIT,
     time_limit=settings.ASSISTANT_HARD_TIME_LIMIT,
     autoretry_for=(OperationalError, InterfaceError),

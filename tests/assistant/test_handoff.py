@@ -23,6 +23,10 @@ TOPICS = DEFAULT_SENSITIVE_TOPICS.splitlines()
         "我要找客服",
         "能不能让真人回答我",
         "请让工作人员联系我",
+        "Can a member of staff call me back?",
+        "Can someone from your team get back to me?",
+        "I need to speak to a manager.",
+        "可以给我打电话吗？",
     ],
 )
 def test_it_hands_over_when_a_person_is_asked_for(text):
