@@ -22,6 +22,8 @@ class Frames:
     opening: dict[str, str]  # by kind
     # {text}: a point's words; what makes them one sentence of the draft.
     point: dict[str, str]  # by kind
+    # A user story's first sentence around an idea's title ({title}).
+    frame: str
     sentence_end: str
 
 
@@ -32,6 +34,7 @@ FRAMES = {
             Kind.USER_STORY: "As a customer, I want the {product} to fit the way I use it.",
         },
         point={Kind.PRODUCT_DESCRIPTION: "{text}", Kind.USER_STORY: "I want this: {text}"},
+        frame="As a customer, I want {title}.",
         sentence_end=".",
     ),
     "zh-hans": Frames(
@@ -40,6 +43,7 @@ FRAMES = {
             Kind.USER_STORY: "作为顾客，我希望{product}适合我的使用方式。",
         },
         point={Kind.PRODUCT_DESCRIPTION: "{text}", Kind.USER_STORY: "我希望：{text}"},
+        frame="作为顾客，我希望{title}。",
         sentence_end="。",
     ),
 }
@@ -54,6 +58,15 @@ def parse_languages(value: str | Iterable[str]) -> frozenset[str]:
 
 def frames_for(language: str) -> Frames:
     return FRAMES.get(language, FRAMES[DEFAULT_FRAMES])
+
+
+def lower_first(text: str) -> str:
+    """ "Pit zips I can open" -> "pit zips I can open", inside a sentence; an
+    acronym ("USB-C port") keeps its capitals."""
+    text = text.strip().rstrip(".。!！")
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def as_sentence(text: str, language: str) -> str:

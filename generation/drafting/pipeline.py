@@ -17,7 +17,7 @@ from typing import Any
 from generation import guardrails
 from generation.drafting import verify
 from generation.drafting.compose import compose
-from generation.drafting.languages import as_sentence, frames_for
+from generation.drafting.languages import as_sentence, frames_for, lower_first
 from generation.drafting.plan import Point, plan_points, variant_order
 from generation.drafting.types import (
     ComposedDraft,
@@ -110,13 +110,17 @@ class _Slot:
 
 
 def _slots(job: DraftJob, points: list[Point], variant: int) -> list[_Slot]:
-    ordered = variant_order(points, variant)
+    """The sentences of one variant. A product description leads with the
+    variant's own point in its own wording; a user story's frame always tells
+    the top idea (in the variant's wording) and its other points lead in turn.
+    Every other sentence is the same prompt in every variant."""
     if job.kind == Kind.USER_STORY:
-        lead, rest = (ordered[0], ordered[1:]) if ordered else (None, [])
+        lead, rest = (points[0], variant_order(points[1:], variant)) if points else (None, [])
         return [
             _Slot(job, variant, Role.FRAME if lead else Role.OPENING, lead),
             *(_Slot(job, variant, Role.POINT, p, leads=False) for p in rest),
         ]
+    ordered = variant_order(points, variant)
     slots = [_Slot(job, variant, Role.POINT, p, leads=n == 0) for n, p in enumerate(ordered)]
     if job.length != Length.SHORT or not slots:
         slots.insert(0, _Slot(job, variant, Role.OPENING, None))
@@ -138,6 +142,13 @@ def _fallback(slot: _Slot) -> list[ComposedSentence]:
     """The idea's own words (or, without an idea, the language's frame), kept
     only if they pass the same checks."""
     job, frames = slot.job, frames_for(slot.job.language)
+    origin = SentenceOrigin.COMMUNITY if slot.origin == SentenceOrigin.COMMUNITY else SentenceOrigin.FALLBACK
+    if slot.role == Role.FRAME and slot.point is not None:
+        # One first-person sentence in the idea's own words, when it passes.
+        text = frames.frame.format(title=lower_first(slot.point.title))
+        framed = ComposedSentence(text, origin, list(slot.point.sources), _check(slot, text))
+        if not verify.blocking(framed.findings):
+            return [framed]
     sentences = []
     if slot.role in (Role.OPENING, Role.FRAME):
         text = frames.opening[job.kind].format(product=job.data.product_name)
@@ -147,9 +158,6 @@ def _fallback(slot: _Slot) -> list[ComposedSentence]:
         if slot.origin == SentenceOrigin.COMMUNITY:
             words = as_sentence(frames.point[job.kind].format(text=words), job.language)
         findings = _check(slot, words)
-        origin = (
-            SentenceOrigin.COMMUNITY if slot.origin == SentenceOrigin.COMMUNITY else SentenceOrigin.FALLBACK
-        )
         sentences.append(ComposedSentence(words, origin, list(slot.point.sources), findings))
     return [s for s in sentences if not verify.blocking(s.findings)]
 
@@ -184,7 +192,9 @@ def _accept(slot: _Slot, answer: Written) -> None:
     """Keep the answer as the slot's sentence if it passes the checks."""
     text = verify.clean_sentence(answer.text, product=slot.job.data.product_name)
     findings = _check(slot, text)
-    if not verify.blocking(findings) and verify.fits_role(text, slot.role, slot.job.language):
+    if not verify.blocking(findings) and verify.fits_role(
+        text, slot.role, slot.job.language, product=slot.job.data.product_name
+    ):
         slot.text, slot.findings, slot.done, slot.perplexity = text, findings, True, answer.perplexity
 
 

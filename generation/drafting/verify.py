@@ -25,6 +25,9 @@ from generation.guardrails.length import SENTENCE_END
 # A sentence longer than this many words is no longer "one sentence about a
 # feature": it is cut at its first sentence end, or rejected.
 SENTENCE_MAX_WORDS = 40
+# Fewer words than this are a fragment ("Microwave-safe inner boxes."), not
+# a sentence about a feature.
+SENTENCE_MIN_WORDS = 5
 # A leading "Xxx:" of at most this many words is a label, not text.
 LABEL_MAX_WORDS = 3
 _LABEL_RE = re.compile(r"^\s*(?:[\w ,.'’-]{1,60}?):\s+(?=\S)")
@@ -67,12 +70,17 @@ def sentence_findings(
 FRAME_OPENERS = {"en": ("As a ", "As an ", "As someone ")}
 
 
-def fits_role(text: str, role: str, language: str) -> bool:
-    """Whether a sentence does its job: it ends (a row cut at the token limit
-    does not), and a story frame starts as one."""
+def fits_role(text: str, role: str, language: str, *, product: str = "") -> bool:
+    """Whether a sentence does its job: it is a sentence (ends, as a row cut
+    at the token limit does not, and has at least SENTENCE_MIN_WORDS words),
+    and a story frame starts as one, about a person, not the product."""
+    if not text.rstrip().endswith(SENTENCE_END) or guardrails.word_count(text) < SENTENCE_MIN_WORDS:
+        return False
     openers = FRAME_OPENERS.get(language)
-    framed = role != "frame" or not openers or text.startswith(openers)
-    return framed and text.rstrip().endswith(SENTENCE_END)
+    if role != "frame" or not openers:
+        return True
+    who = text.split(",", 1)[0].lower()
+    return text.startswith(openers) and not (product and product.split()[0].lower() in who)
 
 
 def blocking(findings: Sequence[Finding]) -> bool:

@@ -99,7 +99,7 @@ WORDINGS: dict[str, tuple[Wording, ...]] = {
         Wording(
             f"You write one sentence for a shop page from one customer idea, speaking to the buyer. {_RULES}",
             _examples(
-                point="Your soup stays in the box, not in your bag: the Commuter lunch box has a lid that seals tight.",
+                point="With a lid that seals tight, the Commuter lunch box keeps soup from leaking into your bag.",
                 frame="",
                 opening="The Commuter lunch box carries your soup and salad on the way to work.",
                 closing="Take soup and salad along on the way to work with the Commuter lunch box.",

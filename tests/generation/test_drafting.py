@@ -12,7 +12,7 @@ from generation.drafting.compose import coverage
 from generation.drafting.pipeline import DraftJob, run_grounded
 from generation.drafting.plan import POINTS_PER_LENGTH, plan_points, variant_order
 from generation.drafting.types import DraftingInput, IdeaInput, SentenceOrigin, SourceKind
-from generation.drafting.verify import clean_sentence, fallback_sentence
+from generation.drafting.verify import clean_sentence, fallback_sentence, fits_role
 from generation.drafting.write import GREEDY, WORDINGS, SentenceJob, sentence_messages
 from tests.generation.factories import FakeOutput
 
@@ -250,6 +250,21 @@ def test_a_labelled_answer_is_cleaned_to_one_sentence():
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "role", "fits"),
+    [
+        ("It has two pockets for a phone.", "point", True),
+        ("It has two pockets for a phone and", "point", False),  # cut at the token limit
+        ("Microwave-safe inner boxes.", "point", False),  # a fragment
+        ("As a hiker, I want pockets for my phone.", "frame", True),
+        ("With the pack, I keep my phone close.", "frame", False),
+        (f"As a {PRODUCT}, I need pockets for a phone.", "frame", False),
+    ],
+)
+def test_a_kept_sentence_must_do_its_job(text, role, fits):
+    assert fits_role(text, role, "en", product=PRODUCT) is fits
+
+
 def test_a_fallback_is_the_ideas_title_and_first_sentence():
     point = plan_points(data(), length="short")[0]
 
@@ -270,14 +285,15 @@ def test_a_medium_product_description_opens_from_the_brief_and_keeps_points_in_o
     assert [s.sources[0].pk for s in draft.sentences[1:]] == [1, 2, 3, 4]
 
 
-def test_a_user_story_opens_with_a_first_person_frame_or_its_template():
+def test_a_user_story_whose_frame_fails_opens_with_the_top_ideas_title_in_a_first_person_frame():
     draft = run_grounded(
         [job(kind="user_story", variants=1)], Echo(), model_languages=frozenset({"en"}), seed=0
     )[1].drafts[0]
 
-    # The echo never starts "As a ...": the frame falls back to the template.
-    assert draft.sentences[0].origin == SentenceOrigin.TEMPLATE
-    assert draft.sentences[0].text.startswith("As a customer")
+    # The echo never starts "As a ...": the frame is built from the idea's own words.
+    assert draft.sentences[0].origin == SentenceOrigin.FALLBACK
+    assert draft.sentences[0].text == "As a customer, I want hip-belt pockets that fit a phone."
+    assert [s.pk for s in draft.sentences[0].sources] == [1]
 
 
 def test_coverage_counts_the_top_three_ideas_points():
