@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Comment, Idea, Report
+from core.text import validate_no_bidi_controls, validate_visible
 from generation import services as generation_services
 from generation.models import Draft, DraftSource, GenerationRequest
 from notifications.models import Notification
@@ -34,6 +36,20 @@ from tests.security.payloads import Payload, corpus, injected
 pytestmark = pytest.mark.django_db
 
 PAYLOADS = corpus()
+
+
+def _storable(text: str) -> bool:
+    """Whether the input rules let this text be saved at all (core/text.py)."""
+    try:
+        validate_no_bidi_controls(text)
+        validate_visible(text)
+    except ValidationError:
+        return False
+    return True
+
+
+# What can be saved is planted; the rest is refused at input (tested below).
+STORABLE = [p for p in PAYLOADS if _storable(p.text)]
 # Large enough that every planted row is on the first page of every list.
 ONE_PAGE = 500
 
@@ -59,7 +75,7 @@ def planted(settings, monkeypatch) -> Planted:
     merchant = StaffFactory(brand=brand)
     viewer = UserFactory(username="viewer")
     ideas, comments, drafts, requests = [], [], [], []
-    for payload in PAYLOADS:
+    for payload in STORABLE:
         author = UserFactory(username=payload.text[:150])
         idea = campaign_services.idea_submit(
             campaign=campaign,
@@ -196,7 +212,7 @@ def test_the_review_queue_lists_every_pending_payload_draft(client, planted):
     page = _page(client, reverse("admin:generation_draft_changelist"))
 
     pending = Draft.objects.filter(status=Draft.Status.PENDING_REVIEW).values_list("pk", flat=True)
-    assert len(pending) == len(PAYLOADS)
+    assert len(pending) == len(STORABLE)
     assert [pk for pk in pending if reverse("admin:generation_draft_change", args=[pk]) not in page] == []
 
 
@@ -220,7 +236,7 @@ def test_the_api_returns_idea_titles_bodies_and_author_names_verbatim_as_json(cl
     ideas = _json_pages(client, f"/api/v1/ideas/?campaign={planted.campaign.slug}")
 
     by_title = {i["title"]: i for i in ideas}
-    assert sorted(by_title) == sorted(p.text for p in PAYLOADS)
+    assert sorted(by_title) == sorted(p.text for p in STORABLE)
     assert all(i["body"] == i["title"] == i["author"] for i in ideas)
 
 
@@ -231,16 +247,30 @@ def test_the_api_returns_comment_bodies_verbatim_as_json(client, planted):
         assert response["Content-Type"] == "application/json"
         bodies += [node["comment"]["body"] for node in json.loads(response.content)]
 
-    assert sorted(bodies) == sorted(p.text for p in PAYLOADS)
+    assert sorted(bodies) == sorted(p.text for p in STORABLE)
 
 
 def test_the_api_returns_draft_texts_verbatim_as_json(planted):
     drafts = _json_pages(token_client(planted.merchant), "/api/v1/drafts/")
 
-    assert sorted(d["text"] for d in drafts) == sorted(p.text for p in PAYLOADS for _ in range(2))
+    assert sorted(d["text"] for d in drafts) == sorted(p.text for p in STORABLE for _ in range(2))
 
 
 def test_the_api_never_answers_html_even_when_a_browser_asks_for_it(client, planted):
     response = client.get(f"/api/v1/ideas/?campaign={planted.campaign.slug}", HTTP_ACCEPT="text/html")
 
     assert not response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("payload", [p for p in PAYLOADS if p not in STORABLE], ids=lambda p: p.marker)
+def test_a_payload_the_input_rules_refuse_is_never_saved(payload, campaign):
+    with pytest.raises(ValidationError):
+        campaign_services.idea_submit(
+            campaign=campaign, author=UserFactory(), title=payload.text, body=payload.text
+        )
+
+    assert not Idea.objects.filter(title=payload.text).exists()
+
+
+def test_most_payloads_are_planted_not_refused():
+    assert len(STORABLE) >= len(PAYLOADS) - 2
