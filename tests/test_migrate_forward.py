@@ -36,8 +36,17 @@ def _migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     named = {app for app, _name in targets}
-    # Apps not named (auth, contenttypes...) stay at their latest migration.
-    targets = [leaf for leaf in executor.loader.graph.leaf_nodes() if leaf[0] not in named] + list(targets)
+    ours = {
+        config.label for config in current_apps.get_app_configs() if not config.name.startswith("django.")
+    }
+    # Django's own apps stay at their latest migration; apps of ours not named
+    # (those that came after the split) go back to nothing.
+    leaves = executor.loader.graph.leaf_nodes()
+    targets = (
+        [leaf for leaf in leaves if leaf[0] not in named and leaf[0] not in ours]
+        + [(app, None) for app in sorted(ours - named) if any(leaf[0] == app for leaf in leaves)]
+        + list(targets)
+    )
     executor.migrate(targets)
     # The state those targets leave (an app at None is left out of it).
     return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
