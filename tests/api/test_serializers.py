@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from campaigns.api.selectors import ideas_for_viewer
 from campaigns.api.serializers import IdeaSerializer
+from campaigns.merging import idea_merge
 from campaigns.models import Idea
 from tests.factories import IdeaFactory, VoteFactory
 
@@ -18,9 +19,11 @@ def _generic(idea: Idea) -> dict:
 
 
 @pytest.mark.parametrize("time_zone", ["UTC", "Asia/Shanghai"])
-def test_an_idea_is_represented_as_by_its_declared_fields(idea, user, time_zone):
+def test_an_idea_is_represented_as_by_its_declared_fields(idea, user, moderator, time_zone):
     VoteFactory(idea=idea, user=user)
-    merged = IdeaFactory(campaign=idea.campaign, status=Idea.Status.MERGED, merged_into=idea)
+    # Merged by a moderator, as only a published idea can be: it stays readable.
+    merged = IdeaFactory(campaign=idea.campaign)
+    idea_merge(duplicate=merged, survivor=idea, actor=moderator)
     rows = ideas_for_viewer(user).filter(pk__in=[idea.pk, merged.pk]).order_by("pk")
 
     with timezone.override(time_zone):

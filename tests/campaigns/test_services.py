@@ -158,11 +158,20 @@ def test_withdrawing_a_vote_restores_count_and_score(idea, user):
         services.vote_withdraw(idea=idea, user=user)
 
 
-@pytest.mark.parametrize("phase", ["review", "closed", "draft"])
+@pytest.mark.parametrize("phase", ["review", "closed"])
 def test_votes_are_refused_when_the_campaign_is_not_voting(brand, user, phase):
     idea = IdeaFactory(campaign=CampaignFactory(brand=brand, phase=phase))
 
     with pytest.raises(PhaseClosed, match="Voting is closed"):
+        services.vote_cast(idea=idea, user=user)
+
+
+def test_votes_on_a_draft_campaign_are_refused_as_if_it_did_not_exist(brand, user):
+    # A draft campaign is not public (campaigns/visibility.py): its ideas are
+    # not found rather than closed, which would tell that the campaign exists.
+    idea = IdeaFactory(campaign=CampaignFactory(brand=brand, phase="draft"))
+
+    with pytest.raises(NotFound):
         services.vote_cast(idea=idea, user=user)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from campaigns import services
+from campaigns.merging import idea_merge
 from campaigns.models import Campaign, Comment, Idea, Report, Vote
 from generation.models import Draft
 from notifications.models import Notification
@@ -302,9 +303,10 @@ def test_idea_page_shows_body_with_line_breaks_and_author(client, campaign):
     assertContains(response, idea.author.username)
 
 
-def test_a_merged_idea_redirects_to_the_idea_it_was_merged_into(client, campaign):
+def test_a_merged_idea_redirects_to_the_idea_it_was_merged_into(client, campaign, moderator):
     target = IdeaFactory(campaign=campaign)
-    merged = IdeaFactory(campaign=campaign, status=Idea.Status.MERGED, merged_into=target)
+    merged = IdeaFactory(campaign=campaign)
+    idea_merge(duplicate=merged, survivor=target, actor=moderator)
 
     response = client.get(merged.get_absolute_url())
 
