@@ -42,6 +42,8 @@ class ConversationViewSet(
     throttle_scopes = {"create": "assistant_start", "messages": "assistant_message"}
 
     def get_queryset(self) -> QuerySet[Conversation]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Conversation.objects.none()
         return selectors.conversations_for_user(self.request.user).prefetch_related("messages")
 
     def create(self, request: Request) -> Response:
