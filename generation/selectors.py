@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from campaigns.models import Campaign, Comment, Idea
 from campaigns.selectors import idea_list_ranked
-from campaigns.visibility import public_comments
+from campaigns.visibility import public_comments, public_ideas
 from generation.drafting.types import CommentInput, DraftingInput, IdeaInput
 from generation.models import Draft, DraftSource
 from generation.prompts import COMMENTS_PER_STANCE, TOP_THEMES
@@ -64,7 +64,7 @@ def drafting_input(*, campaign: Campaign) -> DraftingInput:
     )
     duplicates: dict[int, list[Idea]] = {}
     for duplicate in (
-        Idea.objects.filter(merged_into__in=ideas, status=Idea.Status.MERGED, consent_ai=True)
+        public_ideas(Idea.objects.filter(merged_into__in=ideas, status=Idea.Status.MERGED, consent_ai=True))
         .select_related("author")
         .order_by("-vote_count", "pk")
     ):

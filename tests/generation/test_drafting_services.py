@@ -56,6 +56,22 @@ def test_a_chinese_request_with_the_default_model_is_composed_from_the_community
     assert {s.origin for s in draft.sentences.all()} == {SentenceOrigin.COMMUNITY}
 
 
+def test_the_drafting_input_folds_a_consenting_merged_duplicate_into_its_survivor(campaign, moderator):
+    from campaigns.merging import idea_merge
+    from generation.selectors import drafting_input
+
+    survivor = IdeaFactory(campaign=campaign, vote_count=5)
+    consenting = IdeaFactory(campaign=campaign, title="Phone pockets on the belt")
+    private = IdeaFactory(campaign=campaign, title="My private pocket plan", consent_ai=False)
+    idea_merge(duplicate=consenting, survivor=survivor, actor=moderator)
+    idea_merge(duplicate=private, survivor=survivor, actor=moderator)
+
+    data = drafting_input(campaign=campaign)
+
+    assert [i.pk for i in data.ideas] == [survivor.pk]
+    assert [d.title for d in data.ideas[0].duplicates] == ["Phone pockets on the belt"]
+
+
 def test_the_pipeline_runs_on_a_tiny_random_weights_model(tiny_model_dir):
     """Random weights write nonsense: every sentence must still come out verified or as a fallback."""
     from generation.inference import TextGenerator
