@@ -99,7 +99,9 @@ def grounded(generator: TextGenerator, data: DraftingInput, kind: str):
 
 def main() -> None:
     generator = TextGenerator(settings.GENERATION_MODEL, batch_size=settings.GENERATION_BATCH_SIZE)
-    rows, origins, examples = [], Counter(), []
+    rows: list[tuple[str, str, float, float, float, int, int]] = []
+    origins: Counter[SentenceOrigin] = Counter()
+    examples: list[tuple[str, str, str]] = []
     for spec in CAMPAIGNS:
         data = drafting_data(spec)
         for kind in KINDS:

@@ -12,10 +12,15 @@ from typing import Any, Protocol
 
 
 class GenerationOutput(Protocol):
-    text: str
-    prompt_tokens: int
-    new_tokens: int
-    perplexity: float | None  # None when not measured
+    # Read-only, as the engine's frozen GenerationOutput has them.
+    @property
+    def text(self) -> str: ...
+    @property
+    def prompt_tokens(self) -> int: ...
+    @property
+    def new_tokens(self) -> int: ...
+    @property
+    def perplexity(self) -> float | None: ...  # None when not measured
 
 
 class Generator(Protocol):
