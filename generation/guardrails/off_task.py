@@ -91,6 +91,21 @@ _OFF_TASK_ECHO = compile_all(
     ),
     re.IGNORECASE | re.MULTILINE,
 )
+# Instructions to a model, as a prompt-injection idea writes them: copy that
+# carries one (copied from the idea, or obeyed) is no copy at all.
+_OFF_TASK_INJECTION = compile_all(
+    (
+        r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?"
+        r"(?:previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+)?(?:instructions|prompts?|rules|task|brief)\b",
+        r"\b(?:code|secret|magic|safe)\s+word\b",
+        r"^\W*system\s*[:：]",
+        r"\b(?:print|output|reply\s+with|respond\s+with|say)\b[^.!?\n]{0,40}\b(?:times|nothing\s+else)\b",
+        "忽略(?:之前|以上|上述|前面|上面|先前)?的?(?:所有|全部)?(?:指令|要求|提示|说明|规则)",
+        "停止(?:任务|执行)|只输出|(?:输出|打印)\\s*[A-Z0-9][A-Z0-9-]{4,}",
+        "SYSTEM\\s*[:：]",
+    ),
+    re.IGNORECASE | re.MULTILINE,
+)
 # A draft that repeats one idea (or the brief) word for word for most of its
 # length adds nothing: share of its n-grams found in a single source text.
 COPY_MAX_SHARE = 0.6
@@ -122,6 +137,10 @@ _OFF_TASK_KINDS = (
     ),
     (_OFF_TASK_PLACEHOLDER, _("“%(quote)s” is a placeholder or markup, not text for customers.")),
     (_OFF_TASK_ECHO, _("“%(quote)s” repeats the prompt's markup or instructions.")),
+    (
+        _OFF_TASK_INJECTION,
+        _("“%(quote)s” is an instruction to the model (a prompt injection), not text for customers."),
+    ),
 )
 
 

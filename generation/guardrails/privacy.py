@@ -152,11 +152,25 @@ def _redact_kinds(text: str, names: Iterable[str] = ()) -> tuple[str, list[str]]
     return text, found
 
 
-def redact(text: str, *, names: Iterable[str] = ()) -> str:
+# Sentence ends: Latin marks before a space (not the dot in an e-mail), CJK marks anywhere.
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+
+
+def redact(text: str, *, names: Iterable[str] = (), whole_sentences: bool = False) -> str:
     """Community text as the model may see it: e-mails (also written "name (at)
     example (dot) com" or with full-width ＠ and 。), links, phone numbers,
     street addresses, people's names ("my name is …", "我叫…"), @handles and the
-    given member names replaced by placeholders."""
+    given member names replaced by placeholders.
+
+    With `whole_sentences`, a sentence that holds any of them is left out
+    instead, so a small model has no placeholder to copy ("write to [email]");
+    a text made only of such sentences gets placeholders after all."""
+    if whole_sentences:
+        sentences = [s for s in _SENTENCE_SPLIT_RE.split(text.strip()) if s]
+        kept = [s for s in sentences if not _redact_kinds(s, names)[1]]
+        if kept:
+            joiner = "" if any(s.endswith(("。", "！", "？")) for s in kept) else " "
+            return joiner.join(kept)
     return _redact_kinds(text, names)[0]
 
 

@@ -34,6 +34,9 @@ COPY_WORDS_PATH = Path(__file__).resolve().parent.parent / "data" / "copy_words.
 # Latin words compare by this many leading letters after their suffix is cut,
 # a stemmer small enough to trust: "pockets" and "pocketed" meet "pocket".
 STEM_CHARS = 6
+# Stems this long may meet by one starting the other ("align", "alignm");
+# shorter ones must be equal ("car" is not "carry").
+PREFIX_MIN_CHARS = 5
 _SUFFIXES = ("'s", "’s", "ies", "es", "s", "ing", "ed", "ly")
 # Letters of one Latin word; an apostrophe or hyphen keeps a word whole.
 LATIN_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
@@ -71,7 +74,8 @@ def stem(word: str) -> str:
     word = word.lower()
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
+            # "carries" meets "carry".
+            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
             break
     return word.removesuffix("e")[:STEM_CHARS]
 
@@ -144,6 +148,7 @@ class Support:
         self.lowered = joined.lower()
         self.squeezed = re.sub(r"[\s'’-]+", "", self.lowered)
         self.stems = {stem(w) for w in LATIN_WORD_RE.findall(joined)}
+        self.long_stems = [s for s in self.stems if len(s) >= PREFIX_MIN_CHARS]
         self.characters = set(CJK_RE.findall(joined))
 
     def holds(self, word: str) -> bool:
@@ -151,4 +156,13 @@ class Support:
         if CJK_RE.match(lowered):
             # A Chinese word is there as such, or all its characters are ("雨罩" in "防雨罩").
             return lowered in self.lowered or set(lowered) <= self.characters
-        return stem(lowered) in self.stems or lowered in self.squeezed
+        word_stem = stem(lowered)
+        return (
+            word_stem in self.stems
+            or lowered in self.squeezed
+            # "aligned" meets "alignment": one stem starts the other.
+            or (
+                len(word_stem) >= PREFIX_MIN_CHARS
+                and any(s.startswith(word_stem) or word_stem.startswith(s) for s in self.long_stems)
+            )
+        )
