@@ -42,6 +42,24 @@ def test_a_two_variant_short_request_gets_two_drafts_whose_sentences_carry_their
         assert all(sentence.sources.exists() for sentence in draft.sentences.all())
 
 
+def test_the_sentences_of_every_claimed_request_go_to_the_engine_together(campaign, other_brand):
+    from tests.factories import CampaignFactory
+
+    other = CampaignFactory(brand=other_brand, product_name="Stormline jacket")
+    IdeaFactory(campaign=campaign, title="Hip-belt pockets that fit a phone")
+    IdeaFactory(campaign=other, title="Pit zips I can open with a pack on")
+    first = claimed_request(campaign, variants=2)
+    second = GenerationRequestFactory(campaign=other, params={**DEFAULT_PARAMS, "variants": 1})
+    services.generation_requests_claim(request_id=second.pk, task_id="task-2")
+    generator = FakeGenerator()
+
+    services.generation_requests_run(request_ids=[first.pk, second.pk], generator=generator)
+
+    asked = " ".join(p[-1]["content"] for p in generator.calls[0]["prompts"])
+    assert campaign.product_name in asked and "Stormline jacket" in asked
+    assert (first.drafts.count(), second.drafts.count()) == (2, 1)
+
+
 def test_a_chinese_request_with_the_default_model_is_composed_from_the_communitys_words(campaign):
     IdeaFactory(campaign=campaign, title="杯盖可以单手打开", body="希望杯盖可以单手打开。")
     request = claimed_request(campaign, variants=1, language="zh-hans")
