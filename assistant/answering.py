@@ -150,6 +150,9 @@ def _model_sentences(text: str, passages: Sequence[Passage], language: str) -> l
 
 
 def _quoted_sentences(question: str, passages: Sequence[Passage], weights: Weights) -> list[AnswerSentence]:
+    """The sentences that cover most of the question, all from the passage of
+    the best one: a second passage's sentence is usually about something
+    else, and its citation would send the shopper to the wrong page."""
     q = tokens(question)
     scored = []
     for rank, p in enumerate(passages):
@@ -157,8 +160,11 @@ def _quoted_sentences(question: str, passages: Sequence[Passage], weights: Weigh
             score = coverage(q, sentence, weights.idf, weights.unseen)
             if score >= QUOTE_MIN_COVERAGE:
                 scored.append((-score, rank, position, sentence, p))
+    if not scored:
+        return []
     scored.sort(key=lambda row: row[:3])
-    return [AnswerSentence(s, p, quoted=True) for *_, s, p in scored[:QUOTE_MAX_SENTENCES]]
+    best = scored[0][4]
+    return [AnswerSentence(s, p, quoted=True) for *_, s, p in scored if p is best][:QUOTE_MAX_SENTENCES]
 
 
 def compose(
