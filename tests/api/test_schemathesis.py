@@ -14,6 +14,7 @@ from unittest import mock
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
@@ -105,4 +106,14 @@ def test_every_operation_answers_within_its_schema(merchant_key, mode):
         def check(case: schemathesis.Case) -> None:
             case.call_and_validate(headers=headers, checks=checks)
 
-        check()
+        try:
+            check()
+        except Unsatisfiable:
+            # Every input of this operation accepts any string (a coupon code
+            # in the path): there is no invalid input to send it.
+            if mode is schemathesis.GenerationMode.NEGATIVE:
+                continue
+            raise
+        except Exception as exc:
+            # Say which operation failed: the traceback only names the test.
+            raise AssertionError(f"{operation.label}: {exc}") from exc
