@@ -11,9 +11,8 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from accounts.models import ApiToken
-
 from accounts import tokens
+from accounts.models import ApiToken
 
 KEYWORDS = ("token", "bearer")
 

@@ -88,7 +88,8 @@ def _as_drf(exc: Exception) -> Exception:
         # raises OverflowError, PostgreSQL DataError) came from the request.
         # Fields carry ranges (core.api.parsers.MAX_DB_INT); this catches one
         # that a new field forgot.
-        return exceptions.ValidationError({NON_FIELD_ERRORS: [_("A value is out of range.")]})
+        out_of_range: dict[str, list[StrOrPromise]] = {NON_FIELD_ERRORS: [_("A value is out of range.")]}
+        return exceptions.ValidationError(out_of_range)
     return exc
 
 
