@@ -174,7 +174,7 @@ def wait_until_finished(request: GenerationRequest, worker: subprocess.Popen, lo
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_drafts_from_the_community_and_a_merchant_publishes_with_credit(
-    prepared_model_dir, campaign, brand, tmp_path, monkeypatch
+    prepared_model_dir, campaign, brand, tmp_path, monkeypatch, request
 ):
     contributor = UserFactory(username="trailfan")
     idea = IdeaFactory(
@@ -195,7 +195,7 @@ def test_a_real_worker_drafts_from_the_community_and_a_merchant_publishes_with_c
         own_broker(var_dir, monkeypatch),
         celery_worker(var_dir=var_dir, model_dir=prepared_model_dir, log=log) as worker,
     ):
-        request = services.generation_request_create(
+        drafting = services.generation_request_create(
             campaign=campaign,
             requested_by=merchant,
             kind="product_description",
@@ -205,16 +205,19 @@ def test_a_real_worker_drafts_from_the_community_and_a_merchant_publishes_with_c
             language="en",
             variants=2,
         )
-        request = wait_until_finished(request, worker, log)
+        drafting = wait_until_finished(drafting, worker, log)
 
-    assert request.status == GenerationRequest.Status.DONE, request.error
-    assert request.model_name == prepared_model_dir.name
-    assert request.timings["new_tokens"] > 0
-    drafts = list(request.drafts.order_by("pk"))
+    assert drafting.status == GenerationRequest.Status.DONE, drafting.error
+    assert drafting.model_name == prepared_model_dir.name
+    assert drafting.timings["new_tokens"] > 0
+    drafts = list(drafting.drafts.order_by("pk"))
     assert [d.status for d in drafts] == [Draft.Status.PENDING_REVIEW] * 2
     assert all(d.text for d in drafts)
     assert all(d.sources.filter(idea=idea).exists() for d in drafts)
 
+    # The thank-you e-mail goes out from the default worker (the one mailer);
+    # here its task runs in this process so mail.outbox sees it.
+    request.getfixturevalue("inline_tasks")
     services.draft_approve(draft=drafts[0], actor=merchant)
     services.draft_publish(draft=drafts[0], actor=merchant)
 
