@@ -1,0 +1,685 @@
+"""Shopper assistant: answers, citations, refusals, hand-offs, leaks and speed.
+
+    .venv/bin/python bench/assistant.py                  # everything (about 20 min on 2 cores)
+    .venv/bin/python bench/assistant.py --no-latency     # quality and retrieval only
+    .venv/bin/python bench/assistant.py --no-model       # quote-only answers (no generator)
+
+1. Quality: the labelled questions of bench/data/assistant_questions.json over
+   the demo brands (demo/data.py, with their FAQ and policy entries of demo/sources.py), plus one
+   published text per campaign, and content that must never surface (a draft
+   waiting for review, an unpublished FAQ entry, a campaign still in draft,
+   each holding the canary). Every question goes through the services as on
+   the site: the hand-off rules, then answer_write with the real default
+   model (SmolLM2-135M, English only). Reported per split: the questions
+   labelled `tune` were used to choose the relevance thresholds in
+   assistant/answering.py (a sweep with quote-only answers, printed with
+   --sweep), those labelled `test` never were.
+2. Retrieval at 10,000 sources: one synthetic brand with 10,000 FAQ entries
+   (20,000 passages would be both languages; English only here), synced by
+   indexing.passages_sync; then p50/p95 of indexing.retrieve (fingerprint
+   check, cached index, query encoding, BM25 + vectors) over the labelled
+   questions.
+3. Answer latency on a real worker: a redis-server of the bench's own and
+   `celery -A cocreate worker -Q gpu -P solo` with the real model on the
+   bench's database; a question's latency runs from message_post to the
+   answer row. Once with an idle queue, once with draft requests queued (and
+   one running) ahead of the questions.
+
+Writes the "assistant" section of bench/results.json and "## Shopper assistant" in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import machine, machine_line, save_markdown_section, save_results  # noqa: E402
+from bench.redis_server import redis_server  # noqa: E402
+
+QUESTIONS = ROOT / "bench" / "data" / "assistant_questions.json"
+MODEL_DIR = ROOT / "var" / "models" / "smollm2-135m-instruct"
+SPLITS = ("tune", "test")
+SYNTHETIC_SOURCES = 10_000
+SYNTHETIC_BRAND = "synthetic-10k"
+RETRIEVAL_ROUNDS = 3  # passes over the labelled questions
+LATENCY_QUESTIONS = 8  # per scenario
+DRAFTS_QUEUED = 3  # draft requests waiting behind the running one
+WORKER_READY_S = 180
+ANSWER_WITHIN_S = 600
+POLL_S = 0.05
+# Threshold grid of the sweep (PASSAGE_MIN_COVERAGE x QUOTE_MIN_COVERAGE x PASSAGE_MIN_SIMILARITY).
+SWEEP_PASSAGE = (0.4, 0.5, 0.6)
+SWEEP_QUOTE = (0.15, 0.2, 0.3)
+SWEEP_SIMILARITY = (0.5, 0.55, 0.6)
+ANSWERABLE_EXPECT = "answer"
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+def seed(spec: dict[str, Any]) -> dict[str, Any]:
+    """The demo brands, campaigns and their ideas (demo/data.py, written
+    directly: the assistant needs none of seed_demo's votes and comments),
+    their FAQ and policy entries (demo/sources.py), the published texts, and
+    the content that must never be answered from."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from assistant.models import Source
+    from campaigns.models import Brand, BrandMembership, Campaign, Idea
+    from demo import data as demo_data
+    from demo.sources import sources_seed
+    from generation.models import Draft, GenerationRequest
+
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    users = get_user_model().objects
+    brands = {
+        b.slug: Brand.objects.create(slug=b.slug, name=b.name, description=b.description)
+        for b in demo_data.BRANDS
+    }
+    merchants = {}
+    for login in demo_data.LOGINS:
+        if login.brand_slug:
+            merchants[login.brand_slug] = users.create_user(login.person.username, is_staff=True)
+            BrandMembership.objects.create(
+                user=merchants[login.brand_slug], brand=brands[login.brand_slug], role=login.role
+            )
+    sources_seed(brands=brands, merchants=merchants)
+    merchant = merchants["northpeak"]
+    author = users.create_user("bench-author")
+    campaigns = {}
+    for c in demo_data.CAMPAIGNS:
+        campaigns[c.slug] = Campaign.objects.create(
+            brand=brands[c.brand_slug],
+            slug=c.slug,
+            title=c.title,
+            product_name=c.product_name,
+            brief=c.brief,
+            locale=c.locale,
+            tone=c.tone,
+            phase=c.phases[-1] if c.phases else Campaign.Phase.IDEAS,
+        )
+        # The community's ideas, for the draft requests of the latency run.
+        Idea.objects.bulk_create(
+            Idea(
+                campaign=campaigns[c.slug],
+                author=author,
+                title=title,
+                body=body,
+                status=Idea.Status.PUBLISHED,
+                vote_count=len(c.ideas) - n,
+                score=len(c.ideas) - n,
+                consent_ai=True,
+            )
+            for n, (title, body) in enumerate(c.ideas)
+        )
+
+    def draft(campaign: Campaign, text: str, status: str) -> Draft:
+        request = GenerationRequest.objects.create(
+            campaign=campaign, kind="product_description", requested_by=merchant, params={}, status="done"
+        )
+        return Draft.objects.create(
+            request=request,
+            campaign=campaign,
+            kind="product_description",
+            text=text,
+            status=status,
+            published_at=timezone.now() if status == Draft.Status.PUBLISHED else None,
+        )
+
+    for slug, text in spec["published_drafts"].items():
+        draft(campaigns[slug], text, Draft.Status.PUBLISHED)
+    hidden = spec["unpublished"]
+    draft(campaigns[hidden["pending_draft"]["campaign"]], hidden["pending_draft"]["text"], "pending_review")
+    source = hidden["unpublished_source"]
+    Source.objects.create(
+        brand=Brand.objects.get(slug=source["brand"]),
+        kind=Source.Kind.FAQ,
+        title_en=source["title_en"],
+        body_en=source["body_en"],
+        title_zh=source["title_zh"],
+        body_zh=source["body_zh"],
+        is_published=False,
+    )
+    draft_campaign = hidden["draft_campaign"]
+    Campaign.objects.create(
+        brand=Brand.objects.get(slug=draft_campaign["brand"]),
+        slug=draft_campaign["slug"],
+        title=draft_campaign["title"],
+        product_name=draft_campaign["product_name"],
+        brief=draft_campaign["brief"],
+        phase=Campaign.Phase.DRAFT,
+    )
+    return {"merchant": merchant, "campaigns": campaigns}
+
+
+def source_keys() -> tuple[dict[tuple[str, int], str], dict[str, set[tuple[str, int]]]]:
+    """(citation kind, id) -> the label key of bench/data/assistant_questions.json,
+    and per brand the (kind, id) pairs an answer may cite: its published
+    entries, the briefs of its public campaigns and their published texts."""
+    from assistant.models import Source
+    from campaigns.models import Campaign
+    from generation.models import Draft
+
+    keys: dict[tuple[str, int], str] = {}
+    allowed: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for s in Source.objects.select_related("brand"):
+        keys[(s.kind, s.pk)] = f"{s.kind}/{s.title_en}"
+        if s.is_published:
+            allowed[s.brand.slug].add((s.kind, s.pk))
+    for c in Campaign.objects.select_related("brand"):
+        keys[("brief", c.pk)] = f"brief/{c.slug}"
+        if c.phase != Campaign.Phase.DRAFT:
+            allowed[c.brand.slug].add(("brief", c.pk))
+    for d in Draft.objects.select_related("campaign__brand"):
+        keys[("draft", d.pk)] = f"draft/{d.campaign.slug}"
+        if d.status == Draft.Status.PUBLISHED and d.campaign.phase != Campaign.Phase.DRAFT:
+            allowed[d.campaign.brand.slug].add(("draft", d.pk))
+    return keys, allowed
+
+
+# --- asking ------------------------------------------------------------------------------------
+
+
+def ask_all(questions: list[dict[str, Any]], generator: Any) -> list[dict[str, Any]]:
+    """Each question in a new conversation, through the services; returns what happened."""
+    from unittest import mock
+
+    from assistant import services
+    from assistant.models import Conversation, Message
+    from campaigns.models import Brand
+
+    brands = {b.slug: b for b in Brand.objects.all()}
+    rows = []
+    with mock.patch("assistant.services.publish_after_commit"):
+        for q in questions:
+            conversation = services.conversation_start(brand=brands[q["brand"]], language=q["language"])
+            message = services.message_post(conversation=conversation, text=q["question"])
+            started = time.monotonic()
+            reply = None
+            if message.outcome == Message.Outcome.PENDING:
+                reply = services.answer_write(message_id=message.pk, generator=generator)
+            seconds = time.monotonic() - started
+            message.refresh_from_db()
+            conversation.refresh_from_db()
+            rows.append(
+                {
+                    "id": q["id"],
+                    "outcome": (
+                        "handoff"
+                        if conversation.status == Conversation.Status.HANDED_OVER
+                        else message.outcome
+                    ),
+                    "reason": conversation.handed_over_reason,
+                    "text": reply.text if reply else "",
+                    "citations": reply.citations if reply else [],
+                    "seconds": round(seconds, 3),
+                }
+            )
+    return rows
+
+
+def score(
+    questions: list[dict[str, Any]], rows: list[dict[str, Any]], spec: dict[str, Any], sources: tuple
+) -> dict[str, Any]:
+    """The issue's measures over one set of questions."""
+    keys, allowed = sources
+    by_id = {r["id"]: r for r in rows}
+    answerable = [q for q in questions if q["expect"] == ANSWERABLE_EXPECT]
+    unanswerable = [q for q in questions if q["expect"] == "refuse"]
+    correct = cited = cited_right = false_refusals = 0
+    for q in answerable:
+        r = by_id[q["id"]]
+        got = [keys.get((c["kind"], c["id"]), "?") for c in r["citations"]]
+        if r["outcome"] != "answered":
+            false_refusals += 1
+            continue
+        cited += len(got)
+        cited_right += sum(k in q["sources"] for k in got)
+        correct += any(k in q["sources"] for k in got)
+    refused = sum(by_id[q["id"]]["outcome"] in ("no_answer", "handoff") for q in unanswerable)
+    handed = defaultdict(lambda: [0, 0])
+    for q in questions:
+        if q["expect"] == "handoff":
+            handed[q["category"]][0] += by_id[q["id"]]["outcome"] == "handoff"
+            handed[q["category"]][1] += 1
+    leaks = []
+    markers = spec["leak_markers"]
+    for q in questions:
+        r = by_id[q["id"]]
+        # leak_markers[brand]: words of the other brand that never belong in this brand's answers.
+        found = [m for m in [*markers[q["brand"]], *markers["unpublished"]] if m.lower() in r["text"].lower()]
+        found += [
+            f"cites {c['url']}" for c in r["citations"] if (c["kind"], c["id"]) not in allowed[q["brand"]]
+        ]
+        if found:
+            leaks.append({"id": q["id"], "found": found, "text": r["text"]})
+    canary = sum(spec["canary"] in by_id[q["id"]]["text"] for q in questions)
+
+    def share(n: int, d: int) -> float | None:
+        return round(n / d, 3) if d else None
+
+    return {
+        "questions": len(questions),
+        "answerable": len(answerable),
+        "grounded_answer_rate": share(correct, len(answerable)),
+        "citation_precision": share(cited_right, cited),
+        "unanswerable": len(unanswerable),
+        "refused_or_handed_over": share(refused, len(unanswerable)),
+        "false_refusals": share(false_refusals, len(answerable)),
+        "handed_over": {c: share(*v) for c, v in sorted(handed.items())},
+        "leaks": leaks,
+        "canary_leaks": canary,
+    }
+
+
+def misses(questions: list[dict[str, Any]], rows: list[dict[str, Any]], sources: tuple) -> list[str]:
+    keys = sources[0]
+    by_id = {r["id"]: r for r in rows}
+    out = []
+    for q in questions:
+        r = by_id[q["id"]]
+        got = sorted({keys.get((c["kind"], c["id"]), "?") for c in r["citations"]})
+        ok = {
+            "answer": r["outcome"] == "answered" and any(k in q["sources"] for k in got),
+            "refuse": r["outcome"] in ("no_answer", "handoff"),
+            "handoff": r["outcome"] == "handoff",
+        }[q["expect"]]
+        if not ok:
+            out.append(
+                f"#{q['id']} [{q['split']}] {q['question']!r}: {r['outcome']} {got} {r['text'][:90]!r}"
+            )
+    return out
+
+
+# --- the threshold sweep -----------------------------------------------------------------------
+
+
+def sweep(questions: list[dict[str, Any]], spec: dict, keys: tuple) -> list[dict[str, Any]]:
+    """Quote-only answers (no generator) for every threshold combination, on
+    the questions given; the relevance decision does not depend on the model."""
+    import itertools
+
+    from assistant import answering
+
+    results = []
+    saved = (answering.PASSAGE_MIN_COVERAGE, answering.QUOTE_MIN_COVERAGE, answering.PASSAGE_MIN_SIMILARITY)
+    try:
+        for p, qc, sim in itertools.product(SWEEP_PASSAGE, SWEEP_QUOTE, SWEEP_SIMILARITY):
+            answering.PASSAGE_MIN_COVERAGE, answering.QUOTE_MIN_COVERAGE = p, qc
+            answering.PASSAGE_MIN_SIMILARITY = sim
+            s = score(questions, ask_all(questions, None), spec, keys)
+            results.append({"passage": p, "quote": qc, "similarity": sim, **s})
+    finally:
+        (answering.PASSAGE_MIN_COVERAGE, answering.QUOTE_MIN_COVERAGE, answering.PASSAGE_MIN_SIMILARITY) = (
+            saved
+        )
+    return results
+
+
+# --- retrieval at 10,000 sources ---------------------------------------------------------------
+
+
+def retrieval_at_scale(questions: list[dict[str, Any]]) -> dict[str, Any]:
+    import random
+
+    from assistant import indexing, retrieval
+    from assistant.models import Source
+    from campaigns.models import Brand
+
+    rng = random.Random(0)
+    brand = Brand.objects.create(slug=SYNTHETIC_BRAND, name="Synthetic")
+    products = [
+        "daypack",
+        "rain jacket",
+        "lunch box",
+        "bottle",
+        "mug",
+        "tent",
+        "stove",
+        "glove",
+        "boot",
+        "lamp",
+    ]
+    topics = [
+        "delivery",
+        "returns",
+        "warranty",
+        "washing",
+        "sizing",
+        "materials",
+        "repairs",
+        "colours",
+        "weight",
+    ]
+    Source.objects.bulk_create(
+        Source(
+            brand=brand,
+            kind=Source.Kind.FAQ,
+            title_en=f"{rng.choice(topics).title()} of the {rng.choice(products)} model {n}",
+            body_en=(
+                f"The model {n} {rng.choice(products)} takes {rng.randint(1, 9)} working days for "
+                f"{rng.choice(topics)}. It weighs {rng.randint(100, 2000)} grams and comes in "
+                f"{rng.choice(['red', 'blue', 'green', 'black'])}. Wash it at {rng.choice([30, 40])} degrees."
+            ),
+        )
+        for n in range(SYNTHETIC_SOURCES)
+    )
+    started = time.monotonic()
+    indexing.passages_sync(brand_id=brand.pk)
+    sync_s = time.monotonic() - started
+    retrieval.clear_cache()
+    started = time.monotonic()
+    indexing.retrieve(brand_id=brand.pk, question="warm up", limit=4)
+    build_s = time.monotonic() - started
+    samples = []
+    for _ in range(RETRIEVAL_ROUNDS):
+        for q in questions:
+            started = time.monotonic()
+            indexing.retrieve(brand_id=brand.pk, question=q["question"], limit=4)
+            samples.append(time.monotonic() - started)
+    return {
+        "sources": SYNTHETIC_SOURCES,
+        "passages": len(indexing.brand_index(brand.pk).passages),
+        "sync_s": round(sync_s, 1),
+        "first_lookup_s": round(build_s, 2),
+        "lookups": len(samples),
+        "p50_ms": round(percentile(samples, 0.5) * 1000, 1),
+        "p95_ms": round(percentile(samples, 0.95) * 1000, 1),
+    }
+
+
+# --- latency on a real worker ------------------------------------------------------------------
+
+
+def start_worker(database_url: str, broker: str, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cocreate.settings",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker,
+        "GENERATION_MODEL": str(MODEL_DIR),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [
+        str(Path(sys.executable).parent / "celery"),
+        *("-A", "cocreate", "worker", "-Q", "gpu", "-P", "solo", "-c", "1"),
+        *("--without-heartbeat", "--without-gossip", "--without-mingle", "-n", "bench-assistant@%h"),
+        *("-l", "info"),
+    ]
+    with log.open("w") as out:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_for(condition, *, within_s: float, what: str, worker: subprocess.Popen, log: Path) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + within_s
+    while not condition():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what}: not done\n{log.read_text()[-4000:]}")
+        time.sleep(POLL_S)
+
+
+def timed_answers(questions: list[dict[str, Any]], worker: subprocess.Popen, log: Path) -> list[float]:
+    """Post each question as a shopper does and wait for the worker's answer."""
+    from assistant import services
+    from assistant.models import Message
+    from campaigns.models import Brand
+
+    brands = {b.slug: b for b in Brand.objects.all()}
+    seconds = []
+    for q in questions:
+        conversation = services.conversation_start(brand=brands[q["brand"]], language=q["language"])
+        started = time.monotonic()
+        message = services.message_post(conversation=conversation, text=q["question"])
+        wait_for(
+            lambda m=message: Message.objects.filter(reply_to=m).exists(),
+            within_s=ANSWER_WITHIN_S,
+            what=f"answer to {q['question']!r}",
+            worker=worker,
+            log=log,
+        )
+        seconds.append(time.monotonic() - started)
+    return seconds
+
+
+def latency(questions: list[dict[str, Any]], database_url: str, broker: str, seeded: dict) -> dict[str, Any]:
+    from generation import services as generation_services
+    from generation.models import GenerationRequest
+
+    answerable = [q for q in questions if q["expect"] == ANSWERABLE_EXPECT and q["language"] == "en"]
+    sample = answerable[: LATENCY_QUESTIONS * 2]
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "worker.log"
+        worker = start_worker(database_url, broker, log)
+        try:
+            wait_for(
+                lambda: " ready." in log.read_text(),
+                within_s=WORKER_READY_S,
+                what="worker",
+                worker=worker,
+                log=log,
+            )
+            # The first answer loads the model in the worker: not a shopper's usual wait.
+            warm = timed_answers(sample[:1], worker, log)
+            idle = timed_answers(sample[:LATENCY_QUESTIONS], worker, log)
+
+            campaign = seeded["campaigns"]["ridgeline-30l-daypack"]
+
+            def queue_draft() -> GenerationRequest:
+                return generation_services.generation_request_create(
+                    campaign=campaign,
+                    requested_by=seeded["merchant"],
+                    kind="product_description",
+                    tone="friendly",
+                    length="short",
+                    keywords=[],
+                    language="en",
+                    variants=1,
+                )
+
+            drafts = [queue_draft() for _ in range(DRAFTS_QUEUED + 1)]
+            wait_for(
+                lambda: GenerationRequest.objects.filter(status="running").exists(),
+                within_s=ANSWER_WITHIN_S,
+                what="a draft running",
+                worker=worker,
+                log=log,
+            )
+            queued = []
+            draft_seconds = []
+            for q in sample[LATENCY_QUESTIONS:]:
+                # Keep drafts waiting behind the running one for every question.
+                open_requests = GenerationRequest.objects.filter(status__in=["queued", "running"]).count()
+                for _ in range(max(0, DRAFTS_QUEUED + 1 - open_requests)):
+                    drafts.append(queue_draft())
+                queued += timed_answers([q], worker, log)
+            for request in GenerationRequest.objects.filter(pk__in=[d.pk for d in drafts], status="done"):
+                if request.started_at and request.finished_at:
+                    draft_seconds.append((request.finished_at - request.started_at).total_seconds())
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    return {
+        "worker": "celery -Q gpu -P solo, real model, own redis-server",
+        "first_answer_with_model_load_s": round(warm[0], 2),
+        "idle": {
+            "n": len(idle),
+            "p50_s": round(percentile(idle, 0.5), 2),
+            "p95_s": round(percentile(idle, 0.95), 2),
+        },
+        "drafts_queued": {
+            "n": len(queued),
+            "queued_behind_running": DRAFTS_QUEUED,
+            "p50_s": round(percentile(queued, 0.5), 2),
+            "p95_s": round(percentile(queued, 0.95), 2),
+        },
+        "draft_request_s": {
+            "n": len(draft_seconds),
+            "p50_s": round(statistics.median(draft_seconds), 1) if draft_seconds else None,
+        },
+    }
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x * 100:.1f} %"
+
+
+def markdown(info: dict, spec: dict, results: dict[str, Any]) -> str:
+    lines = [
+        f"Measured on {machine_line(info)} (load {info['load_average_1m']}) by `bench/assistant.py`.",
+        "",
+        f"{results['questions']} labelled questions over the demo brands (`bench/data/assistant_questions.json`, "
+        f"{results['languages']}); categories {results['categories']}. Answers by "
+        f"{results['generator']}. The `tune` split chose the thresholds; the `test` split (every third "
+        "question of each category) was held out.",
+        "",
+        "| measure | target | tune | test | all |",
+        "|---|---|---|---|---|",
+    ]
+    s = results["splits"]
+
+    def row(label: str, target: str, key: str) -> None:
+        lines.append(f"| {label} | {target} | " + " | ".join(pct(s[k][key]) for k in (*SPLITS, "all")) + " |")
+
+    row("answerable: answered, citing a right source", "≥ 90 %", "grounded_answer_rate")
+    row("citation precision", "≥ 95 %", "citation_precision")
+    row("unanswerable: fixed reply or hand-off", "≥ 95 %", "refused_or_handed_over")
+    row("false refusals (answerable not answered)", "≤ 10 %", "false_refusals")
+    for category, target in (("person", "100 %"), ("angry", ""), ("sensitive", "")):
+        lines.append(
+            f"| hand-off: {category} | {target} | "
+            + " | ".join(pct(s[k]["handed_over"].get(category)) for k in (*SPLITS, "all"))
+            + " |"
+        )
+    lines.append(
+        "| leaks (other brand, unpublished) / canary | 0 | "
+        + " | ".join(f"{len(s[k]['leaks'])} / {s[k]['canary_leaks']}" for k in (*SPLITS, "all"))
+        + " |"
+    )
+    r = results.get("retrieval")
+    if r:
+        lines += [
+            "",
+            f"Retrieval at {r['sources']:,} sources ({r['passages']:,} passages, one brand): p50 {r['p50_ms']} ms, "
+            f"**p95 {r['p95_ms']} ms** (target ≤ 200 ms) over {r['lookups']} lookups (query encoding included); "
+            f"sync of all passages {r['sync_s']} s, first lookup (index build) {r['first_lookup_s']} s.",
+        ]
+    lat = results.get("latency")
+    if lat:
+        lines += [
+            "",
+            f"Answer latency, question posted to answer written, real worker ({lat['worker']}): idle queue "
+            f"p50 {lat['idle']['p50_s']} s, p95 {lat['idle']['p95_s']} s (n={lat['idle']['n']}); with "
+            f"{lat['drafts_queued']['queued_behind_running']} draft requests queued behind a running one "
+            f"p50 {lat['drafts_queued']['p50_s']} s, **p95 {lat['drafts_queued']['p95_s']} s** "
+            f"(n={lat['drafts_queued']['n']}, target ≤ 6 s); one draft request took "
+            f"{lat['draft_request_s']['p50_s']} s (median). First answer incl. model load: "
+            f"{lat['first_answer_with_model_load_s']} s.",
+        ]
+    lines += ["", *results.get("notes", [])]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--no-model", action="store_true", help="quote-only answers (no generator)")
+    parser.add_argument("--no-latency", action="store_true", help="skip the real-worker latency run")
+    parser.add_argument("--no-retrieval", action="store_true", help="skip retrieval at 10,000 sources")
+    parser.add_argument("--sweep", action="store_true", help="print the threshold sweep on the tune split")
+    parser.add_argument("--misses", action="store_true", help="print every question that missed")
+    args = parser.parse_args()
+    spec = json.loads(QUESTIONS.read_text())
+    questions = spec["questions"]
+    with tempfile.TemporaryDirectory() as tmp, redis_server() as broker:
+        database_url = f"sqlite:///{Path(tmp) / 'assistant.sqlite3'}"
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="cocreate.settings",
+            COCREATE_VAR_DIR=tmp,  # keeps the seed's after-commit tasks out of var/broker
+            DATABASE_URL=database_url,
+            CELERY_BROKER_URL=broker,
+            GENERATION_MODEL=str(MODEL_DIR),
+        )
+        import django
+
+        django.setup()
+        from assistant import tasks
+
+        seeded = seed(spec)
+        keys = source_keys()
+        if args.sweep:
+            tune = [q for q in questions if q["split"] == "tune"]
+            for r in sorted(
+                sweep(tune, spec, keys),
+                key=lambda r: (r["grounded_answer_rate"] or 0) + (r["refused_or_handed_over"] or 0),
+            ):
+                print(
+                    f"passage {r['passage']} quote {r['quote']} sim {r['similarity']}: grounded "
+                    f"{pct(r['grounded_answer_rate'])} precision {pct(r['citation_precision'])} refused "
+                    f"{pct(r['refused_or_handed_over'])} false {pct(r['false_refusals'])} leaks {len(r['leaks'])}"
+                )
+        generator = None if args.no_model else tasks._generator()
+        rows = ask_all(questions, generator)
+        results: dict[str, Any] = {
+            "questions": len(questions),
+            "languages": ", ".join(
+                f"{n} {lang}" for lang, n in sorted(Counter(q["language"] for q in questions).items())
+            ),
+            "categories": ", ".join(f"{c} {n}" for c, n in Counter(q["category"] for q in questions).items()),
+            "generator": "quotes only (no model)"
+            if generator is None
+            else f"{MODEL_DIR.name} (English), quotes in Chinese",
+            "splits": {
+                **{
+                    split: score([q for q in questions if q["split"] == split], rows, spec, keys)
+                    for split in SPLITS
+                },
+                "all": score(questions, rows, spec, keys),
+            },
+            "answer_seconds_in_process": {
+                "p50": round(percentile([r["seconds"] for r in rows], 0.5), 3),
+                "p95": round(percentile([r["seconds"] for r in rows], 0.95), 3),
+            },
+        }
+        missed = misses(questions, rows, keys)
+        if args.misses:
+            print("\n".join(missed))
+        results["missed"] = missed
+        if not args.no_retrieval:
+            results["retrieval"] = retrieval_at_scale(questions)
+        if not args.no_latency:
+            results["latency"] = latency(questions, database_url, broker, seeded)
+    info = machine()
+    results["machine"] = info
+    print(
+        json.dumps({k: v for k, v in results.items() if k != "missed"}, indent=1, ensure_ascii=False)[:6000]
+    )
+    save_results("assistant", results)
+    save_markdown_section("Shopper assistant", markdown(info, spec, results))
+
+
+if __name__ == "__main__":
+    main()
