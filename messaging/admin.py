@@ -69,8 +69,16 @@ class RecipientInline(BrandScopedAdminMixin, admin.TabularInline):
     model = Recipient
     brand_lookup = "message_campaign__brand"
     scoped_permissions = frozenset({"view"})
-    fields = ["user", "segment", "language", "status", "skip_reason", "line_origin", "sent_at", "clicked_at"]
-    readonly_fields = fields
+    readonly_fields = fields = (
+        "user",
+        "segment",
+        "language",
+        "status",
+        "skip_reason",
+        "line_origin",
+        "sent_at",
+        "clicked_at",
+    )
     extra = 0
     max_num = 0
     show_change_link = False
@@ -107,7 +115,12 @@ class MessageCampaignAdmin(BrandScopedModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         if obj is not None and obj.status not in EDITABLE:  # type: ignore[attr-defined]
-            return [f for f in self.fields if f not in ("audience_size", "sample", "results")] + [
+            # Every entry of `fields` here is a plain name (no fieldset groups).
+            return [
+                f
+                for f in self.fields
+                if isinstance(f, str) and f not in ("audience_size", "sample", "results")
+            ] + [
                 "audience_size",
                 "sample",
                 "results",

@@ -18,7 +18,7 @@ gettext messages (like generation/drafting/languages.py's frames).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -192,7 +192,7 @@ class Line:
     findings: list[Finding]
 
 
-def choose(written: str | None, facts: Facts, *, model_languages: Sequence[str]) -> Line:
+def choose(written: str | None, facts: Facts, *, model_languages: Collection[str]) -> Line:
     """The line a recipient gets: the model's if it passes every check, else
     the approved template; the language template where the model does not write."""
     if facts.language not in model_languages or facts.kind == GENERIC:

@@ -23,7 +23,7 @@ import hashlib
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -279,7 +279,7 @@ def recipient_facts(
 
 
 def lines_write(
-    facts: dict[int, lines.Facts], *, generator: Generator | None, model_languages: Sequence[str]
+    facts: dict[int, lines.Facts], *, generator: Generator | None, model_languages: Collection[str]
 ) -> dict[int, lines.Line]:
     """Every recipient's line: one batched generate call for those the model writes for."""
     wanted = [pk for pk, f in facts.items() if f.language in model_languages and f.kind != lines.GENERIC]

@@ -30,7 +30,8 @@ class ProductForm(forms.ModelForm):
         fields = ["campaigns", "launched_from"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         brand_id = self.instance.brand_id
         chosen = [*data.get("campaigns", []), *([data["launched_from"]] if data.get("launched_from") else [])]
         if any(c.brand_id != brand_id for c in chosen):
@@ -81,8 +82,7 @@ class StoreCustomerAdmin(BrandScopedModelAdmin):
 
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
-    fields = ["product", "quantity", "price"]
-    readonly_fields = fields
+    readonly_fields = fields = ("product", "quantity", "price")
     extra = 0
     can_delete = False
 
@@ -143,8 +143,8 @@ class StoreImportAdmin(BrandScopedModelAdmin):
         "finished_at",
     ]
 
-    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
-        return ["brand", "kind", "file"] if obj is None else list(self.readonly_fields)
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
+        return ("brand", "kind", "file") if obj is None else tuple(self.readonly_fields)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [] if obj is None else list(self.readonly_fields)

@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -28,6 +28,9 @@ from store.rows import (
     order_data,
     product_from,
 )
+
+if TYPE_CHECKING:
+    from django.core.files import File
 
 # Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
 FIRST_DATA_ROW = 2
@@ -49,10 +52,17 @@ class CheckedFile:
         return len(self.errors) >= settings.STORE_IMPORT_ERRORS_MAX
 
 
+def _open(job: StoreImport) -> File[Any]:
+    # The file field is required, so a saved import always has a name.
+    if job.file.name is None:
+        raise ValueError(f"store import {job.pk} has no file")
+    return job.file.storage.open(job.file.name, "rb")
+
+
 def _rows(
     job: StoreImport, required: tuple[str, ...], checked: CheckedFile
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    with job.file.storage.open(job.file.name, "rb") as raw:
+    with _open(job) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         try:
             reader = csv.DictReader(text)
@@ -78,7 +88,7 @@ def _checker(
             return serializer.run_validation({k: v for k, v in row.items() if v != ""}), {}
         except ValidationError as exc:
             detail = exc.detail if isinstance(exc.detail, dict) else {"row": exc.detail}
-            return None, {name: [str(e) for e in errs] for name, errs in detail.items()}
+            return None, {str(name): [str(e) for e in errs] for name, errs in detail.items()}
 
     return check
 
@@ -94,7 +104,7 @@ def _progress(job: StoreImport, done: int, progress: Progress) -> None:
 def _total(job: StoreImport) -> int:
     if not job.rows_total:
         # A first quick pass for the progress bar's total (lines, not CSV records).
-        with job.file.storage.open(job.file.name, "rb") as raw:
+        with _open(job) as raw:
             job.rows_total = max(0, sum(1 for _line in raw) - 1)
     return job.rows_total
 

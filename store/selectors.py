@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -24,6 +24,7 @@ from store.models import OrderLine, PersonalisationConsent, Product, StoreCustom
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_stubs_ext import WithAnnotations
 
 
 def staff_brands(user: User) -> QuerySet[Brand]:
@@ -91,7 +92,11 @@ def is_verified_buyer(*, user_id: int, campaign_id: int) -> bool:
     return _bought_in_campaign(user_id, campaign_id).exists()
 
 
-def with_demand(ideas: QuerySet[Idea]) -> QuerySet[Idea]:
+class Demand(TypedDict):
+    verified_votes: int
+
+
+def with_demand(ideas: QuerySet[Idea]) -> QuerySet[WithAnnotations[Idea, Demand]]:
     """Ideas annotated with `verified_votes`: votes cast by verified buyers of
     the idea's campaign (beside `vote_count`, all votes)."""
     verified = (
@@ -122,7 +127,9 @@ def campaign_demand(campaign: Campaign) -> CampaignDemand:
     )
 
 
-def campaign_ideas_by_demand(campaign: Campaign, *, verified_only: bool, ordering: str) -> QuerySet[Idea]:
+def campaign_ideas_by_demand(
+    campaign: Campaign, *, verified_only: bool, ordering: str
+) -> QuerySet[WithAnnotations[Idea, Demand]]:
     ideas = with_demand(Idea.objects.filter(campaign=campaign, status__in=Idea.VISIBLE_STATUSES))
     if verified_only:
         ideas = ideas.filter(verified_votes__gt=0)

@@ -9,15 +9,19 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from campaigns.models import Idea
+from campaigns.models import Campaign, Idea
 from core.api.fields import count_field, id_field
 from store.models import Product
 from store.rows import EXTERNAL_ID_MAX, OrderSerializer, ProductRowSerializer
 
 
 class ProductSerializer(serializers.ModelSerializer):
-    campaigns = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    launched_from = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # What `many=True` builds, spelled out: the stubs type that call as one field.
+    campaigns = serializers.ManyRelatedField(
+        child_relation=serializers.SlugRelatedField[Campaign](slug_field="slug", read_only=True),
+        read_only=True,
+    )
+    launched_from = serializers.SlugRelatedField[Campaign](slug_field="slug", read_only=True)
 
     class Meta:
         model = Product
@@ -28,7 +32,11 @@ class ProductSerializer(serializers.ModelSerializer):
 
 
 def _bulk(child: type[serializers.Serializer]) -> serializers.ListSerializer:
-    return child(many=True, allow_empty=False, max_length=settings.STORE_API_BULK_MAX)
+    # What `child(many=True, ...)` builds (none of these rows names its own
+    # list_serializer_class), spelled out so its type is the ListSerializer.
+    return serializers.ListSerializer(
+        child=child(), allow_empty=False, max_length=settings.STORE_API_BULK_MAX
+    )
 
 
 class ProductBulkSerializer(serializers.Serializer):
