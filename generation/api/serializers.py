@@ -99,9 +99,18 @@ class GenerationRequestCreateSerializer(serializers.Serializer):
         return attrs
 
 
+def _listed(child: serializers.Serializer, items: QuerySet[Any]) -> list[dict[str, Any]]:
+    # What `Serializer(items, many=True).data` returns, spelled out: the stubs
+    # type that call's data as one object's.
+    return serializers.ListSerializer(items, child=child).data
+
+
 class GenerationRequestSerializer(serializers.ModelSerializer):
-    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    drafts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    campaign = serializers.SlugRelatedField[Campaign](slug_field="slug", read_only=True)
+    # What `many=True` builds, spelled out: the stubs type that call as one field.
+    drafts = serializers.ManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField[Draft](read_only=True), read_only=True
+    )
 
     class Meta:
         model = GenerationRequest
@@ -138,7 +147,7 @@ class _StaffOnly:
 
 
 class DraftSerializer(_StaffOnly, serializers.ModelSerializer):
-    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    campaign = serializers.SlugRelatedField[Campaign](slug_field="slug", read_only=True)
     findings = serializers.SerializerMethodField()
     review_note = serializers.SerializerMethodField()
     coverage = serializers.SerializerMethodField()
@@ -232,7 +241,7 @@ class DraftDetailSerializer(DraftSerializer):
         """The ideas and comments the prompt quoted, for the brand's reviewers."""
         if not self.is_staff_for(draft):
             return None
-        return DraftSourceSerializer(draft.sources.all(), many=True).data
+        return _listed(DraftSourceSerializer(), draft.sources.all())
 
     @extend_schema_field(DraftSentenceSerializer(many=True, allow_null=True))
     def get_sentences(self, draft: Draft) -> list[dict[str, Any]] | None:
@@ -240,7 +249,7 @@ class DraftDetailSerializer(DraftSerializer):
         comments it realises and its own findings, for the brand's reviewers."""
         if not self.is_staff_for(draft):
             return None
-        return DraftSentenceSerializer(draft.sentences.all(), many=True).data
+        return _listed(DraftSentenceSerializer(), draft.sentences.all())
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_credits(self, draft: Draft) -> list[str]:

@@ -55,5 +55,5 @@ def compose(
         coverage=coverage(points, kept),
         model_written=model_written,
     )
-    draft.findings = [dict(f) for f in guardrails.check_draft(draft.text, context)]
+    draft.findings = [f.copy() for f in guardrails.check_draft(draft.text, context)]
     return draft

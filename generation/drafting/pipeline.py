@@ -27,6 +27,7 @@ from generation.drafting.types import (
     SentenceOrigin,
 )
 from generation.drafting.write import Role, SentenceJob, Written, sentence_messages, write_sentences
+from generation.guardrails.findings import Finding
 from generation.models import Kind, Length
 from generation.prompts import prompt_text
 
@@ -80,7 +81,7 @@ class _Slot:
     point: Point | None
     text: str = ""
     origin: SentenceOrigin = SentenceOrigin.MODEL
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     written: list[Written] = field(default_factory=list)
     done: bool = False
     perplexity: float | None = None  # of the kept answer
@@ -129,9 +130,9 @@ def _slots(job: DraftJob, points: list[Point], variant: int) -> list[_Slot]:
     return slots
 
 
-def _check(slot: _Slot, text: str) -> list[dict[str, Any]]:
+def _check(slot: _Slot, text: str) -> list[Finding]:
     return [
-        dict(f)
+        f.copy()
         for f in verify.sentence_findings(
             text, sources=slot.sources, support=slot.job.support, language=slot.job.language
         )
@@ -259,7 +260,8 @@ def run_grounded(
             supporting_texts=(*job.support, *(s.text for p in planned[job.key] for s in p.sources)),
             support=job.support,
         )
-        drafts, prompts = [], {}
+        drafts: list[ComposedDraft] = []
+        prompts: dict[str, None] = {}  # an ordered set
         for variant in range(job.variants):
             slots = slots_of[(job.key, variant)]
             draft = compose(

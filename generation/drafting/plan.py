@@ -21,7 +21,7 @@ from generation.prompts import quote
 # Points per length: about one sentence of ~17 words each against the
 # length's word target (generation.models.TARGET_WORDS: 50, 80, 110), the
 # opening and closing sentences included.
-POINTS_PER_LENGTH = {Length.SHORT: 3, Length.MEDIUM: 4, Length.LONG: 5}
+POINTS_PER_LENGTH: dict[str, int] = {Length.SHORT: 3, Length.MEDIUM: 4, Length.LONG: 5}
 # Coverage counts the points of the campaign's top ideas (the measure).
 COVERED_TOP_IDEAS = 3
 # Two ideas of one theme whose content words overlap this much (Jaccard) say

@@ -8,7 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    # Only for annotations: generation.models imports this module.
+    from generation.guardrails.findings import Finding
 
 
 class GenerationOutput(Protocol):
@@ -69,8 +73,8 @@ class ComposedSentence:
     text: str
     origin: SentenceOrigin
     sources: list[SourceText] = field(default_factory=list)
-    # Guardrail findings on this sentence alone (generation.guardrails.Finding dicts).
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    # Guardrail findings on this sentence alone.
+    findings: list[Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -82,7 +86,7 @@ class ComposedDraft:
     # Share (0..1) of the top ideas' points that a sentence of this draft realises.
     coverage: float
     # Findings on the whole text (generation.guardrails.check_draft).
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     perplexity: float | None = None
     prompt_tokens: int = 0
     new_tokens: int = 0
