@@ -53,7 +53,8 @@ _CJK_STOP = frozenset("的了吗呢吧啊是在有和也就都而及与或我你
 # Latin words compare by this many leading letters, after a plural "s":
 # "washing" meets "washable", "items" meets "item".
 STEM_CHARS = 6
-_SENTENCE_RE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+# A full stop between digits ("2.5L") is a decimal point, not the end of a sentence.
+_SENTENCE_RE = re.compile(r"(?:[^.!?。！？\n]|(?<=\d)\.(?=\d))+[.!?。！？]*")
 
 
 def _stem(word: str) -> str:

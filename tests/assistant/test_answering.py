@@ -4,7 +4,7 @@ answers best, so the citation points to the right page."""
 from __future__ import annotations
 
 from assistant import answering
-from assistant.retrieval import Hit, Passage, Weights, tokens
+from assistant.retrieval import Hit, Passage, Weights, sentences, tokens
 
 RETURNS = Passage(
     1, "policy", 1, "en", "Returns", "/r", "You can return unused items within 30 days. Labels are free."
@@ -29,3 +29,10 @@ def test_quoted_sentences_come_from_the_best_passage_only():
 
     assert answer.outcome == answering.ANSWERED
     assert [c["id"] for c in answer.citations] == [1]
+
+
+def test_a_decimal_point_does_not_end_a_sentence():
+    assert sentences("The Stormline is a 2.5-layer shell. It packs small.") == [
+        "The Stormline is a 2.5-layer shell.",
+        "It packs small.",
+    ]
