@@ -192,8 +192,11 @@ class DemoSeeder:
             phase=Campaign.Phase.IDEAS,
             opens_at=opens_at,
             closes_at=self.now + timedelta(days=spec.closes_in_days) if spec.closes_in_days else None,
-            created_at=opens_at,
         )
+        # Back-dated as the rest of the demo's history is; no service sets a
+        # creation time, so the seed writes it directly.
+        Campaign.objects.filter(pk=campaign.pk).update(created_at=opens_at)
+        campaign.created_at = opens_at
         item = Seeded(spec=spec, campaign=campaign)
         authors, members = self._community(spec)
         self._submit_ideas(item, authors)
