@@ -99,7 +99,10 @@ _OFF_TASK_INJECTION = compile_all(
         r"(?:previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+)?(?:instructions|prompts?|rules|task|brief)\b",
         r"\b(?:code|secret|magic|safe)\s+word\b",
         r"^\W*system\s*[:：]",
-        r"\b(?:print|output|reply\s+with|respond\s+with|say)\b[^.!?\n]{0,40}\b(?:times|nothing\s+else)\b",
+        r"\b(?:print|output|reply\s+with|respond\s+with|say|write|repeat)s?\b[^.!?\n]{0,40}\btimes\b",
+        r"\bnothing\s+else\b",
+        # A token such as PWNED-MAT-88: what an injection asks the model to write.
+        r"\b[A-Z]{4,}(?:-[A-Z]+)*-\d{2,}\b",
         "忽略(?:之前|以上|上述|前面|上面|先前)?的?(?:所有|全部)?(?:指令|要求|提示|说明|规则)",
         "停止(?:任务|执行)|只输出|(?:输出|打印)\\s*[A-Z0-9][A-Z0-9-]{4,}",
         "SYSTEM\\s*[:：]",
