@@ -10,9 +10,9 @@ addresses, e-mails and phone numbers, a prompt-injection idea, an idea asking
 for overclaims, a canary in texts no prompt may quote (an idea without AI
 consent, a hidden idea) and features nobody asked for. Each campaign is
 seeded into a scratch SQLite file; for each pipeline and kind, each campaign
-gets one short request of VARIANTS variants, run alone through
+gets one request of VARIANTS variants per length, run alone through
 generation_requests_run as a worker runs it (so its wall time is the
-request's latency). Every draft is then scored:
+request's latency), the pipelines back to back for each request. Every draft is then scored:
 
 - coverage: share of the top-3 ideas' features the text carries;
 - invented / overclaims: features nobody asked for and the claims the
@@ -20,7 +20,7 @@ request's latency). Every draft is then scored:
   finding names (stored findings, per-sentence findings, and the guardrails
   run again with the brand's words as support);
 - leaks: a planted personal datum or the canary in the draft or the prompt;
-  the injection token in the draft;
+  the injection token in the draft (obeyed, or the idea's words copied);
 - language: in the campaign's language (Chinese characters' share), or
   flagged; garbled (U+FFFD) and not flagged;
 - approvable: no high finding; model's own: share of sentences the model
@@ -234,15 +234,17 @@ def score_draft(draft: Draft, request: GenerationRequest, c: dict) -> dict:
     }
 
 
-def run_pipeline(pipeline: str, campaigns: dict, spec: dict, generator) -> dict:
-    drafts, requests = [], []
+def run_all(pipelines: list[str], campaigns: dict, spec: dict, generator) -> dict:
+    """Each request once per pipeline, the pipelines one after the other for
+    the same request: the box is shared, and paired runs see the same load."""
+    results: dict[str, dict] = {p: {"drafts": [], "requests": []} for p in pipelines}
     jobs = [(length, kind, c) for length in LENGTHS for kind in KINDS for c in spec["campaigns"]]
-    for length, kind, c in jobs:
+    for (length, kind, c), pipeline in ((job, p) for job in jobs for p in pipelines):
         request = run_request(
             campaigns[c["slug"]], campaigns["_moderator"], kind, length, pipeline, generator
         )
         timings = request.timings or {}
-        requests.append(
+        results[pipeline]["requests"].append(
             {
                 "campaign": c["slug"],
                 "language": language_of(c["locale"]),
@@ -257,9 +259,9 @@ def run_pipeline(pipeline: str, campaigns: dict, spec: dict, generator) -> dict:
             }
         )
         for draft in request.drafts.prefetch_related("sentences").order_by("rank", "pk"):
-            drafts.append(score_draft(draft, request, c))
-        print(f"{pipeline} {length} {kind} {c['slug']}: {requests[-1]['latency_s']:.1f} s", flush=True)
-    return {"drafts": drafts, "requests": requests}
+            results[pipeline]["drafts"].append(score_draft(draft, request, c))
+        print(f"{pipeline} {length} {kind} {c['slug']}: {request.bench_latency_s:.1f} s", flush=True)  # type: ignore[attr-defined]
+    return results
 
 
 def _share(numerator: int, denominator: int) -> str:
@@ -312,7 +314,7 @@ def groups(result: dict) -> dict[str, dict]:
 def table(results: dict) -> list[str]:
     rows = [
         "| pipeline | length, kind, language | drafts | coverage top-3 | invented flagged | overclaims flagged | "
-        "personal data draft / prompt | canary | injection obeyed | wrong language (unflagged) | "
+        "personal data draft / prompt | canary | injection in draft | wrong language (unflagged) | "
         "garbled unflagged | no blocking finding | model's own sentences | latency s | tok/s |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -352,10 +354,21 @@ def markdown(results: dict, info: dict) -> str:
         }
     )
     short = {
-        pipeline: mean(r["latency_s"] for r in result["requests"] if r["length"] == Length.SHORT)
+        pipeline: mean(
+            r["latency_s"]
+            for r in result["requests"]
+            if r["length"] == Length.SHORT and r["language"] == "en"
+        )
         for pipeline, result in results.items()
     }
     latency = ", ".join(f"{pipeline} {seconds:.1f} s" for pipeline, seconds in short.items())
+    own = {
+        pipeline: _share(
+            sum(d["model_sentences"] for d in result["drafts"] if d["language"] == "en"),
+            sum(d["sentences"] for d in result["drafts"] if d["language"] == "en"),
+        )
+        for pipeline, result in results.items()
+    }
     return "\n".join(
         [
             machine_line(info),
@@ -373,9 +386,20 @@ def markdown(results: dict, info: dict) -> str:
             ">= 80 % without a blocking finding; >= 80 % of sentences the model's own where it writes the "
             "language; a 2-variant short request faster than the legacy one.",
             "",
-            f"Mean latency of a {VARIANTS}-variant short request, run alone: {latency}.",
+            f"Mean latency of a {VARIANTS}-variant short English request, run alone: {latency}. "
+            f"Sentences the model wrote and the checks kept, English (the language the model writes): "
+            f"{', '.join(f'{p} {share}' for p, share in own.items())}.",
             "",
             f"Present but not named by a finding: {', '.join(missed) or 'none'}.",
+            "",
+            "How to read it: a feature counts as covered when one of its words is in the text, so a "
+            'sentence that names a feature without its detail counts. "Model\'s own sentences" for the '
+            "legacy pipeline are all its sentences, none verified; for the grounded one, those the model "
+            "wrote and every check kept (the rest are the idea's own words or templates). The model does "
+            "not write Chinese: grounded Chinese drafts are composed from the community's words with "
+            "templates (no model time, hence 0 tok/s); legacy Chinese drafts are whatever the model wrote. "
+            "Findings are the stored ones plus the guardrails run again with the brand's words as support, "
+            "which the legacy service did not pass (so its stored findings had no invented-content check).",
             "",
             "First variant of each long request, kettle and neck pillow:",
             "",
@@ -401,7 +425,7 @@ def main() -> None:
         generator = get_generator(
             settings.GENERATION_MODEL, batch_size=settings.GENERATION_BATCH_SIZE, seed=SEED
         )
-        results = {p: run_pipeline(p, campaigns, spec, generator) for p in args.pipelines}
+        results = run_all(list(args.pipelines), campaigns, spec, generator)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     info = machine()
