@@ -27,7 +27,10 @@ class WebhookEvent(models.TextChoices):
     DRAFT_PENDING_REVIEW = "draft.pending_review", _("An AI draft awaits review")
     DRAFT_PUBLISHED = "draft.published", _("An AI draft was published")
     GENERATION_FAILED = "generation.failed", _("A generation request failed")
-    CONVERSATION_HANDED_OVER = "conversation.handed_over", _("A shopper's conversation was handed to a person")
+    CONVERSATION_HANDED_OVER = (
+        "conversation.handed_over",
+        _("A shopper's conversation was handed to a person"),
+    )
 
 
 def _webhook_secret() -> str:

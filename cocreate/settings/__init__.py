@@ -14,10 +14,10 @@ with a development default (README, "Configuration").
 """
 
 from cocreate.settings.api import *  # noqa: F403
+from cocreate.settings.assistant import *  # noqa: F403
 from cocreate.settings.base import *  # noqa: F403
 from cocreate.settings.celery import *  # noqa: F403
 from cocreate.settings.generation import *  # noqa: F403
 from cocreate.settings.intelligence import *  # noqa: F403
-from cocreate.settings.assistant import *  # noqa: F403
-from cocreate.settings.store import *  # noqa: F403
 from cocreate.settings.messaging import *  # noqa: F403
+from cocreate.settings.store import *  # noqa: F403
