@@ -30,6 +30,10 @@ VARIANTS = 2
 # Loose bounds that only stop a broken run from hanging the suite; a healthy
 # run takes a few seconds per step even on a loaded 2-core machine.
 STEP_WITHIN_S = 90
+# The fault engine picks its fault from a keyword, which only the whole-draft
+# (legacy) prompt carries; the faults under test (claim, redelivery, time
+# limits, connection loss) are the task's, the same for either pipeline.
+PIPELINE = {"GENERATION_PIPELINE": "legacy"}
 # The hang test's limits: short, so that the soft limit fires within the test.
 SOFT_LIMIT_S, HARD_LIMIT_S = 3, 8
 
@@ -72,7 +76,7 @@ def _audit(request: GenerationRequest) -> list[str]:
 
 
 def test_a_child_killed_mid_generation_is_redelivered_and_drafts_exactly_once(shop, private_broker, tmp_path):
-    with celery_worker(private_broker, tmp_path) as worker:
+    with celery_worker(private_broker, tmp_path, **PIPELINE) as worker:
         request = _request(shop, BLOCK)
         [first] = wait_for(
             worker.generating_pids, within_s=STEP_WITHIN_S, what="generation started", log=worker.log
@@ -93,7 +97,7 @@ def test_a_child_killed_mid_generation_is_redelivered_and_drafts_exactly_once(sh
 def test_a_poison_request_fails_after_the_delivery_cap_and_is_not_redelivered_again(
     shop, private_broker, tmp_path
 ):
-    with celery_worker(private_broker, tmp_path) as worker:
+    with celery_worker(private_broker, tmp_path, **PIPELINE) as worker:
         poison = _finished(_request(shop, CRASH), worker)
         queue_left = private_broker.client().llen("gpu")
         unacked_left = private_broker.client().hlen("unacked")
@@ -113,7 +117,7 @@ def test_a_poison_request_fails_after_the_delivery_cap_and_is_not_redelivered_ag
 def test_dropped_database_connections_mid_task_are_retried_and_drafts_written_once(
     shop, private_broker, tmp_path
 ):
-    with celery_worker(private_broker, tmp_path) as worker:
+    with celery_worker(private_broker, tmp_path, **PIPELINE) as worker:
         request = _request(shop, BLOCK)
         wait_for(worker.generating_pids, within_s=STEP_WITHIN_S, what="generation started", log=worker.log)
 
@@ -150,7 +154,7 @@ def test_a_hung_generation_fails_at_the_soft_time_limit_and_the_worker_serves_th
         "GENERATION_SOFT_TIME_LIMIT": str(SOFT_LIMIT_S),
         "GENERATION_HARD_TIME_LIMIT": str(HARD_LIMIT_S),
     }
-    with celery_worker(private_broker, tmp_path, **limits) as worker:
+    with celery_worker(private_broker, tmp_path, **PIPELINE, **limits) as worker:
         hung = _finished(_request(shop, HANG), worker)
         following = _finished(_request(shop), worker)
 
