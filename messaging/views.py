@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.throttles import throttle_signed_link
+from core.views import safe_next
 from messaging import consent, services
 from messaging.models import ConsentEvent
 
@@ -32,9 +33,7 @@ def consents(request: HttpRequest) -> HttpResponse:
             language=get_language() or "",
         )
     messages.success(request, _("Your marketing choices are saved."))
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    return redirect(target if safe else "notifications:preferences")
+    return redirect(safe_next(request, reverse("notifications:preferences")))
 
 
 # The one-click POST comes from a mail provider, without a session or CSRF token:

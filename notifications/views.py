@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +18,7 @@ from campaigns import selectors as campaign_selectors
 from campaigns.models import Campaign
 from core.throttles import throttle_signed_link
 from core.users import SignedInRequest
-from core.views import login_required_action, paginate
+from core.views import login_required_action, paginate, safe_next
 from notifications import follows, selectors, services
 from notifications.forms import FollowForm, PreferenceForm
 from notifications.models import NotificationPreference
@@ -82,9 +81,7 @@ def follow(request: SignedInRequest) -> HttpResponse:
     else:
         follows.follow_remove(user=request.user, **target)
         messages.success(request, _("You no longer follow it."))
-    next_url = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
-    return redirect(next_url if safe else fallback)
+    return redirect(safe_next(request, fallback))
 
 
 # No login and no CSRF token: the signed token is the credential, and mail
