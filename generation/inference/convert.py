@@ -24,11 +24,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import cast
 
 import torch
 import transformers
 from filelock import FileLock
-from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BatchEncoding
 from transformers.modeling_gguf_pytorch_utils import load_gguf_checkpoint
 
 from generation.inference.loader import ModelNotAvailable
@@ -207,11 +208,16 @@ def _verify(model: torch.nn.Module, target: Path) -> None:
     tokenizer = AutoTokenizer.from_pretrained(target, local_files_only=True)
     if not tokenizer.chat_template:
         raise ModelNotAvailable(f"The chat template was lost when saving to {target}.")
-    probe = tokenizer.apply_chat_template(
-        [{"role": "user", "content": "Describe a water bottle."}],
-        add_generation_prompt=True,
-        return_tensors="pt",
-        return_dict=True,
+    # The return type covers every combination of the flags: with return_dict
+    # it is a BatchEncoding of tensors.
+    probe = cast(
+        BatchEncoding,
+        tokenizer.apply_chat_template(
+            [{"role": "user", "content": "Describe a water bottle."}],
+            add_generation_prompt=True,
+            return_tensors="pt",
+            return_dict=True,
+        ),
     )
     with torch.inference_mode():
         expected = model(**probe).logits

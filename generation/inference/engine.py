@@ -15,15 +15,16 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import torch
-from transformers import StaticCache
+from transformers import PreTrainedModel, StaticCache
 from transformers.cache_utils import StaticLayer
 
-from generation.inference.loader import cpu_thread_count, load_model
+from generation.inference.loader import cpu_thread_count, load_model, model_to
 from generation.inference.packing import PACK_WEIGHTS, pack_linear_weights
 from generation.inference.precision import (
     DTYPES,
@@ -32,7 +33,7 @@ from generation.inference.precision import (
     default_dtype,
     split_decode_max_rows,
 )
-from generation.inference.prefix_cache import PREFIX_CACHE_ENTRIES, PrefixCache
+from generation.inference.prefix_cache import PREFIX_CACHE_ENTRIES, PrefixCache, layer_states
 from generation.inference.sampling import decoding_arguments
 from generation.inference.scoring import TokenScorer, perplexity
 
@@ -91,9 +92,12 @@ class TextGenerator:
             model_path, device=self.device, dtype=DTYPES[self.prefill_dtype]
         )
         # Split precision keeps a second copy of the weights for the prompt pass.
-        self.prefill_model = None
+        self.prefill_model: PreTrainedModel | None = None
         if self.prefill_dtype != self.dtype:
-            self.prefill_model, self.model = self.model, copy.deepcopy(self.model).to(DTYPES[self.dtype])
+            self.prefill_model, self.model = (
+                self.model,
+                model_to(copy.deepcopy(self.model), DTYPES[self.dtype]),
+            )
         if self.device == "cpu" and PACK_WEIGHTS:
             for model in filter(None, (self.model, self.prefill_model)):
                 pack_linear_weights(model)
@@ -119,7 +123,12 @@ class TextGenerator:
 
     def encode(self, messages: list[dict[str, str]]) -> list[int]:
         """Prompt token ids: the chat template, ending with the assistant's turn opener."""
-        return self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=False)
+        # The return type covers every combination of the flags: one conversation,
+        # tokenized, without tensors or a dict, is its list of ids.
+        return cast(
+            list[int],
+            self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=False),
+        )
 
     def generate(
         self,
@@ -148,7 +157,7 @@ class TextGenerator:
             temperature=temperature, top_p=top_p, repetition_penalty=repetition_penalty
         )
         torch.manual_seed(self.seed if seed is None else seed)
-        outputs: list[GenerationOutput | None] = [None] * len(encoded)
+        outputs: dict[int, GenerationOutput] = {}
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
             batch_outputs = self._generate_batch(
@@ -159,7 +168,7 @@ class TextGenerator:
             )
             for row, output in zip(rows, batch_outputs, strict=True):
                 outputs[row] = output
-        return outputs  # type: ignore[return-value]  # every slot is filled above
+        return [outputs[row] for row in range(len(encoded))]
 
     def _generate_batch(
         self,
@@ -185,9 +194,13 @@ class TextGenerator:
                 if prefilled is not None
                 else {"cache_implementation": KV_CACHE}
             )
+            # Typed through nn.Module's attribute lookup: generate() comes with
+            # the causal LM's class (GenerationMixin) and, unless asked for a
+            # dict, returns the token ids.
+            generate = cast("Callable[..., torch.Tensor]", decoder.generate)
             scorer = TokenScorer(decoder)
             with scorer:
-                generated = decoder.generate(
+                generated = generate(
                     **batch,
                     **cache,
                     max_new_tokens=max_new_tokens,
@@ -212,7 +225,7 @@ class TextGenerator:
             for ids, row, row_logprobs in zip(token_ids, new_rows, logprobs, strict=True)
         ]
 
-    def decoder_for(self, rows: int) -> torch.nn.Module:
+    def decoder_for(self, rows: int) -> PreTrainedModel:
         """The weights that decode a batch of `rows`: with split precision, the
         low-precision copy up to split_decode_max_rows rows, else the prompt
         pass's own."""
@@ -221,7 +234,7 @@ class TextGenerator:
         return self.model
 
     def _prefill(
-        self, token_ids: list[list[int]], *, decoder: torch.nn.Module, max_new_tokens: int
+        self, token_ids: list[list[int]], *, decoder: PreTrainedModel, max_new_tokens: int
     ) -> StaticCache | None:
         """The CPU's prompt pass: a static KV cache for the left-padded batch,
         holding every row's prompt but its last token, computed one distinct
@@ -243,9 +256,8 @@ class TextGenerator:
         """
         width = max(len(ids) for ids in token_ids)
         cache = StaticCache(config=decoder.config, max_cache_len=width + max_new_tokens)
-        if min(len(ids) for ids in token_ids) < 2 or any(
-            type(layer) is not StaticLayer for layer in cache.layers
-        ):
+        layers = [layer for layer in cache.layers if type(layer) is StaticLayer]
+        if min(len(ids) for ids in token_ids) < 2 or len(layers) < len(cache.layers):
             return None
         model, dtype = self.prefill_model or self.model, decoder.dtype
         firsts, rows = prompt_rows(token_ids)
@@ -265,30 +277,33 @@ class TextGenerator:
             self.prefix_cache.remember(ids[:-1], computed, shared=shared)
             targets = [row for row, prompt in enumerate(rows) if prompt == n]
             start = width - len(ids)  # left padding: the prompt ends where the row does
-            for layer, own in zip(cache.layers, computed.layers, strict=True):
+            for layer, own in zip(layers, computed.layers, strict=True):
+                own_keys, own_values = layer_states(own)
                 if not layer.is_initialized:
                     layer.lazy_initialization(
                         *(
                             states.new_zeros((len(rows), states.shape[1], 1, states.shape[3]), dtype=dtype)
-                            for states in (own.keys, own.values)
+                            for states in (own_keys, own_values)
                         )
                     )
-                layer.keys[targets, :, start : width - 1] = own.keys.to(dtype)
-                layer.values[targets, :, start : width - 1] = own.values.to(dtype)
-        for layer in cache.layers:
+                keys, values = layer_states(layer)
+                keys[targets, :, start : width - 1] = own_keys.to(dtype)
+                values[targets, :, start : width - 1] = own_values.to(dtype)
+        for layer in layers:
             # Padding slots stay zero: the attention mask hides them.
             layer.cumulative_length.fill_(width - 1)
         return cache
 
     def _output(
-        self, *, prompt_tokens: int, new_ids: Sequence[int], logprobs: Sequence[float], seconds: float
+        self, *, prompt_tokens: int, new_ids: list[int], logprobs: Sequence[float], seconds: float
     ) -> GenerationOutput:
         """Cut a generated row at its first stop token; what follows is batch padding."""
         stops = set(self.stop_token_ids)
         end = next((i for i, token in enumerate(new_ids) if token in stops), None)
         text_ids = new_ids if end is None else new_ids[:end]
         new_tokens = len(new_ids) if end is None else end + 1
-        text = self.tokenizer.decode(text_ids, skip_special_tokens=True).strip()
+        # A list of ids decodes to one string (a batch of lists, to a list of them).
+        text = cast(str, self.tokenizer.decode(text_ids, skip_special_tokens=True)).strip()
         return GenerationOutput(
             text=text,
             prompt_tokens=prompt_tokens,

@@ -59,5 +59,16 @@ def load_model(
     tokenizer.padding_side = "left"
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
-    model.to(device).eval()
+    model_to(model, device).eval()
     return tokenizer, model
+
+
+def model_to(model: PreTrainedModel, target: str | torch.dtype) -> PreTrainedModel:
+    """`model.to(target)`: the same model, moved or converted in place.
+
+    Called through nn.Module's signature: PreTrainedModel.to wraps it with
+    functools.wraps, which the stubs type as an unbound function.
+    """
+    module: torch.nn.Module = model
+    module.to(target)
+    return model

@@ -9,7 +9,12 @@ packed copy. Logits move in the last float bits only (BENCHMARKS.md,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel
 
 PACK_WEIGHTS = True
 # oneDNN's batch-size hint: a layout for 8 rows served smaller and larger
@@ -44,7 +49,7 @@ def packable(dtype: torch.dtype) -> bool:
     )
 
 
-def pack_linear_weights(model: torch.nn.Module) -> None:
+def pack_linear_weights(model: PreTrainedModel) -> None:
     """Swap the model's nn.Linear layers for PackedLinear ones, in place.
 
     An untied layer's own weight is dropped with it; a weight tied to the

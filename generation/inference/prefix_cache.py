@@ -13,7 +13,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 import torch
-from transformers import DynamicCache
+from transformers import DynamicCache, PreTrainedConfig
+from transformers.cache_utils import CacheLayerMixin
 
 # Beginnings kept, the least recently used dropped first, each at most
 # PREFIX_CACHE_TOKENS long. A match shorter than MIN_SHARED_PREFIX is not
@@ -46,7 +47,7 @@ class PrefixCache:
         self.capacity = capacity
         self.entries: OrderedDict[tuple[int, ...], list[tuple[torch.Tensor, torch.Tensor]]] = OrderedDict()
 
-    def start(self, ids: Sequence[int], *, config: object) -> tuple[DynamicCache, int]:
+    def start(self, ids: Sequence[int], *, config: PreTrainedConfig) -> tuple[DynamicCache, int]:
         """A cache holding the states of the longest shared beginning of `ids`
         (at least MIN_SHARED_PREFIX tokens, else none), and its length."""
         tokens, shared = self._longest_match(ids)
@@ -68,7 +69,7 @@ class PrefixCache:
             states = self.entries.pop(tokens)
         else:
             shared = min(len(ids), PREFIX_CACHE_TOKENS)
-            states = [(layer.keys, layer.values) for layer in computed.layers]
+            states = [layer_states(layer) for layer in computed.layers]
             if shared < MIN_SHARED_PREFIX:
                 return
         # Copies, so that no entry holds on to a longer tensor than its own.
@@ -79,7 +80,8 @@ class PrefixCache:
             self.entries.popitem(last=False)
 
     def _longest_match(self, ids: Sequence[int]) -> tuple[tuple[int, ...], int]:
-        best, best_shared = (), 0
+        best: tuple[int, ...] = ()
+        best_shared = 0
         for tokens in self.entries:
             shared = shared_prefix_length(tokens, ids)
             if shared > best_shared:
@@ -96,3 +98,14 @@ def shared_prefix_length(first: Sequence[int], second: Sequence[int]) -> int:
         (i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b),
         min(len(first), len(second)),
     )
+
+
+def layer_states(layer: object) -> tuple[torch.Tensor, torch.Tensor]:
+    """A cache layer's keys and values once a pass has filled them.
+
+    Cache layers declare both optional (None until their first update), and
+    a cache may mix in layers that hold other states (linear attention).
+    """
+    if isinstance(layer, CacheLayerMixin) and layer.keys is not None and layer.values is not None:
+        return layer.keys, layer.values
+    raise TypeError(f"A {type(layer).__name__} holds no key/value states.")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import torch
+
+if TYPE_CHECKING:
+    from transformers.modeling_outputs import CausalLMOutputWithPast
 
 
 class TokenScorer:
@@ -42,7 +46,12 @@ class TokenScorer:
         if self.last is not None and ids is not None and ids.shape[1] == 1:
             self.picked.append(self.last.gather(1, ids).squeeze(1))
 
-    def _after(self, module: torch.nn.Module, args: tuple, kwargs: dict, output: object) -> None:
+    def _after(
+        self, module: torch.nn.Module, args: tuple, kwargs: dict, output: CausalLMOutputWithPast
+    ) -> None:
+        # Every field of a ModelOutput is optional; a causal LM's forward
+        # always sets its logits.
+        assert output.logits is not None
         self.last = torch.log_softmax(output.logits[:, -1].float(), dim=-1)
 
     def logprobs(self, new_ids: torch.Tensor) -> list[list[float]]:
