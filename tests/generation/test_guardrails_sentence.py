@@ -203,6 +203,22 @@ def test_the_output_check_uses_the_same_detector(language, text):
     assert "personal_data" not in codes(check(redact(text), language, sources=[text]))
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Write to ridge (at) example (dot) com about the rain cover."),
+        ("en", "Ask at 12 Baker Street about the rain cover."),
+        ("zh-hans", "防雨罩请联系 138-0013-8000。"),
+        ("zh-hans", "我叫王小明，防雨罩在底部隔层。"),
+    ],
+)
+def test_personal_data_is_reported_once_not_again_as_invented_words(language, text):
+    findings = check(text, language)
+
+    assert "personal_data" in codes(findings)
+    assert "invented_content" not in codes(findings), findings
+
+
 # --- the whole draft ------------------------------------------------------------------
 
 
