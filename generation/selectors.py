@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
@@ -52,6 +54,21 @@ def _quotable_comments(ideas: list[Idea]) -> list[Comment]:
     return comments
 
 
+def brand_input(*, campaign: Campaign) -> DraftingInput:
+    """What the brand itself says about a campaign, with no community input:
+    what a draft's checks rest on when no prompt is built (an edit). No query
+    when the campaign's brand is loaded."""
+    return DraftingInput(
+        campaign_pk=campaign.pk,
+        title=campaign.title,
+        product_name=campaign.product_name,
+        brand_name=campaign.brand.name,
+        brief=campaign.brief,
+        banned_phrases=campaign.brand.banned_phrases,
+        ideas=(),
+    )
+
+
 def drafting_input(*, campaign: Campaign) -> DraftingInput:
     """What a campaign's drafts are written from, as plain data: its top
     ranked ideas whose authors allowed AI use (each with the consenting
@@ -84,13 +101,8 @@ def drafting_input(*, campaign: Campaign) -> DraftingInput:
     authors = [i.author.username for i in ideas]
     authors += [d.author.username for ds in duplicates.values() for d in ds]
     authors += [c.author.username for c in comments]
-    return DraftingInput(
-        campaign_pk=campaign.pk,
-        title=campaign.title,
-        product_name=campaign.product_name,
-        brand_name=campaign.brand.name,
-        brief=campaign.brief,
-        banned_phrases=campaign.brand.banned_phrases,
+    return replace(
+        brand_input(campaign=campaign),
         ideas=tuple(plain_idea(idea, rank) for rank, idea in enumerate(ideas, start=1)),
         comments=tuple(CommentInput(c.pk, c.idea_id, c.body, c.stance) for c in comments),
         themes=tuple(campaign_top_themes(campaign, TOP_THEMES)),

@@ -65,8 +65,8 @@ from generation.models import (
     Kind,
     Length,
 )
-from generation.prompts import BuiltPrompt, prompt_build, supporting_texts
-from generation.selectors import drafting_input
+from generation.prompts import BuiltPrompt, prompt_build
+from generation.selectors import brand_input, drafting_input
 from notifications.models import Notification
 from notifications.services import campaign_published_notify, notification_create
 from webhooks.models import WebhookEvent
@@ -395,14 +395,27 @@ def _request_start(request: GenerationRequest, *, task_id: str, now: datetime) -
     return True
 
 
+def draft_support(request: GenerationRequest) -> tuple[str, ...]:
+    """What the brand itself says for a request's drafts: the brief, the
+    product, brand and campaign names, the request's keywords. Every check of
+    a draft's text rests on it, whoever wrote the text (the grounded
+    pipeline's sentences, the legacy paragraph, a reviewer's edit): any
+    sentence may say what it holds, and only it licenses a claim. It is the
+    grounded pipeline's own DraftJob.support, so all three agree."""
+    return _drafting_job(request, brand_input(campaign=request.campaign)).support
+
+
 def _guardrail_context(
-    request: GenerationRequest, supporting: tuple[str, ...]
+    request: GenerationRequest, *, support: tuple[str, ...], community: Iterable[str]
 ) -> guardrails.GuardrailContext:
+    """The whole-text checks' context: the support, and the community texts
+    the draft drew on besides it."""
     return guardrails.GuardrailContext(
         language=request.params["language"],
         length=request.params["length"],
         banned_phrases=request.campaign.brand.banned_phrases,
-        supporting_texts=supporting,
+        supporting_texts=(*support, *dict.fromkeys(community)),
+        support=support,
     )
 
 
@@ -553,7 +566,12 @@ def _composed_from_output(
         sentences=sentences,
         language=request.params["language"],
         coverage=provenance.coverage(sentences, top),
-        findings=guardrails.check_draft(text, _guardrail_context(request, prompt.supporting_texts)),
+        findings=guardrails.check_draft(
+            text,
+            _guardrail_context(
+                request, support=draft_support(request), community=(s.text for s in candidates)
+            ),
+        ),
         perplexity=output.perplexity,
         prompt_tokens=output.prompt_tokens,
         new_tokens=output.new_tokens,
@@ -923,11 +941,11 @@ def draft_edit(*, draft: Draft, actor: User, text: str) -> Draft:
         raise ActionRefused(_("The text is unchanged."))
     _transition(draft, Draft.Status.SUPERSEDED)
     draft.save(update_fields=["status"])
-    params = draft.request.params
-    brand_words = supporting_texts(campaign=draft.campaign, keywords=params["keywords"], sources=[])
-    sentences, top = _sentences_edited(draft, text, support=brand_words, language=params["language"])
-    realised = [s for sentence in sentences for s in sentence.sources]
-    supporting = (*brand_words, *dict.fromkeys(s.text for s in realised))
+    support = draft_support(draft.request)
+    sentences, top = _sentences_edited(
+        draft, text, support=support, language=draft.request.params["language"]
+    )
+    realised = (s.text for sentence in sentences for s in sentence.sources)
     new = _draft_write(
         Draft(
             request=draft.request,
@@ -937,7 +955,9 @@ def draft_edit(*, draft: Draft, actor: User, text: str) -> Draft:
             version=draft.version + 1,
             parent=draft,
             rank=draft.rank,
-            findings=guardrails.check_draft(text, _guardrail_context(draft.request, supporting)),
+            findings=guardrails.check_draft(
+                text, _guardrail_context(draft.request, support=support, community=realised)
+            ),
             coverage=provenance.coverage(sentences, top),
             model_written=draft.model_written,
         ),

@@ -14,6 +14,7 @@ from generation.models import Draft, DraftAuditEntry, GenerationRequest
 from tests.api.helpers import assert_error_shape, token_client
 from tests.factories import IdeaFactory
 from tests.generation.factories import DraftFactory, GenerationRequestFactory
+from tests.test_i18n import compiled_locale  # noqa: F401 (a fixture: the .po compiled just now)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,9 @@ CHANGELIST = reverse("admin:generation_draft_changelist")
 
 def blocked_draft(campaign, *, status=Draft.Status.PENDING_REVIEW, in_sentence=False):
     """A draft whose text (or one sentence of it) has a high finding."""
-    idea = IdeaFactory(campaign=campaign, title="Rain cover", body="A built-in rain cover in its own pocket.")
+    idea = IdeaFactory(
+        campaign=campaign, title="Rain cover", body="A built-in rain cover in its own pocket keeps it dry."
+    )
     source = SourceText(kind=SourceKind.IDEA, pk=idea.pk, text=f"{idea.title}\n{idea.body}")
     sentences = [
         ComposedSentence(
@@ -297,6 +300,12 @@ def test_the_api_shows_a_drafts_sentences_with_sources_and_coverage_to_its_revie
     assert (as_customer["sentences"], as_customer["coverage"]) == (None, None)
 
 
+@pytest.fixture
+def chinese_catalogue(settings, request):
+    """Translations from the committed .po, not from whatever .mo lies around."""
+    settings.LOCALE_PATHS = [request.getfixturevalue("compiled_locale")]
+
+
 # --- the review page -----------------------------------------------------------------------------------
 
 
@@ -331,7 +340,7 @@ def test_the_review_page_shows_each_sentence_beside_its_sources_and_marks_one_wi
 
 
 def test_the_review_page_labels_a_draft_composed_from_community_words_in_both_languages(
-    merchant_client, campaign
+    merchant_client, campaign, chinese_catalogue
 ):
     idea = IdeaFactory(campaign=campaign, title="鞋仓", body="背包底部有一个独立的鞋仓。")
     source = SourceText(kind=SourceKind.IDEA, pk=idea.pk, text=f"{idea.title}\n{idea.body}")

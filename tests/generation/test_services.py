@@ -198,9 +198,12 @@ def test_running_a_request_stores_status_prompt_model_and_timings(campaign):
 def test_guardrail_findings_are_stored_on_each_draft(campaign):
     campaign.brand.banned_phrases = "phone pocket"
     campaign.brand.save()
+    IdeaFactory(campaign=campaign, body="A hip-belt pocket big enough for a phone.")
     request = claimed_request(campaign, variants=1)
+    # Every word the idea, the brief or a keyword holds: the banned phrase is all there is to find.
+    generator = ScoredGenerator(outputs=(("A light backpack with a phone pocket on the hip belt.", None),))
 
-    services.generation_requests_run(request_ids=[request.pk], generator=FakeGenerator())
+    services.generation_requests_run(request_ids=[request.pk], generator=generator)
 
     assert [f["code"] for f in request.drafts.get().findings] == ["banned_phrase"]
 
