@@ -13,11 +13,12 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Prefetch, QuerySet
+from django.contrib.admin import helpers
+from django.db.models import Count, Model, Prefetch, QuerySet
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -44,6 +45,13 @@ from generation.models import (
     GenerationRequest,
     Kind,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from django.contrib.admin.filters import _ListFilterChoices
+    from django.contrib.admin.views.main import ChangeList
+    from django_stubs_ext import StrOrPromise
 
 # Seconds between reloads of a request's page while it is queued or running.
 STATUS_REFRESH_SECONDS = 3
@@ -78,7 +86,7 @@ def refusals_as_messages(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 class AuditInline(BrandScopedAdminMixin, admin.TabularInline):
     model = DraftAuditEntry
     scoped_permissions = frozenset({"view"})
-    fields = ("created_at", "action", "actor", "draft", "detail")
+    fields: ClassVar[tuple[str, ...]] = ("created_at", "action", "actor", "draft", "detail")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -160,9 +168,9 @@ class GenerationRequestAdmin(BrandScopedModelAdmin):
         return [] if obj is None else self.inlines
 
     def get_form(
-        self, request: HttpRequest, obj: GenerationRequest | None = None, **kwargs: Any
+        self, request: HttpRequest, obj: GenerationRequest | None = None, change: bool = False, **kwargs: Any
     ) -> type[ModelForm]:
-        form = super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
         # The form checks the user's permission and quota in clean().
         return type(form.__name__, (form,), {"requested_by": request.user})
 
@@ -324,7 +332,7 @@ class DraftStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
     ALL = "all"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, StrOrPromise]]:
         return [*Draft.Status.choices, (self.ALL, _("All"))]
 
     def value(self) -> str:
@@ -333,7 +341,7 @@ class DraftStatusFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Draft]) -> QuerySet[Draft]:
         return queryset if self.value() == self.ALL else queryset.filter(status=self.value())
 
-    def choices(self, changelist: Any) -> Iterable[dict[str, Any]]:
+    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
         for lookup, title in self.lookup_choices:
             yield {
                 "selected": self.value() == lookup,
@@ -457,10 +465,10 @@ class DraftAdmin(BrandScopedModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Draft]:
         return super().get_queryset(request).select_related("request", "parent", "reviewer")
 
-    def has_change_permission(self, request: HttpRequest, obj: Draft | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         """Only drafts still under review can be edited; the rest are a record."""
         return super().has_change_permission(request, obj) and (
-            obj is None or obj.status in Draft.EDITABLE_STATUSES
+            obj is None or (isinstance(obj, Draft) and obj.status in Draft.EDITABLE_STATUSES)
         )
 
     def get_urls(self) -> list[URLPattern]:
@@ -581,9 +589,11 @@ class DraftAdmin(BrandScopedModelAdmin):
         if draft is None or not self.has_view_permission(request, draft):
             raise Http404
         if name in REASON_PAGES:
-            return self._with_reason(
+            page = self._with_reason(
                 request, self.get_queryset(request).filter(pk=draft.pk), name, bulk=False
             )
+            assert page is not None  # only a bulk action goes back to the changelist
+            return page
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         results = self._apply(request, [draft], name)
@@ -658,7 +668,7 @@ class DraftAdmin(BrandScopedModelAdmin):
             "form": form,
             "bulk": bulk,
             "bulk_action": page.bulk_action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return render(request, page.template, context)
 
@@ -703,7 +713,7 @@ class DraftAdmin(BrandScopedModelAdmin):
     @admin.display(description=_("findings"))
     def findings_display(self, obj: Draft) -> SafeString | str:
         if not obj.findings:
-            return _("No findings.")
+            return gettext("No findings.")
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
@@ -725,7 +735,7 @@ class DraftAdmin(BrandScopedModelAdmin):
     def sources_display(self, obj: Draft) -> SafeString | str:
         sources = obj.sources.select_related("idea__author", "comment__author", "comment__idea")
         if not sources:
-            return _("No community input: written from the brief only.")
+            return gettext("No community input: written from the brief only.")
         return format_html(
             "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((_source_html(s),) for s in sources))
         )
@@ -754,7 +764,7 @@ def _coverage(draft: Draft) -> str:
     return f"{draft.coverage:.0%}"
 
 
-def _finding_row(finding: dict[str, str]) -> dict[str, str]:
+def _finding_row(finding: guardrails.Finding) -> dict[str, str]:
     """A finding as the review page shows it: its check's label, severity and message."""
     return {
         "severity": finding["severity"],
