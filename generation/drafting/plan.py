@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generation.drafting.types import DraftingInput, IdeaInput, SourceKind, SourceText
+from generation.guardrails import personal_sentences_removed
+from generation.guardrails.text import CJK_RE
 from generation.models import Length
 from generation.prompts import quote
 
@@ -31,6 +33,8 @@ NEAR_DUPLICATE_OVERLAP = 0.5
 # enough for one sentence's facts and short enough to keep the prompt small.
 IDEA_QUOTE_CHARS = 300
 
+_CJK_ENDS = ("。", "！", "？", "：")
+_SENTENCE_ENDS = (".", "!", "?", ":", *_CJK_ENDS)
 _WORD_RE = re.compile(r"[^\W\d_]{4,}|[\u4e00-\u9fff]")
 
 
@@ -49,11 +53,20 @@ class Point:
 
 
 def idea_source(idea: IdeaInput, names: frozenset[str]) -> SourceText:
-    """An idea as a sentence's source: title and body, redacted, one line."""
+    """An idea as a sentence's source: title and body, one line. The body's
+    sentences that hold personal data are left out whole, not replaced by
+    placeholders: the feature is in the others, and a small model copies a
+    placeholder ("write to [email]") into its sentence, which the checks
+    then reject."""
     title = quote(idea.title, names=names, limit=IDEA_QUOTE_CHARS)
-    body = quote(idea.body, names=names, limit=IDEA_QUOTE_CHARS)
-    separator = "" if title.endswith((".", "!", "?", "。", "！", "？", ":", "：")) else "."
-    return SourceText(SourceKind.IDEA, idea.pk, f"{title}{separator} {body}".strip(), rank=idea.rank)
+    body = quote(personal_sentences_removed(idea.body, names=names), names=names, limit=IDEA_QUOTE_CHARS)
+    if not body:
+        return SourceText(SourceKind.IDEA, idea.pk, title, rank=idea.rank)
+    if title.endswith(_SENTENCE_ENDS):
+        separator = "" if CJK_RE.search(title[-1]) or title.endswith(_CJK_ENDS) else " "
+    else:
+        separator = "。" if CJK_RE.search(title[-1]) else ". "
+    return SourceText(SourceKind.IDEA, idea.pk, f"{title}{separator}{body}", rank=idea.rank)
 
 
 def _words(text: str) -> set[str]:

@@ -33,7 +33,13 @@ from generation.guardrails.invented import check_invented_content, invented_cont
 from generation.guardrails.language import check_language, cjk_ratio
 from generation.guardrails.length import check_length, complete_sentences
 from generation.guardrails.off_task import check_off_task
-from generation.guardrails.privacy import MEMBER_PLACEHOLDER, PERSONAL_DATA, check_personal_data, redact
+from generation.guardrails.privacy import (
+    MEMBER_PLACEHOLDER,
+    PERSONAL_DATA,
+    check_personal_data,
+    personal_sentences_removed,
+    redact,
+)
 from generation.guardrails.repetition import check_repetition
 from generation.guardrails.sentence import check_sentence
 from generation.guardrails.text import phrase_pattern, word_count
@@ -67,6 +73,7 @@ __all__ = [
     "complete_sentences",
     "find_figures",
     "invented_content",
+    "personal_sentences_removed",
     "phrase_pattern",
     "redact",
     "word_count",

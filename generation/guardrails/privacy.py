@@ -154,6 +154,19 @@ def _redact_kinds(text: str, names: Iterable[str] = ()) -> tuple[str, list[str]]
 
 # Sentence ends: Latin marks before a space (not the dot in an e-mail), CJK marks anywhere.
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+_PLACEHOLDERS = (*(pd.placeholder for pd in PERSONAL_DATA), MEMBER_PLACEHOLDER)
+
+
+def personal_sentences_removed(text: str, *, names: Iterable[str] = ()) -> str:
+    """The text without the sentences that hold personal data ("" when every
+    one does). Sentences are split after the personal data is found, so the
+    full-width 。 of an obfuscated e-mail ("chenxy＠example。com") does not
+    cut it in two and leave its tail behind."""
+    redacted = _redact_kinds(text.strip(), names)[0]
+    sentences = [s for s in _SENTENCE_SPLIT_RE.split(redacted) if s.strip()]
+    kept = [s.strip() for s in sentences if not any(p in s for p in _PLACEHOLDERS)]
+    joiner = "" if any(s.endswith(("。", "！", "？")) for s in kept) else " "
+    return joiner.join(kept)
 
 
 def redact(text: str, *, names: Iterable[str] = (), whole_sentences: bool = False) -> str:
@@ -166,11 +179,9 @@ def redact(text: str, *, names: Iterable[str] = (), whole_sentences: bool = Fals
     instead, so a small model has no placeholder to copy ("write to [email]");
     a text made only of such sentences gets placeholders after all."""
     if whole_sentences:
-        sentences = [s for s in _SENTENCE_SPLIT_RE.split(text.strip()) if s]
-        kept = [s for s in sentences if not _redact_kinds(s, names)[1]]
+        kept = personal_sentences_removed(text, names=names)
         if kept:
-            joiner = "" if any(s.endswith(("。", "！", "？")) for s in kept) else " "
-            return joiner.join(kept)
+            return kept
     return _redact_kinds(text, names)[0]
 
 

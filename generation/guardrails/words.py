@@ -80,12 +80,34 @@ def stem(word: str) -> str:
     return word.removesuffix("e")[:STEM_CHARS]
 
 
+def base_forms(word: str) -> list[str]:
+    """What an English word may be an inflection of: "placed" -> "place",
+    "stopped" -> "stop", "lets" -> "let", "carries" -> "carry"."""
+    forms = []
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if word.endswith(("es", "ed")):
+        forms += [word[:-2], word[:-1]]
+    elif word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    if word.endswith("ing"):
+        forms += [word[:-3], word[:-3] + "e"]
+    for suffix in ("ed", "ing"):
+        # A doubled last consonant: "stopped", "shipping".
+        stem_end = len(word) - len(suffix)
+        if word.endswith(suffix) and stem_end >= 3 and word[stem_end - 1] == word[stem_end - 2]:
+            forms.append(word[: stem_end - 1])
+    return [f for f in forms if len(f) >= 2]
+
+
 def is_generic(word: str, language: str) -> bool:
-    """A function word, a very common word, a unit (figures are compared by
-    value elsewhere) or a word of any product's copy."""
+    """A function word, a very common word or an inflection of one ("placed",
+    "lets"), a unit (figures are compared by value elsewhere) or a word of
+    any product's copy."""
     lowered = word.lower()
     return (
         zipf(lowered, language) >= FUNCTION_WORD_ZIPF
+        or (lowered.isascii() and any(zipf(f, language) >= FUNCTION_WORD_ZIPF for f in base_forms(lowered)))
         or lowered in UNIT_OF
         or lowered in _copy_words()
         or stem(lowered) in _copy_stems()

@@ -128,12 +128,35 @@ def test_variants_differ_by_which_point_leads():
     assert [p.rank for p in variant_order(points, 1)] == [2, 1, 3]
 
 
-def test_personal_data_and_member_names_are_redacted_before_any_prompt():
-    ideas = (("Pockets", "Mail anna@example.com or ask hikerjane about it."),)
+def test_an_ideas_sentences_with_personal_data_or_member_names_are_left_out_whole():
+    ideas = (("Pockets", "Two pockets on the belt. Mail anna@example.com or ask hikerjane about it."),)
 
     points = plan_points(data(ideas=ideas, member_names=frozenset({"hikerjane"})), length="short")
 
-    assert "anna@example.com" not in points[0].text and "[email]" in points[0].text
+    assert points[0].text == "Pockets. Two pockets on the belt."
+
+
+def test_a_chinese_idea_keeps_its_feature_without_the_sentence_that_names_its_author():
+    ideas = (("下巴支撑", "前面要有下巴支撑，睡着了头不会往前倒。我叫陈晓燕，经常坐长途飞机。"),)
+
+    points = plan_points(data(ideas=ideas), length="short")
+
+    assert points[0].text == "下巴支撑。前面要有下巴支撑，睡着了头不会往前倒。"
+
+
+def test_an_obfuscated_e_mail_with_a_full_width_stop_leaves_no_tail_behind():
+    ideas = (("透气面料", "面料要透气。邮箱 chenxy＠example。com。"),)
+
+    points = plan_points(data(ideas=ideas), length="short")
+
+    assert points[0].text == "透气面料。面料要透气。"
+
+
+def test_a_member_name_in_a_title_is_replaced_by_a_placeholder():
+    ideas = (("Pockets hikerjane asked for", "Two pockets on the belt."),)
+
+    points = plan_points(data(ideas=ideas, member_names=frozenset({"hikerjane"})), length="short")
+
     assert "hikerjane" not in points[0].text and "[member]" in points[0].text
 
 
