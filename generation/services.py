@@ -671,7 +671,8 @@ def _within_text_max(sentences: Sequence[ComposedSentence]) -> list[ComposedSent
 def _draft_write(draft: Draft, sentences: Sequence[ComposedSentence]) -> Draft:
     """Save a new draft with its sentences, their sources and findings, and
     the draft's own source list. A source that is not an idea or comment of
-    the draft's campaign is dropped: nobody outside it is ever credited."""
+    the draft's campaign, or whose author does not allow AI use, is dropped:
+    nobody outside it, and nobody who said no, is ever credited."""
     draft.save()
     ideas, comments = _campaign_source_ids(draft.campaign_id, sentences)
     rows = []
@@ -710,18 +711,24 @@ def _draft_write(draft: Draft, sentences: Sequence[ComposedSentence]) -> Draft:
 def _campaign_source_ids(
     campaign_id: int, sentences: Sequence[ComposedSentence]
 ) -> tuple[set[int], set[int]]:
+    """Of the sentences' sources, the ideas and comments of this campaign whose
+    authors allow AI use now (deleting an account withdraws it)."""
     idea_ids = {s.pk for c in sentences for s in c.sources if s.kind == SourceKind.IDEA}
     comment_ids = {s.pk for c in sentences for s in c.sources if s.kind == SourceKind.COMMENT}
     ideas = (
-        set(Idea.objects.filter(campaign_id=campaign_id, pk__in=idea_ids).values_list("pk", flat=True))
+        set(
+            Idea.objects.filter(campaign_id=campaign_id, pk__in=idea_ids, consent_ai=True).values_list(
+                "pk", flat=True
+            )
+        )
         if idea_ids
         else set()
     )
     comments = (
         set(
-            Comment.objects.filter(idea__campaign_id=campaign_id, pk__in=comment_ids).values_list(
-                "pk", flat=True
-            )
+            Comment.objects.filter(
+                idea__campaign_id=campaign_id, pk__in=comment_ids, consent_ai=True
+            ).values_list("pk", flat=True)
         )
         if comment_ids
         else set()
@@ -876,10 +883,12 @@ def _source_text(source: DraftSource | DraftSentenceSource) -> SourceText:
 
 def _consented_sources(campaign: Campaign) -> tuple[list[SourceText], list[int]]:
     """What an edited sentence may rest on: the campaign's top ideas whose
-    authors allowed AI use, and their public comments, as for a prompt; and
-    the ids of the top ideas coverage is measured on."""
+    authors allowed AI use, and their public comments whose authors did too,
+    as for a prompt; and the ids of the top ideas coverage is measured on."""
     ideas = list(idea_list_ranked(campaign=campaign, sort="top").filter(consent_ai=True)[:EDIT_MATCH_IDEAS])
-    comments = list(public_comments(Comment.objects.filter(idea__in=ideas)).order_by("created_at", "pk"))
+    comments = list(
+        public_comments(Comment.objects.filter(idea__in=ideas, consent_ai=True)).order_by("created_at", "pk")
+    )
     return _source_texts([*ideas, *comments]), [i.pk for i in ideas[:COVERAGE_TOP_IDEAS]]
 
 
@@ -1009,8 +1018,9 @@ def draft_publish(*, draft: Draft, actor: User, override_reason: str = "") -> Dr
 
     Credits follow the text: only the ideas a sentence of this version
     realises (its DraftSource rows, the union of its sentences' sources) become
-    adopted, and only their authors who allowed credit are told in-app and by
-    e-mail and thanked on the page (selectors.draft_list_published)."""
+    adopted, and only their authors who allowed credit (and still have an
+    account) are told in-app and by e-mail and thanked on the page
+    (selectors.draft_list_published)."""
     draft = _draft_locked(draft, actor)
     _transition(draft, Draft.Status.PUBLISHED)
     _check_not_blocked(draft, actor=actor, override_reason=override_reason)
@@ -1019,9 +1029,10 @@ def draft_publish(*, draft: Draft, actor: User, override_reason: str = "") -> Dr
     campaign_pages_changed(draft.campaign_id)
     _audit(request_id=draft.request_id, draft=draft, actor=actor, action=Audit.PUBLISHED)
     campaign = draft.campaign
-    sources = draft.sources.filter(idea__isnull=False).select_related("idea")
+    sources = draft.sources.filter(idea__isnull=False).select_related("idea__author")
     ideas = [s.idea for s in sources if s.idea is not None]
-    credited = [idea for idea in ideas if idea.consent_credit]
+    # A deleted account is never told anything, whatever it once allowed.
+    credited = [idea for idea in ideas if idea.consent_credit and idea.author.is_active]
     url = f"{campaign.get_absolute_url()}#{PUBLISHED_ANCHOR}"
     message = _("Your idea helped shape a text %(brand)s just published for %(product)s. Thank you!") % {
         "brand": campaign.brand.name,
