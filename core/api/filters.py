@@ -13,6 +13,9 @@ class StrictFilterSet(filters.FilterSet):
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
+        # FilterSet.__init__ puts an empty QueryDict in place of no data; the
+        # stubs keep the None it was given.
+        assert self.data is not None
         for name in self.filters:
             if self.data.get(name) == "":
                 self.form.add_error(name, _("Leave the parameter out instead of sending it empty."))
