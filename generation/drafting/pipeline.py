@@ -148,7 +148,7 @@ def _fallback(slot: _Slot) -> list[ComposedSentence]:
         # One first-person sentence in the idea's own words, when it passes.
         text = frames.frame.format(title=lower_first(slot.point.title))
         framed = ComposedSentence(text, origin, list(slot.point.sources), _check(slot, text))
-        if not verify.blocking(framed.findings):
+        if not verify.blocking(framed.findings) and _keeps_feature(slot, text):
             return [framed]
     sentences = []
     if slot.role in (Role.OPENING, Role.FRAME):
@@ -193,10 +193,21 @@ def _accept(slot: _Slot, answer: Written) -> None:
     """Keep the answer as the slot's sentence if it passes the checks."""
     text = verify.clean_sentence(answer.text, product=slot.job.data.product_name)
     findings = _check(slot, text)
-    if not verify.blocking(findings) and verify.fits_role(
-        text, slot.role, slot.job.language, product=slot.job.data.product_name
+    if (
+        not verify.blocking(findings)
+        and verify.fits_role(text, slot.role, slot.job.language, product=slot.job.data.product_name)
+        and _keeps_feature(slot, text)
     ):
         slot.text, slot.findings, slot.done, slot.perplexity = text, findings, True, answer.perplexity
+
+
+def _keeps_feature(slot: _Slot, text: str) -> bool:
+    """A sentence written for a point (or a story frame telling one) must
+    still say its feature; an opening or closing has none."""
+    if slot.point is None:
+        return True
+    names = (slot.job.data.product_name, slot.job.data.brand_name)
+    return verify.keeps_feature(text, slot.point, language=slot.job.language, leave_out=names)
 
 
 def _write_rounds(slots: list[_Slot], generator: Generator, seed: int) -> dict[str, float]:

@@ -12,8 +12,9 @@ not covered.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+import jieba
 from django.utils.translation import gettext_lazy as _
 
 from generation import guardrails
@@ -21,6 +22,8 @@ from generation.drafting.languages import as_sentence
 from generation.drafting.plan import Point
 from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
 from generation.guardrails.length import SENTENCE_END
+from generation.guardrails.text import CJK
+from generation.guardrails.words import LATIN_WORD_RE, Support, zipf
 
 # A sentence longer than this many words is no longer "one sentence about a
 # feature": it is cut at its first sentence end, or rejected.
@@ -30,21 +33,41 @@ SENTENCE_MAX_WORDS = 40
 SENTENCE_MIN_WORDS = 5
 # A leading "Xxx:" of at most this many words is a label, not text.
 LABEL_MAX_WORDS = 3
+# A point's sentence keeps its feature when it holds at least this share of
+# the weight of the feature's words: those of the idea's title (its name for
+# the feature), or those of the idea's own sentence (fallback_sentence).
+FEATURE_MIN_SHARE = 0.5
+# A word weighs this ceiling less its Zipf frequency (wordfreq), so that
+# "the", "with", "want" (6 and above) weigh nothing, "phone" or "water"
+# little, and "handlebar", "枕套" most: the rare words are the feature.
+FEATURE_ZIPF_CEILING = 6.0
+# A title whose words weigh less than this names no feature ("My idea!"):
+# only the idea's own sentence counts.
+TITLE_MIN_WEIGHT = 1.0
+_CJK_RUN_RE = re.compile(f"[{CJK}]+")
+# "it must fold", "they should grip": the idea's demand copied into copy,
+# where the product simply does it.
+_DEMAND_RE = re.compile(
+    r"\b(it|they)\s+(?:must|should|has\s+to|have\s+to|needs\s+to|need\s+to)\b", re.IGNORECASE
+)
 _LABEL_RE = re.compile(r"^\s*(?:[\w ,.'’-]{1,60}?):\s+(?=\S)")
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?。！？])\s+")
+# A sentence ends at a Latin mark before a space (not "1.2 L"), or at a Chinese one.
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 
 
 def clean_sentence(text: str, *, product: str) -> str:
     """The model's answer as one sentence: its first line, without a leading
-    "Product:" label, cut at its first sentence end if it runs long."""
+    "Product:" label, cut at its first sentence end (what follows is the
+    model running on: "… claims it. Few manage it."), with a customer's
+    demand said as what the product does ("so it must switch" -> "so it can
+    switch")."""
     line = next((line.strip() for line in text.strip().splitlines() if line.strip()), "")
     line = line.strip("\"'“”")
     label = _LABEL_RE.match(line)
     if label and _is_label(label.group(0), product):
         line = line[label.end() :]
-    if guardrails.word_count(line) > SENTENCE_MAX_WORDS:
-        line = _SENTENCE_END_RE.split(line, maxsplit=1)[0]
-    return line.strip()
+    line = _SENTENCE_END_RE.split(line, maxsplit=1)[0]
+    return _DEMAND_RE.sub(r"\1 can", line.strip())
 
 
 def _is_label(prefix: str, product: str) -> bool:
@@ -73,14 +96,53 @@ FRAME_OPENERS = {"en": ("As a ", "As an ", "As someone ")}
 def fits_role(text: str, role: str, language: str, *, product: str = "") -> bool:
     """Whether a sentence does its job: it is a sentence (ends, as a row cut
     at the token limit does not, and has at least SENTENCE_MIN_WORDS words),
-    and a story frame starts as one, about a person, not the product."""
+    that names the product at most once ("With the X, my X, ..." is a
+    stammer), and a story frame starts as one, about a person, not the product."""
     if not text.rstrip().endswith(SENTENCE_END) or guardrails.word_count(text) < SENTENCE_MIN_WORDS:
+        return False
+    if product and text.lower().count(product.lower()) > 1:
         return False
     openers = FRAME_OPENERS.get(language)
     if role != "frame" or not openers:
         return True
     who = text.split(",", 1)[0].lower()
     return text.startswith(openers) and not (product and product.split()[0].lower() in who)
+
+
+def feature_words(text: str, *, language: str, leave_out: Iterable[str] = ()) -> dict[str, float]:
+    """The words of a text that can carry a feature, each with its weight
+    (FEATURE_ZIPF_CEILING less its frequency), without those of `leave_out`
+    (the product and brand names, which any sentence says): Latin words, and
+    Chinese words as jieba segments them."""
+    known = Support(leave_out)
+    words: dict[str, float] = {}
+    found = [(w.lower(), "en") for w in LATIN_WORD_RE.findall(text) if len(w) > 1]
+    found += [(w, "zh") for run in _CJK_RUN_RE.findall(text) for w in jieba.cut(run, HMM=False)]
+    for word, word_language in found:
+        weight = FEATURE_ZIPF_CEILING - zipf(word, word_language)
+        if weight > 0 and not known.holds(word):
+            words[word] = weight
+    return words
+
+
+def _share_held(words: dict[str, float], held: Support) -> float:
+    total = sum(words.values())
+    return sum(w for word, w in words.items() if held.holds(word)) / total if total else 0.0
+
+
+def keeps_feature(text: str, point: Point, *, language: str, leave_out: Iterable[str] = ()) -> bool:
+    """Whether a sentence still says its point's feature, in any word form
+    ("grips" for "grip", "雨罩" for "防雨罩"): it holds FEATURE_MIN_SHARE of
+    the weight of the idea title's words, or of its own sentence's. A
+    sentence that keeps only the product's name, or a detail beside the
+    feature ("so cars see me" without the side windows), does not."""
+    leave_out = list(leave_out)
+    held = Support([text])
+    title = feature_words(point.title, language=language, leave_out=leave_out)
+    if sum(title.values()) >= TITLE_MIN_WEIGHT and _share_held(title, held) >= FEATURE_MIN_SHARE:
+        return True
+    own = feature_words(fallback_sentence(point, language=language), language=language, leave_out=leave_out)
+    return _share_held(own, held) >= FEATURE_MIN_SHARE
 
 
 def blocking(findings: Sequence[Finding]) -> bool:

@@ -53,9 +53,9 @@ class Wording:
     examples: dict[Role, Example]
 
 
-_EXAMPLE_PRODUCT = "Commuter lunch box"
+_EXAMPLE_PRODUCT = "Kestrel lunch box"
 _EXAMPLE_IDEA = "Leak-proof lid. The lid should seal tight so soup never leaks into my bag."
-_EXAMPLE_BRIEF = "We are making the Commuter lunch box, a box for soup and salad on the way to work."
+_EXAMPLE_BRIEF = "We are making the Kestrel lunch box, a box for soup and salad on the way to work."
 
 
 _TASKS = {
@@ -90,19 +90,19 @@ WORDINGS: dict[str, tuple[Wording, ...]] = {
         Wording(
             f"You write one sentence of a product description from one customer idea. {_RULES}",
             _examples(
-                point="The Commuter lunch box has a tight-sealing lid, so soup never leaks into your bag.",
+                point="The Kestrel lunch box has a tight-sealing lid, so soup stays in the box and out of your bag.",
                 frame="",
-                opening="Meet the Commuter lunch box, a box for soup and salad on the way to work.",
-                closing="The Commuter lunch box: soup and salad, ready for the way to work.",
+                opening="Meet the Kestrel lunch box, a box for soup and salad on the way to work.",
+                closing="The Kestrel lunch box: soup and salad, ready for the way to work.",
             ),
         ),
         Wording(
             f"You write one sentence for a shop page from one customer idea, speaking to the buyer. {_RULES}",
             _examples(
-                point="With a lid that seals tight, the Commuter lunch box keeps soup from leaking into your bag.",
+                point="With a lid that seals tight, the Kestrel lunch box keeps soup from leaking into your bag.",
                 frame="",
-                opening="The Commuter lunch box carries your soup and salad on the way to work.",
-                closing="Take soup and salad along on the way to work with the Commuter lunch box.",
+                opening="The Kestrel lunch box carries your soup and salad on the way to work.",
+                closing="Take soup and salad along on the way to work with the Kestrel lunch box.",
             ),
         ),
     ),
@@ -110,8 +110,8 @@ WORDINGS: dict[str, tuple[Wording, ...]] = {
         Wording(
             f"You write one sentence of a customer's story in the first person from one customer idea. {_RULES}",
             _examples(
-                point="With the Commuter lunch box, my soup never leaks into my bag, because the lid seals tight.",
-                frame="As someone who takes soup to work, I want a Commuter lunch box with a lid that seals tight.",
+                point="With the Kestrel lunch box, my soup stays out of my bag, because the lid seals tight.",
+                frame="As a customer, I want a Kestrel lunch box with a lid that seals tight, so no soup leaks into my bag.",
                 opening="",
                 closing="",
             ),
@@ -119,8 +119,8 @@ WORDINGS: dict[str, tuple[Wording, ...]] = {
         Wording(
             f"You write one sentence of a short user story, as the customer would say it, from one idea. {_RULES}",
             _examples(
-                point="I like that the Commuter lunch box seals tight, so no soup ends up in my bag.",
-                frame="As a commuter who carries soup, I need a Commuter lunch box whose lid never leaks.",
+                point="I like that the Kestrel lunch box seals tight, so no soup ends up in my bag.",
+                frame="As someone who carries soup in a bag, I want a Kestrel lunch box whose lid seals tight.",
                 opening="",
                 closing="",
             ),

@@ -100,6 +100,16 @@ def base_forms(word: str) -> list[str]:
     return [f for f in forms if len(f) >= 2]
 
 
+def _agent_bases(word: str) -> list[str]:
+    """ "zippers" -> "zip", "holder" -> "hold", "charger" -> "charge"."""
+    word = word.removesuffix("s")
+    if not word.endswith("er") or len(word) < 5:
+        return []
+    base = word[:-2]
+    undoubled = [base[:-1]] if base[-1] == base[-2] else []
+    return [base, base + "e", *undoubled]
+
+
 def is_generic(word: str, language: str) -> bool:
     """A function word, a very common word or an inflection of one ("placed",
     "lets"), a unit (figures are compared by value elsewhere) or a word of
@@ -181,6 +191,8 @@ class Support:
         word_stem = stem(lowered)
         return (
             word_stem in self.stems
+            # "zipper" for "zip", "holder" for "hold": a thing named after what it does.
+            or any(stem(base) in self.stems for base in _agent_bases(lowered))
             or lowered in self.squeezed
             # "aligned" meets "alignment": one stem starts the other.
             or (

@@ -12,7 +12,7 @@ from generation.drafting.compose import coverage
 from generation.drafting.pipeline import DraftJob, run_grounded
 from generation.drafting.plan import POINTS_PER_LENGTH, plan_points, variant_order
 from generation.drafting.types import DraftingInput, IdeaInput, SentenceOrigin, SourceKind
-from generation.drafting.verify import clean_sentence, fallback_sentence, fits_role
+from generation.drafting.verify import clean_sentence, fallback_sentence, fits_role, keeps_feature
 from generation.drafting.write import GREEDY, WORDINGS, SentenceJob, sentence_messages
 from tests.generation.factories import FakeOutput
 
@@ -288,6 +288,86 @@ def test_a_kept_sentence_must_do_its_job(text, role, fits):
     assert fits_role(text, role, "en", product=PRODUCT) is fits
 
 
+class ProductNameOnly(Echo):
+    """Keeps the product's name and loses the idea."""
+
+    def answer(self, quoted, attempt):
+        return f"The {PRODUCT} is a great example of a product that is both functional and beautiful."
+
+
+def test_a_sentence_that_keeps_only_the_product_name_is_retried_then_replaced_by_the_ideas_words():
+    generator = ProductNameOnly()
+
+    draft = run_grounded([job(variants=1)], generator, model_languages=frozenset({"en"}), seed=0)[1].drafts[0]
+
+    assert len(generator.calls) == 2
+    assert {s.origin for s in draft.sentences} == {SentenceOrigin.FALLBACK}
+    assert "functional" not in draft.text
+
+
+@pytest.mark.parametrize(
+    ("text", "keeps"),
+    [
+        ("The Ridgeline daypack has hip-belt pockets that take a large phone.", True),
+        ("Its belt pockets fit a phone in a case.", True),  # other forms, no title word order
+        ("The Ridgeline daypack is great for long days.", False),  # the product's name alone
+        ("You can walk all day in a case.", False),  # a stray detail, not the feature
+    ],
+)
+def test_a_sentence_keeps_its_points_feature_in_any_word_form(text, keeps):
+    point = plan_points(data(), length="short")[0]
+
+    assert keeps_feature(text, point, language="en", leave_out=[PRODUCT]) is keeps
+
+
+@pytest.mark.parametrize(
+    ("text", "keeps"),
+    [("随行保温杯的杯盖能单手打开。", True), ("随行保温杯很好看。", False)],
+)
+def test_a_chinese_sentence_keeps_its_points_feature_as_jieba_segments_it(text, keeps):
+    point = plan_points(data(ideas=ZH_IDEAS, product_name="随行保温杯"), length="short")[0]
+
+    assert keeps_feature(text, point, language="zh-hans", leave_out=["随行保温杯"]) is keeps
+
+
+@pytest.mark.parametrize(
+    ("answer", "cleaned"),
+    [
+        ("It has a lid that holds soup. Few manage it. Really.", "It has a lid that holds soup."),
+        (
+            "It has dual voltage, so it must switch between 110 and 230 volts.",
+            "It has dual voltage, so it can switch between 110 and 230 volts.",
+        ),
+        ("杯盖可以单手打开。我很喜欢。", "杯盖可以单手打开。"),
+    ],
+)
+def test_an_answer_is_cut_to_its_first_sentence_and_says_what_the_product_does(answer, cleaned):
+    assert clean_sentence(answer, product=PRODUCT) == cleaned
+
+
+def test_a_sentence_that_names_the_product_twice_does_not_fit():
+    assert not fits_role(
+        f"With the {PRODUCT}, my {PRODUCT} keeps my phone close.", "point", "en", product=PRODUCT
+    )
+
+
+class FrameWithoutTheFeature(Echo):
+    def answer(self, quoted, attempt):
+        return "As a hiker, I love long days on the trail with friends."
+
+
+def test_a_story_frame_that_loses_the_lead_ideas_feature_is_not_kept():
+    draft = run_grounded(
+        [job(kind="user_story", variants=1)],
+        FrameWithoutTheFeature(),
+        model_languages=frozenset({"en"}),
+        seed=0,
+    )[1].drafts[0]
+
+    assert "trail" not in draft.text
+    assert draft.sentences[0].text == "As a customer, I want hip-belt pockets that fit a phone."
+
+
 def test_a_fallback_is_the_ideas_title_and_first_sentence():
     point = plan_points(data(), length="short")[0]
 
@@ -328,7 +408,7 @@ def test_coverage_counts_the_top_three_ideas_points():
 
 def test_whole_draft_findings_come_from_check_draft():
     draft = run_grounded(
-        [job(variants=1, banned_phrases="mesh")], Echo(), model_languages=frozenset({"en"}), seed=0
+        [job(variants=1, banned_phrases="back panel")], Echo(), model_languages=frozenset({"en"}), seed=0
     )[1].drafts[0]
 
     assert "banned_phrase" in [f["code"] for f in draft.findings]
@@ -366,3 +446,18 @@ def test_a_model_that_declares_chinese_writes_the_chinese_sentences():
     )
 
     assert len(generator.calls) >= 1
+
+
+def test_a_story_whose_lead_idea_has_a_vague_title_opens_with_the_frame_then_says_the_idea():
+    ideas = (("My idea!", "Hip-belt pockets that take a large phone in a case."), *IDEAS[1:3])
+
+    draft = run_grounded(
+        [job(kind="user_story", variants=1, ideas=ideas)],
+        FrameWithoutTheFeature(),
+        model_languages=frozenset({"en"}),
+        seed=0,
+    )[1].drafts[0]
+
+    assert draft.sentences[0].origin == SentenceOrigin.TEMPLATE
+    assert "Hip-belt pockets that take a large phone in a case." in draft.sentences[1].text
+    assert [s.pk for s in draft.sentences[1].sources] == [1]

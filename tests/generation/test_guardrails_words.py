@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from generation.guardrails import check_sentence
-from generation.guardrails.words import base_forms, is_generic
+from generation.guardrails.words import Support, base_forms, is_generic
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,14 @@ def test_a_sentence_that_places_a_source_word_in_other_common_words_is_not_inven
     )
 
     assert "invented_content" not in [f["code"] for f in findings]
+
+
+@pytest.mark.parametrize(
+    ("word", "source"), [("zipper", "Two-way zips"), ("charger", "Charge it with USB-C")]
+)
+def test_a_thing_named_after_what_it_does_is_supported_by_that_word(word, source):
+    assert Support([source]).holds(word)
+
+
+def test_an_unrelated_er_word_is_not_supported():
+    assert not Support(["A liner for the lid"]).holds("leather")
