@@ -4,11 +4,12 @@ that person only. Pure: no ORM, no torch.
 - In a language the model writes, the model writes one sentence from the
   person's facts (their adopted ideas, the adopted ideas they voted for);
   the sentence is verified with the grounded-drafting sentence checks
-  against those facts alone, plus a relation check (a line may say "you
-  suggested" only to the author of an adopted idea). Any line that fails
-  falls back to the occasion's approved template line.
+  against those facts alone, and every claim it makes (what the person did,
+  to which idea, what the product now has) must match one of their facts
+  (messaging.claims). Any line that fails falls back to the occasion's
+  approved template line.
 - In a language the model does not write, the line is the language's
-  template filled with the person's facts.
+  template filled with the person's facts, read by the same claim check.
 
 Templates are message text in the recipient's language, not interface
 strings: they do not follow the reader's session language, so they are not
@@ -17,7 +18,6 @@ gettext messages (like generation/drafting/languages.py's frames).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -27,6 +27,7 @@ from generation import guardrails
 from generation.drafting.verify import blocking
 from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
 from generation.prompts import quote
+from messaging import claims
 
 # One sentence: the model stops after 20-35 tokens; a batch decodes until its
 # longest row stops, so a cap keeps one run-on row from costing every row.
@@ -40,11 +41,7 @@ IDEA_QUOTE_CHARS = 120
 GREEDY = 0.0
 NO_REPETITION_PENALTY = 1.0
 
-AUTHORED, VOTED, GENERIC = "authored", "voted", "generic"
-
-# Words that tell the reader they wrote the idea: allowed only to its author.
-_AUTHORSHIP_RE = re.compile(r"\b(you|your)\s+(suggest\w*|propos\w*|idea\w*|submit\w*|came up)", re.I)
-_VOTED_RE = re.compile(r"\byou\s+(voted|backed|supported)\b", re.I)
+AUTHORED, VOTED, DISCUSSED, GENERIC = claims.AUTHORED, claims.VOTED, claims.DISCUSSED, "generic"
 
 
 @dataclass(frozen=True)
@@ -58,6 +55,7 @@ class Facts:
     occasion: str
     authored: tuple[str, ...] = ()  # titles of their adopted ideas
     voted: tuple[str, ...] = ()  # titles of adopted ideas they voted for
+    discussed: tuple[str, ...] = ()  # titles of adopted ideas they commented on
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -65,15 +63,19 @@ class Facts:
         return AUTHORED if self.authored else VOTED if self.voted else GENERIC
 
     def sources(self) -> list[str]:
-        return [*self.authored, *self.voted]
+        return list(dict.fromkeys([*self.authored, *self.voted, *self.discussed]))
+
+    def person(self) -> claims.Person:
+        ideas = {AUTHORED: self.authored, VOTED: self.voted, DISCUSSED: self.discussed}
+        return claims.Person(self.product, self.campaign, self.occasion, ideas)
 
     def support(self) -> list[str]:
-        """The brand's names and the words that say how the person took part:
-        only the relation true of them, so "you voted" is invented for an author
-        who did not vote, on top of the relation check in line_findings."""
-        relation = [RELATION_WORDS[AUTHORED]] if self.authored else []
-        relation += [RELATION_WORDS[VOTED]] if self.voted else []
-        return [self.product, self.campaign, self.brand, FRAME_WORDS, *relation]
+        """The brand's names, its approved line for the occasion, and the words
+        that say how the person took part: only the relations true of them, so
+        "you voted" is invented for an author who did not vote, on top of the
+        claim check."""
+        relation = [RELATION_WORDS[r] for r, ideas in self.person().ideas.items() if ideas]
+        return [self.product, self.campaign, self.brand, FRAME_WORDS, occasion_line(self), *relation]
 
 
 # Words of a thank-you line that are not features: the sentence checks take
@@ -81,7 +83,11 @@ class Facts:
 FRAME_WORDS = (
     "thank you, thanks, helped shape, now has it, has them, is here, made it into, your input, we built"
 )
-RELATION_WORDS = {AUTHORED: "you suggested, proposed, your idea", VOTED: "you voted for, backed, supported"}
+RELATION_WORDS = {
+    AUTHORED: "you suggested, proposed, your idea",
+    VOTED: "you voted for, backed, supported",
+    DISCUSSED: "you discussed, commented on",
+}
 
 # {product}, {campaign}: the campaign's names. The approved template line of
 # each occasion: no personal fact, so it is true of everyone in the audience.
@@ -114,7 +120,9 @@ DEFAULT_LANGUAGE = "en"
 
 SYSTEM = (
     "You write one short, friendly sentence to a community member of a brand. "
-    "Use only the facts given. Do not add features, numbers, prices or promises."
+    "Use only the facts given. Do not add features, numbers, prices or promises. "
+    # The claim check matches an idea by its title's words: a paraphrase falls back.
+    "Name each idea in its own words."
 )
 _EXAMPLE_USER = 'Product: Commuter lunch box. Fact: you suggested "Leak-proof lid". Write one sentence.'
 _EXAMPLE_ANSWER = "You suggested a leak-proof lid, and the Commuter lunch box now has one."
@@ -160,9 +168,14 @@ def clean(text: str) -> str:
     return line.strip("\"'“” ")
 
 
+def claim_findings(text: str, facts: Facts) -> list[Finding]:
+    """Each claim of the line that is not one of the person's facts."""
+    return claims.claim_findings(text, facts.person(), approved=[occasion_line(facts)])
+
+
 def line_findings(text: str, facts: Facts) -> list[Finding]:
     """Every check a line must pass: the drafting sentence checks against the
-    person's own facts, and what the line says the person did."""
+    person's own facts, and every claim it makes matched to one of them."""
     findings = guardrails.check_sentence(
         text, sources=facts.sources(), support=facts.support(), language=facts.language
     )
@@ -170,19 +183,15 @@ def line_findings(text: str, facts: Facts) -> list[Finding]:
         findings.append(_finding("empty", SEVERITY_HIGH, _("The model returned no text.")))
     if guardrails.word_count(text) > LINE_MAX_WORDS:
         findings.append(_finding("too_long", SEVERITY_HIGH, _("The line is longer than one sentence.")))
-    if _AUTHORSHIP_RE.search(text) and not facts.authored:
-        findings.append(
-            _finding(
-                "false_relation", SEVERITY_HIGH, _("The line says the person suggested an idea they did not.")
-            )
-        )
-    if _VOTED_RE.search(text) and not (facts.voted or facts.authored):
-        findings.append(
-            _finding(
-                "false_relation", SEVERITY_HIGH, _("The line says the person voted for an idea they did not.")
-            )
-        )
-    return findings
+    return findings + claim_findings(text, facts)
+
+
+def sendable(text: str, facts: Facts, *, model_languages: Collection[str]) -> bool:
+    """Whether `text` would go out as it is to this person: in a language the
+    model writes, as a model's line (every check); in another, as a template
+    (its claims)."""
+    checks = line_findings if facts.language in model_languages else claim_findings
+    return not blocking(checks(text, facts))
 
 
 @dataclass(frozen=True)
@@ -196,7 +205,11 @@ def choose(written: str | None, facts: Facts, *, model_languages: Collection[str
     """The line a recipient gets: the model's if it passes every check, else
     the approved template; the language template where the model does not write."""
     if facts.language not in model_languages or facts.kind == GENERIC:
+        # The template's own words are approved; its claims are still read,
+        # so an idea title that breaks the sentence cannot make it say more.
         text = template_line(facts)
+        if blocking(claim_findings(text, facts)):
+            return Line(occasion_line(facts), "fallback", line_findings(text, facts))
         return Line(text, "template", line_findings(text, facts))
     text = clean(written or "")
     findings = line_findings(text, facts)

@@ -23,7 +23,7 @@ import hashlib
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +37,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaigns.models import Idea, Vote
+from campaigns.models import Comment, Idea, Vote
 from core.exceptions import ActionRefused
 from core.queueing import publish_after_commit
 from generation.drafting.languages import parse_languages
@@ -245,25 +245,38 @@ def recipients_claim(*, message_campaign_id: int, claim: str, now: datetime | No
     )
 
 
+def _titles_by_user(rows: Iterable[tuple[int, str]]) -> dict[int, tuple[str, ...]]:
+    """(user id, title) rows as each user's titles, in order, each once."""
+    titles: dict[int, dict[str, None]] = {}
+    for user_id, title in rows:
+        titles.setdefault(user_id, {})[title] = None
+    return {user_id: tuple(t) for user_id, t in titles.items()}
+
+
 def recipient_facts(
     message_campaign: MessageCampaign, recipients: Sequence[Recipient]
 ) -> dict[int, lines.Facts]:
-    """Each recipient's facts: their adopted ideas, the adopted ideas they voted for."""
+    """Each recipient's facts: their adopted ideas, the adopted ideas they
+    voted for, and those they commented on (published comments). Each list
+    holds every idea of its relation, so a line's claim is checked against
+    exactly what the person did."""
     campaign = message_campaign.campaign
     user_ids = [r.user_id for r in recipients]
     adopted = Idea.objects.filter(campaign=campaign, status=Idea.Status.ADOPTED)
-    authored: dict[int, list[str]] = {}
-    for author_id, title in (
+    by_votes = ("-idea__vote_count", "idea_id")
+    authored = _titles_by_user(
         adopted.filter(author_id__in=user_ids).order_by("-vote_count", "pk").values_list("author_id", "title")
-    ):
-        authored.setdefault(author_id, []).append(title)
-    voted: dict[int, list[str]] = {}
-    for user_id, title in (
+    )
+    voted = _titles_by_user(
         Vote.objects.filter(idea__in=adopted, user_id__in=user_ids)
-        .order_by("-idea__vote_count", "idea_id")
+        .order_by(*by_votes)
         .values_list("user_id", "idea__title")
-    ):
-        voted.setdefault(user_id, []).append(title)
+    )
+    discussed = _titles_by_user(
+        Comment.objects.filter(idea__in=adopted, author_id__in=user_ids, status=Comment.Status.PUBLISHED)
+        .order_by(*by_votes)
+        .values_list("author_id", "idea__title")
+    )
     return {
         r.pk: lines.Facts(
             language=r.language,
@@ -271,8 +284,9 @@ def recipient_facts(
             campaign=campaign.title,
             brand=message_campaign.brand.name,
             occasion=message_campaign.occasion,
-            authored=tuple(authored.get(r.user_id, ())),
-            voted=tuple(t for t in voted.get(r.user_id, ()) if t not in authored.get(r.user_id, ())),
+            authored=authored.get(r.user_id, ()),
+            voted=voted.get(r.user_id, ()),
+            discussed=discussed.get(r.user_id, ()),
         )
         for r in recipients
     }
