@@ -903,13 +903,6 @@ def _sentences_edited(
     for old in draft.sentences.prefetch_related("sources__idea", "sources__comment"):
         kept[" ".join(old.text.split())].append(old)
     candidates, top = _consented_sources(draft.campaign)
-    # A legacy draft without sentences still offers its draft-level sources.
-    known = {(c.kind, c.pk) for c in candidates}
-    candidates += [
-        c
-        for c in (_source_text(s) for s in draft.sources.select_related("idea", "comment"))
-        if (c.kind, c.pk) not in known
-    ]
     sentences = []
     for sentence in provenance.split_sentences(text):
         same = kept.get(" ".join(sentence.split()))
