@@ -1,8 +1,13 @@
 """Personalised marketing lines per minute: batched (B = 16 and 32) against one
 at a time, on the same loaded model in one run (issue 17).
 
-Recipients are the labelled cases of bench/data/messaging_lines.json,
-repeated; each line goes through the same verification as a campaign's
+First, without the model: the check on the labelled lines of
+bench/data/messaging_lines.json (every fact a line states true of its
+recipient, or not, and what is wrong with a false one): how many false lines
+it rejects (all must be) and how many true lines it wrongly rejects.
+
+Then recipients are the English labelled cases, repeated; each line the
+model writes goes through the same verification as a campaign's
 (messaging.lines.choose), and the share written by the model (verified)
 versus the approved-template fallback is reported. A 10,000-recipient
 campaign's preparation time is extrapolated from the best rate.
@@ -18,6 +23,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, Python puts bench/ first on sys.path: the repository root goes before it.
@@ -41,30 +47,68 @@ DATA = ROOT / "bench" / "data" / "messaging_lines.json"
 SERIAL_LINES = 8  # one at a time is slow: fewer lines, the rate is what counts
 BATCHED_LINES = 64
 BATCHES = (16, 32)
+MODEL_LANGUAGES = ("en",)
 CAMPAIGN = 10_000
 HEADING = "Marketing messages"
 
 
 def recipients(n: int) -> list[lines.Facts]:
-    cases = json.loads(DATA.read_text(encoding="utf-8"))["cases"]
-    facts = [
-        lines.Facts(
-            language="en",
-            product=c["product"],
-            campaign=c["campaign"],
-            brand=c["brand"],
-            occasion=c["occasion"],
-            authored=tuple(c["authored"]),
-            voted=tuple(c["voted"]),
-        )
-        for c in cases
-    ]
+    facts = [f for f, _ in labelled() if f.language in MODEL_LANGUAGES and f.kind != lines.GENERIC]
     return [facts[i % len(facts)] for i in range(n)]
+
+
+def labelled() -> list[tuple[lines.Facts, list[dict[str, str | bool]]]]:
+    """Each labelled recipient's facts and candidate lines."""
+    cases = json.loads(DATA.read_text(encoding="utf-8"))["cases"]
+    return [(facts_of(c), c["lines"]) for c in cases]
+
+
+def facts_of(case: dict[str, Any]) -> lines.Facts:
+    """A labelled case's fields are Facts' own (lists of titles as tuples)."""
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in case.items() if k != "lines"}
+    return lines.Facts(**fields)
+
+
+def check_quality() -> tuple[list[str], dict[str, Counter[str]]]:
+    """The check on the labelled lines: per kind of line, how many it passed
+    and rejected; the true lines it rejected."""
+    by_kind: dict[str, Counter[str]] = {}
+    missed: list[str] = []
+    for facts, candidates in labelled():
+        for line in candidates:
+            text, kind = str(line["text"]), str(line["kind"])
+            passed = lines.sendable(text, facts, model_languages=MODEL_LANGUAGES)
+            by_kind.setdefault(kind, Counter())["passed" if passed else "rejected"] += 1
+            if line["true"] and not passed:
+                missed.append(text)
+    return missed, by_kind
+
+
+def check_table(by_kind: dict[str, Counter[str]]) -> list[str]:
+    true, false = by_kind.get("true", Counter()), Counter()
+    for kind, counts in by_kind.items():
+        if kind != "true":
+            false.update(counts)
+    accepted = true["passed"] + false["passed"]
+    return [
+        "| lines | passed | rejected |",
+        "|---|---|---|",
+        *(
+            f"| {kind.replace('_', ' ')} | {c['passed']} | {c['rejected']} |"
+            for kind, c in sorted(by_kind.items(), key=lambda kv: (kv[0] != "true", kv[0]))
+        ),
+        f"| **all false** | {false['passed']} | {false['rejected']} |",
+        "",
+        f"False lines rejected: {false['rejected']} of {false.total()} "
+        f"({false['rejected'] / false.total():.0%}). True lines passed: {true['passed']} of "
+        f"{true.total()} ({true['passed'] / true.total():.0%} recall); precision of what passes: "
+        f"{true['passed'] / accepted:.0%}.",
+    ]
 
 
 def run(
     generator: TextGenerator, batch: int, facts: list[lines.Facts]
-) -> tuple[float, Counter[str], list[str]]:
+) -> tuple[float, Counter[str], list[tuple[str, lines.Line]]]:
     generator.batch_size = batch
     generator.prefix_cache.clear()
     started = time.perf_counter()
@@ -74,23 +118,37 @@ def run(
         temperature=lines.GREEDY,
         repetition_penalty=lines.NO_REPETITION_PENALTY,
     )
-    chosen = [lines.choose(o.text, f, model_languages=["en"]) for o, f in zip(outputs, facts, strict=True)]
+    chosen = [
+        lines.choose(o.text, f, model_languages=MODEL_LANGUAGES) for o, f in zip(outputs, facts, strict=True)
+    ]
     seconds = time.perf_counter() - started
-    return seconds, Counter(c.origin for c in chosen), [c.text for c in chosen if c.origin == "model"]
+    written = [lines.clean(o.text) for o in outputs]
+    return seconds, Counter(c.origin for c in chosen), list(zip(written, chosen, strict=True))
+
+
+def rejected(line: lines.Line) -> str:
+    codes = sorted({f["code"] for f in line.findings if f["severity"] == "high"})
+    return f" (rejected: {', '.join(codes)})" if line.origin != "model" else ""
 
 
 def main() -> None:
+    missed, by_kind = check_quality()
+    quality = check_table(by_kind)
+    print("\n".join(quality), flush=True)
     generator = TextGenerator(settings.GENERATION_MODEL, batch_size=1)
     run(generator, 1, recipients(2))  # warm-up
     rows = []
     serial_s, serial_origins, _ = run(generator, 1, recipients(SERIAL_LINES))
     serial_rate = SERIAL_LINES / serial_s * 60
     rows.append((1, SERIAL_LINES, serial_s, serial_rate, serial_origins))
-    examples: list[str] = []
+    distinct: dict[str, tuple[str, lines.Line]] = {}
     for batch in BATCHES:
-        seconds, origins, written = run(generator, batch, recipients(BATCHED_LINES))
+        facts = recipients(BATCHED_LINES)
+        seconds, origins, chosen = run(generator, batch, facts)
         rows.append((batch, BATCHED_LINES, seconds, BATCHED_LINES / seconds * 60, origins))
-        examples = examples or written[:4]
+        if not distinct:
+            distinct = {lines.prompt(f)[-1]["content"]: c for f, c in zip(facts, chosen, strict=True)}
+    own = sum(line.origin == "model" for _, line in distinct.values())
     for row in rows:
         print(
             f"B={row[0]:>2} lines {row[1]:>3} {row[2]:6.1f} s {row[3]:7.1f} lines/min {dict(row[4])}",
@@ -103,8 +161,22 @@ def main() -> None:
             f"`bench/messaging.py`, {machine_line(info)}; {generator.model_name} in {generator.precision}, "
             f"greedy, at most {lines.LINE_MAX_NEW_TOKENS} new tokens per line, on the same loaded model "
             "in one run. Each line is verified as a campaign's is (messaging.lines.choose: the sentence "
-            "checks against the recipient's own facts, plus the relation check); a line that fails "
-            "is replaced by the approved template line, so 0 unverified lines are sent.",
+            "checks against the recipient's own facts, and every claim the line makes matched to one "
+            "of them by messaging.claims); a line that fails is replaced by the approved template line, "
+            "so 0 unverified lines are sent.",
+            "",
+            f"The check on the labelled set (`{DATA.relative_to(ROOT)}`, {sum(by_kind[k].total() for k in by_kind)} "
+            "lines, each labelled true when every fact it states is true of its recipient; a false line "
+            "by what is wrong with it; the zh-hans lines template-shaped, checked as a template is), "
+            "no model:",
+            "",
+            *quality,
+            "",
+            "True lines it rejects (they fall back to the approved line):",
+            "",
+            *(f"- {t}" for t in missed),
+            "",
+            "Throughput, the English labelled recipients with facts repeated:",
             "",
             "| batch | lines | seconds | lines / minute | × one at a time | written by the model (verified) | fell back to the template |",
             "|---|---|---|---|---|---|---|",
@@ -119,9 +191,11 @@ def main() -> None:
             "languages the model does not write, without facts, without consent or in the control "
             "group cost no model time.",
             "",
-            "Verified lines the model wrote:",
+            f"The model's own lines for the {len(distinct)} distinct recipients (greedy, so repeats "
+            f"write the same line): {own} of {len(distinct)} verified ({own / len(distinct):.0%}), "
+            "the rest fell back:",
             "",
-            *(f"- {t}" for t in examples),
+            *(f"- {line.origin}: {text}{rejected(line)}" for text, line in distinct.values()),
         ]
     )
     print(body)
