@@ -24,6 +24,22 @@ from messaging import coupons, selectors, services
 from messaging.models import CouponPool, MessageCampaign, Recipient
 
 EDITABLE = (MessageCampaign.Status.DRAFT, MessageCampaign.Status.PREVIEWED)
+# The results as the merchant reads them, in this order (selectors.message_campaign_results).
+RESULT_LABELS = {
+    "status": _("status"),
+    "audience": _("audience"),
+    "sent": _("sent"),
+    # Sending is at most once: a send cut off midway is failed, never retried.
+    "failed": _("failed (may not have been delivered)"),
+    "skipped": _("skipped"),
+    "line_origins": _("lines sent, by origin"),
+    "clicks": _("clicks"),
+    "coupons_issued": _("coupons issued"),
+    "coupons_redeemed": _("coupons redeemed"),
+    "ordered_share_messaged": _("share who ordered, messaged"),
+    "ordered_share_control": _("share who ordered, control group"),
+    "lift": _("lift"),
+}
 
 
 class CouponPoolForm(forms.ModelForm):
@@ -85,6 +101,24 @@ class RecipientInline(BrandScopedAdminMixin, admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("user")
+
+
+def _result_value(key: str, value: Any) -> str:
+    """One result as the merchant reads it: choices by their labels, shares in per cent."""
+    named = {
+        "status": dict(MessageCampaign.Status.choices),
+        "skipped": dict(Recipient.SkipReason.choices),
+        "line_origins": dict(Recipient.LineOrigin.choices),
+    }.get(key, {})
+    if isinstance(value, dict):
+        return ", ".join(f"{named.get(k, k)}: {n}" for k, n in sorted(value.items())) or "0"
+    if value is None:
+        return "—"
+    if key == "lift":
+        return gettext("%(points)+.1f percentage points") % {"points": value * 100}
+    if isinstance(value, float):
+        return f"{value:.1%}"
+    return str(named.get(value, value))
 
 
 @admin.register(MessageCampaign)
@@ -176,8 +210,19 @@ class MessageCampaignAdmin(BrandScopedModelAdmin):
         if obj.pk is None or obj.status in EDITABLE:
             return "—"
         data = selectors.message_campaign_results(obj)
-        return format_html_join(
-            "<br>", "{}: {}", ((key.replace("_", " "), value) for key, value in data.items())
+        rows = format_html_join(
+            "<br>", "{}: {}", ((RESULT_LABELS[key], _result_value(key, value)) for key, value in data.items())
+        )
+        if not data["failed"]:
+            return rows
+        return format_html(
+            "{}<br><small>{}</small>",
+            rows,
+            gettext(
+                "A failed message was cut off while it was being sent (a worker stopped, or the mail "
+                "server refused it). Messages are sent at most once, so it is not sent again: the "
+                "person may or may not have received it."
+            ),
         )
 
     @admin.action(description=_("Preview: build the audience and write a sample"))

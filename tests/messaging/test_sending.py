@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core import mail
+from django.conf import settings
+from django.core import mail, signing
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
 from campaigns.models import Idea
 from messaging import consent, services
@@ -245,3 +248,109 @@ def test_no_send_ever_breaks_consent_unsubscribe_cap_or_control(
         assert stamps_before_send[user.pk]
     for recipient in Recipient.objects.filter(message_campaign=mc).exclude(status=Recipient.Status.SENT):
         assert recipient.skip_reason, recipient
+
+
+def _prepared(adopted, generator, staff, **campaign) -> tuple[MessageCampaign, Recipient]:
+    voter = _voter(adopted, consented=True)
+    mc = _approved(MessageCampaignFactory(campaign=adopted.campaign, **campaign), staff)
+    services.message_campaigns_due()
+    services.campaign_prepare(message_campaign_id=mc.pk, generator=generator, claim="w")
+    return mc, Recipient.objects.get(user=voter)
+
+
+@pytest.mark.django_db
+def test_a_send_cut_off_midway_is_marked_failed_and_never_sent_again(adopted, generator, moderator):
+    """The worker died after it took the row for sending: whether the e-mail
+    left is unknown, so the row is failed (at most once), not resent."""
+    mc, recipient = _prepared(adopted, generator, moderator)
+    died = timezone.now() - timedelta(hours=1)
+    Recipient.objects.filter(pk=recipient.pk).update(status=Recipient.Status.SENDING, claimed_at=died)
+
+    services.campaign_send(message_campaign_id=mc.pk)
+    again = services.recipient_send(recipient_id=recipient.pk)
+
+    recipient.refresh_from_db()
+    assert (recipient.status, recipient.error) == (Recipient.Status.FAILED, "interrupted while sending")
+    assert again == ""
+    assert mail.outbox == []
+    assert MessageCampaign.objects.get().status == MessageCampaign.Status.DONE
+
+
+@pytest.mark.django_db
+def test_a_send_still_in_flight_is_not_failed_while_its_worker_may_be_alive(adopted, generator, moderator):
+    mc, recipient = _prepared(adopted, generator, moderator)
+    Recipient.objects.filter(pk=recipient.pk).update(
+        status=Recipient.Status.SENDING, claimed_at=timezone.now()
+    )
+
+    services.campaign_send(message_campaign_id=mc.pk)
+
+    assert Recipient.objects.get(pk=recipient.pk).status == Recipient.Status.SENDING
+    assert MessageCampaign.objects.get().status == MessageCampaign.Status.SENDING
+
+
+@pytest.mark.django_db
+def test_the_merchants_results_page_says_a_failed_message_may_not_have_been_delivered(
+    client, adopted, generator, moderator
+):
+    mc, recipient = _prepared(adopted, generator, moderator)
+    died = timezone.now() - timedelta(hours=1)
+    Recipient.objects.filter(pk=recipient.pk).update(status=Recipient.Status.SENDING, claimed_at=died)
+    services.campaign_send(message_campaign_id=mc.pk)
+    client.force_login(moderator)
+
+    page = client.get(reverse("admin:messaging_messagecampaign_change", args=[mc.pk])).content.decode()
+
+    assert "failed (may not have been delivered): 1" in page
+    assert "not sent again" in page
+    assert "skipped: No consent: 1" in page  # the idea's author, who never consented
+
+
+@pytest.mark.django_db
+def test_a_signed_click_link_counts_the_first_click_and_opens_the_campaign(
+    client, adopted, generator, moderator
+):
+    mc, recipient = _prepared(adopted, generator, moderator)
+    link = services.click_url(recipient.pk)
+    path = link.removeprefix(settings.SITE_URL.rstrip("/"))
+
+    first = client.get(path)
+    clicked_at = Recipient.objects.get(pk=recipient.pk).clicked_at
+    client.get(path)
+
+    assert first.status_code == 302
+    assert first["Location"] == adopted.campaign.get_absolute_url()
+    assert clicked_at is not None
+    assert Recipient.objects.get(pk=recipient.pk).clicked_at == clicked_at
+
+
+@pytest.mark.django_db
+def test_a_click_link_for_another_recipient_cannot_be_forged(client, adopted, generator, moderator):
+    mc, recipient = _prepared(adopted, generator, moderator)
+    token = services.click_url(recipient.pk).rstrip("/").rsplit("/", 1)[1]
+    forged = signing.dumps(recipient.pk, salt="another.salt", compress=True)
+
+    tampered = client.get(reverse("messaging:click", kwargs={"token": token[:-2] + "xx"}))
+    other_salt = client.get(reverse("messaging:click", kwargs={"token": forged}))
+
+    assert (tampered.status_code, other_salt.status_code) == (400, 400)
+    assert Recipient.objects.get(pk=recipient.pk).clicked_at is None
+
+
+@pytest.mark.django_db
+def test_the_results_api_counts_sent_skipped_failed_clicks_and_lift(adopted, generator, moderator):
+    for _ in range(3):
+        _voter(adopted, consented=True)
+    mc = _approved(MessageCampaignFactory(campaign=adopted.campaign, control_share=0), moderator)
+    _run(mc, generator)
+    first = Recipient.objects.filter(status=Recipient.Status.SENT).first()
+    services.click_record(services.click_url(first.pk).rstrip("/").rsplit("/", 1)[1])
+    api = APIClient()
+    api.force_authenticate(moderator)
+
+    results = api.get(reverse("api:messaging-results", kwargs={"brand": mc.brand.slug, "pk": mc.pk})).json()
+
+    assert (results["sent"], results["failed"], results["clicks"]) == (3, 0, 1)
+    assert results["skipped"] == {Skip.NO_CONSENT: 1}
+    assert results["line_origins"] == {Recipient.LineOrigin.MODEL: 3}
+    assert results["lift"] is None  # no control group, nothing to compare with
