@@ -1,6 +1,6 @@
 # cocreate: two commands set everything up on a fresh machine (see README.md).
 #   make run    install, migrate, prepare the model, seed the demo, then start
-#               the site, both Celery workers and beat in the foreground
+#               the site, the Celery workers and beat in the foreground
 #   make test   install, compile translations, run the test suite
 
 SHELL := /bin/bash
@@ -59,12 +59,14 @@ setup: install messages var-dirs
 	$(MANAGE) seed_demo
 
 # Each process runs in its own process group (set -m), so Ctrl-C reaches only
-# this shell, which then stops all four; any one of them exiting stops the rest.
+# this shell, which then stops them all; any one of them exiting stops the rest.
 # Celery workers and beat get TERM (a warm shutdown: the worker finishes its
 # task and stops its own pool); runserver's whole group gets it, or its
 # autoreloader child would outlive it. E-mail goes to the console, its links
 # to this port unless SITE_URL is set.
-run: setup  ## set up, then start the site, the default, gpu and webhooks workers and beat
+# Shoppers' answers have a model worker of their own: the gpu one cannot
+# interrupt the draft it is running.
+run: setup  ## set up, then start the site, the default, gpu, answers and webhooks workers and beat
 	@printf '\n  site      http://127.0.0.1:$(PORT)/\n  admin     http://127.0.0.1:$(PORT)/admin/\n  API docs  http://127.0.0.1:$(PORT)/api/docs/\n\n  Ctrl-C stops everything.\n\n'
 	@set -m; \
 	stop() { trap - INT TERM EXIT; kill -TERM -- -$$web $$(jobs -p) 2>/dev/null; wait; }; \
@@ -74,6 +76,7 @@ run: setup  ## set up, then start the site, the default, gpu and webhooks worker
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT) & web=$$!; \
 	$(CELERY) worker -Q default -c 1 -n default@%h --loglevel=INFO & \
 	$(CELERY) worker -Q gpu -P prefork -c 1 -n gpu@%h --loglevel=INFO & \
+	$(CELERY) worker -Q answers -P prefork -c 1 -n answers@%h --loglevel=INFO & \
 	$(CELERY) worker -Q webhooks -c 2 -n webhooks@%h --loglevel=INFO & \
 	$(CELERY) beat --schedule $(VAR)/celerybeat-schedule --loglevel=INFO & \
 	wait -n

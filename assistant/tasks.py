@@ -1,10 +1,10 @@
 """Celery tasks: thin, ids only, idempotent. The rules live in services.py.
 
-answer_task runs on the `gpu` queue with a higher priority than batch drafting
-(CELERY_TASK_ROUTES, ASSISTANT_ANSWER_PRIORITY): with prefetch 1, a shopper's
-question waits at most for the draft a worker is already running, never for
-the drafts queued behind it. The engine is imported inside the task body, as
-in generation/tasks.py, so the web process never imports torch.
+answer_task runs on the `answers` queue (CELERY_TASK_ROUTES), which a worker
+process of its own consumes: a shopper's question never waits for a draft,
+neither the one a gpu worker is running nor those queued behind it. The engine
+is imported inside the task body, as in generation/tasks.py, so the web
+process never imports torch.
 """
 
 from __future__ import annotations
@@ -38,10 +38,6 @@ def _generator():  # noqa: ANN202 - a TextGenerator, or None without a model
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
-    # On the task, not only in CELERY_TASK_ROUTES: a task's own priority (else
-    # CELERY_TASK_DEFAULT_PRIORITY) overrides the route's, so the route alone
-    # filed answers behind queued drafts (tests/assistant/test_worker.py).
-    priority=settings.ASSISTANT_ANSWER_PRIORITY,
     soft_time_limit=settings.ASSISTANT_SOFT_TIME_LIMIT,
     time_limit=settings.ASSISTANT_HARD_TIME_LIMIT,
     autoretry_for=(OperationalError, InterfaceError),

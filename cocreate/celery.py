@@ -1,8 +1,11 @@
-"""The Celery app. Settings live in cocreate/settings.py under CELERY_*.
+"""The Celery app. Settings, routes included, live in cocreate/settings/celery.py.
 
-Queues: `default` (web-side work: webhooks, embeddings, digests) and `gpu`
-(generation). The GPU worker runs one process per GPU; the model is loaded
-lazily inside the first task, never in the parent process (pytorch#40403).
+Queues: `default` (web-side work: embeddings, digests, sweeps), `webhooks`
+(deliveries), `gpu` (drafts and personalised messages) and `answers`
+(shoppers' questions, on a worker process of their own so that they never
+wait for a draft). The model workers run one process each; the model is
+loaded lazily inside the first task, never in the parent process
+(pytorch#40403).
 """
 
 from __future__ import annotations

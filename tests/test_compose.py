@@ -33,6 +33,7 @@ SERVICE_TARGETS = {
     "prepare-model": "worker",
     "worker": "worker",
     "gpu-worker": "worker",
+    "answers-worker": "worker",
     "webhooks": "worker",
     "beat": "worker",
 }
@@ -80,6 +81,7 @@ def test_the_stack_has_web_a_worker_per_queue_beat_postgres_and_redis():
     assert services["web"][1].startswith("gunicorn cocreate.wsgi:application")
     assert " -Q default" in services["worker"][1]
     assert " -Q gpu -P prefork -c 1" in services["gpu-worker"][1]
+    assert " -Q answers -P prefork -c 1" in services["answers-worker"][1]
     assert services["webhooks"][1] == "celery -A cocreate worker -Q webhooks -c 4"
     assert services["beat"][1].startswith("celery -A cocreate beat")
     assert services["db"][0] == "postgres:15"

@@ -35,7 +35,7 @@ def test_the_quick_start_is_exactly_two_commands_make_run_and_make_test():
     assert blocks[0].splitlines() == ["make run", "make test"]
 
 
-def test_make_run_sets_up_then_starts_the_site_three_workers_and_beat():
+def test_make_run_sets_up_then_starts_the_site_four_workers_and_beat():
     plan = _make("-n", "run", "PORT=8123").stdout
 
     steps = [
@@ -52,6 +52,7 @@ def test_make_run_sets_up_then_starts_the_site_three_workers_and_beat():
     assert positions == sorted(positions)
     assert "worker -Q default -c 1 -n default@%h" in plan
     assert "worker -Q gpu -P prefork -c 1 -n gpu@%h" in plan
+    assert "worker -Q answers -P prefork -c 1 -n answers@%h" in plan
     assert "worker -Q webhooks -c 2 -n webhooks@%h" in plan
     assert "cocreate beat --schedule" in plan
 
@@ -145,11 +146,11 @@ def test_the_configuration_table_lists_every_variable_settings_read():
 
 
 # Stands in for manage.py and celery: records which process it is and the
-# SITE_URL it got, then waits (bounded) until all five have started, so none
+# SITE_URL it got, then waits (bounded) until all six have started, so none
 # exits, which stops the rest, before every one has written its line.
 FAKE_PROCESS = """#!/bin/sh
 echo "$1 $SITE_URL" >> {seen}
-for _ in $(seq 100); do [ $(wc -l < {seen}) -ge 5 ] && exit 0; sleep 0.1; done
+for _ in $(seq 100); do [ $(wc -l < {seen}) -ge 6 ] && exit 0; sleep 0.1; done
 """
 
 
@@ -173,10 +174,11 @@ def test_make_run_gives_the_site_and_workers_a_site_url_on_its_port(tmp_path):
         "worker http://127.0.0.1:8017",
         "worker http://127.0.0.1:8017",
         "worker http://127.0.0.1:8017",
+        "worker http://127.0.0.1:8017",
     ]
 
 
 def test_make_run_keeps_a_site_url_that_is_given(tmp_path):
     seen = _site_urls_seen_by_make_run(tmp_path, {"SITE_URL": "https://cocreate.example"})
 
-    assert [line.split(" ", 1)[1] for line in seen] == ["https://cocreate.example"] * 5
+    assert [line.split(" ", 1)[1] for line in seen] == ["https://cocreate.example"] * 6

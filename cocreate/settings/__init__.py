@@ -7,7 +7,7 @@ with a development default (README, "Configuration").
     generation    AI drafting
     intelligence  embeddings, duplicates, themes, recommendations, digests
     store         store imports, store links, product recommendations
-    assistant     the shopper assistant: retention, limits, answer priority
+    assistant     the shopper assistant: retention, limits, time limits
     messaging     marketing messages: the bulk e-mail cap, batches, coupons
     celery        broker, queues, routes, the beat schedule
     test          pytest's settings (this package plus test-only values)

@@ -1,4 +1,4 @@
-"""The shopper assistant (assistant/): retention, limits, retrieval, queue priority."""
+"""The shopper assistant (assistant/): retention, limits, retrieval, time limits."""
 
 from __future__ import annotations
 
@@ -17,10 +17,6 @@ ASSISTANT_PASSAGES = env.int("ASSISTANT_PASSAGES", default=4)
 ASSISTANT_MODEL_LANGUAGES = env.list("ASSISTANT_MODEL_LANGUAGES", default=["en"])
 # New tokens of one model answer: two or three short sentences.
 ASSISTANT_MAX_NEW_TOKENS = env.int("ASSISTANT_MAX_NEW_TOKENS", default=80)
-# Redis priority of an answer (0 is the highest on Redis) against batch drafting,
-# which runs at CELERY_TASK_DEFAULT_PRIORITY: a shopper never waits behind
-# queued drafts, only behind the one a worker is already running.
-ASSISTANT_ANSWER_PRIORITY = 0
 # An answer still not written this long after the question (worker down, broker
 # lost the message) is published again by beat (assistant/tasks.py).
 ASSISTANT_ANSWER_STRANDED_AFTER = env.int("ASSISTANT_ANSWER_STRANDED_AFTER", default=120)

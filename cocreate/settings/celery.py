@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery.schedules import crontab
 
 from cocreate.settings.api import WEBHOOK_STRANDED_AFTER
-from cocreate.settings.assistant import ASSISTANT_ANSWER_PRIORITY, ASSISTANT_ANSWER_STRANDED_AFTER
+from cocreate.settings.assistant import ASSISTANT_ANSWER_STRANDED_AFTER
 from cocreate.settings.base import REDIS_BROKER_URL, TEST_PROCESS, VAR_DIR, env
 from cocreate.settings.generation import GENERATION_OUTBOX_AFTER
 from cocreate.settings.intelligence import DIGEST_IMMEDIATE_INTERVAL_SECONDS
@@ -32,17 +32,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Unacked messages are redelivered after this; keep it far above the hard
     # time limit of the longest task (celery#5935).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 4 * 3600,
-        # One Redis list per step and queue, polled highest first (0 is the
-        # highest on Redis): a shopper's answer (ASSISTANT_ANSWER_PRIORITY)
-        # goes before drafts queued at the default priority. Four steps are
-        # kombu's default, written out because the routes below rely on them.
-        "priority_steps": [0, 3, 6, 9],
-    }
-# Messages without a priority of their own sit on a lower step than the
-# shopper's answers (kombu would file them with the highest, 0).
-CELERY_TASK_DEFAULT_PRIORITY = 6
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
 CELERY_TASK_IGNORE_RESULT = True  # state lives in the database, not in results
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True  # a crash mid-task redelivers; tasks are idempotent
@@ -60,8 +50,10 @@ CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 # Routes as a table: everything else goes to the default queue.
 CELERY_TASK_ROUTES = {
     "generation.tasks.generate_drafts_task": {"queue": "gpu"},
-    # The GPU workers answer shoppers before they draft (see the priorities above).
-    "assistant.tasks.answer_task": {"queue": "gpu", "priority": ASSISTANT_ANSWER_PRIORITY},
+    # Shoppers' answers have a worker process of their own: a gpu worker cannot
+    # interrupt the draft it is running, which takes longer than a shopper
+    # should wait, whatever the priority of the answers queued behind it.
+    "assistant.tasks.answer_task": {"queue": "answers"},
     # Deliveries wait on other people's servers: their own queue and worker.
     "webhooks.tasks.deliver_webhook_task": {"queue": "webhooks"},
     # Personalised lines are written by the model; sending goes to the default queue.

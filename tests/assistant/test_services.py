@@ -352,13 +352,12 @@ def test_anonymous_conversations_expire_after_the_retention(brand, user, setting
     assert Conversation.objects.filter(pk=signed_in.pk).exists()
 
 
-def test_the_answer_task_is_routed_to_the_gpu_queue_ahead_of_drafts(settings):
+def test_the_answer_task_is_routed_to_a_queue_of_its_own_not_behind_drafts():
     from celery import current_app
 
     router = current_app.amqp.router
     answer_route = router.route({}, "assistant.tasks.answer_task")
     draft_route = router.route({}, "generation.tasks.generate_drafts_task")
 
-    assert answer_route["queue"].name == draft_route["queue"].name == "gpu"
-    # On Redis 0 is the highest priority; drafts go at the default one.
-    assert answer_route["priority"] < settings.CELERY_TASK_DEFAULT_PRIORITY
+    assert answer_route["queue"].name == "answers"
+    assert draft_route["queue"].name == "gpu"

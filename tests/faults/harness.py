@@ -137,8 +137,10 @@ class Worker:
 
 
 @contextmanager
-def celery_worker(redis_server: RedisServer, tmp_path: Path, **env: str) -> Iterator[Worker]:
-    """A worker on the gpu and default queues, ready to consume when this yields."""
+def celery_worker(
+    redis_server: RedisServer, tmp_path: Path, *, queues: str = "gpu,default", **env: str
+) -> Iterator[Worker]:
+    """A worker on the queues (default: gpu and default), ready to consume when this yields."""
     control_dir = tmp_path / "control"
     control_dir.mkdir()
     log_path = tmp_path / "worker.log"
@@ -156,7 +158,7 @@ def celery_worker(redis_server: RedisServer, tmp_path: Path, **env: str) -> Iter
         "-m",
         "tests.faults.worker",
         "-Q",
-        "gpu,default",
+        queues,
         "-P",
         "prefork",
         "-c",
