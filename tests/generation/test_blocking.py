@@ -114,8 +114,9 @@ def test_an_override_at_approval_holds_for_publishing_that_version(campaign, mod
     assert len(overrides(draft)) == 1
 
 
-def test_an_edit_that_removes_the_finding_clears_the_way(campaign, moderator):
-    draft = blocked_draft(campaign, in_sentence=True)
+@pytest.mark.parametrize("in_sentence", [False, True])
+def test_an_edit_that_removes_the_finding_clears_the_way(campaign, moderator, in_sentence):
+    draft = blocked_draft(campaign, in_sentence=in_sentence)
 
     new = services.draft_edit(draft=draft, actor=moderator, text="A built-in rain cover keeps it dry.")
     services.draft_approve(draft=new, actor=moderator)
@@ -183,6 +184,16 @@ def test_the_override_page_shows_the_findings_then_approves_with_the_reason(merc
     assert "Our own shop address." in overrides(draft)[0]
 
 
+def test_the_publish_button_refuses_a_blocked_draft_with_the_findings_named(merchant_client, campaign):
+    draft = blocked_draft(campaign, status=Draft.Status.APPROVED)
+
+    response = merchant_client.post(draft_url(draft, "publish"), follow=True)
+
+    assert "Personal data" in " ".join(str(m) for m in response.context["messages"])
+    draft.refresh_from_db()
+    assert draft.status == Draft.Status.APPROVED
+
+
 def test_publishing_from_the_override_page(merchant_client, campaign):
     draft = blocked_draft(campaign, status=Draft.Status.APPROVED)
 
@@ -190,6 +201,7 @@ def test_publishing_from_the_override_page(merchant_client, campaign):
 
     draft.refresh_from_db()
     assert draft.status == Draft.Status.PUBLISHED
+    assert "Legal checked it." in overrides(draft)[0]
 
 
 # --- the admin: bulk actions -----------------------------------------------------------------------------
@@ -235,6 +247,33 @@ def test_bulk_override_asks_for_the_reason_then_approves_each_with_it(merchant_c
     assert all("Reviewed line by line." in overrides(d)[0] for d in drafts)
 
 
+def test_bulk_publishing_with_an_override_asks_for_the_reason_then_publishes_each_with_it(
+    merchant_client, campaign, moderator
+):
+    drafts = [blocked_draft(campaign, status=Draft.Status.APPROVED) for _ in range(2)]
+
+    ask = bulk(merchant_client, "publish_override_selected", drafts, index=0)
+    bulk(merchant_client, "publish_override_selected", drafts, reason="Our shop address, on purpose.")
+
+    assert 'name="reason"' in ask.content.decode()
+    assert set(Draft.objects.filter(pk__in=[d.pk for d in drafts]).values_list("status", flat=True)) == {
+        "published"
+    }
+    entries = DraftAuditEntry.objects.filter(draft__in=drafts, action="overridden")
+    assert {(e.draft_id, e.actor) for e in entries} == {(d.pk, moderator) for d in drafts}
+    assert all("Our shop address, on purpose." in e.detail for e in entries)
+
+
+def test_bulk_publishing_with_a_blank_reason_publishes_nothing(merchant_client, campaign):
+    draft = blocked_draft(campaign, status=Draft.Status.APPROVED)
+
+    bulk(merchant_client, "publish_override_selected", [draft], reason="   ")
+
+    draft.refresh_from_db()
+    assert draft.status == Draft.Status.APPROVED
+    assert overrides(draft) == []
+
+
 # --- the API -------------------------------------------------------------------------------------------
 
 
@@ -278,6 +317,34 @@ def test_publishing_a_blocked_draft_over_the_api_is_409_unless_a_reason_is_given
 
     assert_error_shape(refused, 409, "blocking_findings")
     assert allowed.json()["status"] == "published"
+    assert "Checked." in overrides(draft)[0]
+
+
+def test_an_edit_over_the_api_that_clears_the_finding_lets_the_new_version_be_approved(staff, campaign):
+    draft = blocked_draft(campaign, in_sentence=True)
+
+    edited = staff.post(
+        f"{V1}/drafts/{draft.pk}/edit/", {"text": "A built-in rain cover keeps it dry."}, format="json"
+    )
+    approved = staff.post(f"{V1}/drafts/{edited.json()['id']}/approve/", {}, format="json")
+
+    assert edited.status_code == 201, edited.content
+    assert approved.status_code == 200, approved.content
+    assert overrides(Draft.objects.get(pk=edited.json()["id"])) == []
+
+
+def test_an_edit_over_the_api_that_keeps_the_finding_is_still_refused(staff, campaign):
+    draft = blocked_draft(campaign, in_sentence=True)
+
+    edited = staff.post(
+        f"{V1}/drafts/{draft.pk}/edit/",
+        {"text": "A built-in rain cover keeps you dry. Write to shop@example.com."},
+        format="json",
+    )
+
+    assert_error_shape(
+        staff.post(f"{V1}/drafts/{edited.json()['id']}/approve/", {}, format="json"), 409, "blocking_findings"
+    )
 
 
 def test_the_api_shows_a_drafts_sentences_with_sources_and_coverage_to_its_reviewers_only(
@@ -336,7 +403,7 @@ def test_the_review_page_shows_each_sentence_beside_its_sources_and_marks_one_wi
     assert idea.author.username in content
     assert '<tr class="sentence-unsourced">' in content
     assert "<mark>It seats two.</mark>" in content
-    assert "No community source" in content or "No source" in content
+    assert "No source: no community idea or comment says this." in content
 
 
 def test_the_review_page_labels_a_draft_composed_from_community_words_in_both_languages(

@@ -63,6 +63,8 @@ def test_a_sentence_in_the_other_language_is_flagged(language):
         ("zh-hans", "山脊背包配有蓝牙音箱和防雨罩。", "音箱"),
         ("zh-hans", "王小明的山脊背包里有防雨罩。", "王小明"),
         ("zh-hans", "山脊背包有三个防雨罩。", "三"),
+        ("en", "The Ridgeline daypack is made in Portugal.", "Portugal"),
+        ("zh-hans", "山脊背包产自意大利。", "意大利"),
     ],
 )
 def test_invented_content_is_flagged_high_and_named(language, text, invented):
@@ -104,6 +106,10 @@ def test_the_brands_words_support_a_sentence_as_much_as_its_sources():
         ("zh-hans", "这是最轻的背包。", "最轻"),
         ("zh-hans", "终身质保，绝对防水。", "终身质保"),
         ("zh-hans", "背包能缓解腰痛。", "缓解腰痛"),
+        ("en", "The rain cover is guaranteed to fit.", "guaranteed"),
+        ("zh-hans", "防雨罩保证永不脱落。", "保证"),
+        ("zh-hans", "防雨罩100%防水。", "100%"),
+        ("zh-hans", "背包能治疗腰椎病。", "治疗"),
     ],
 )
 def test_an_overclaim_is_flagged_even_when_the_community_asked_for_it(language, text, claim):
@@ -194,6 +200,10 @@ def test_redaction_leaves_figures_dates_and_ordinary_words(text):
         ("en", "Write to ridge (at) example (dot) com."),
         ("zh-hans", "我叫王小明，防雨罩很好用。"),
         ("zh-hans", "防雨罩请联系 138-0013-8000。"),
+        ("en", "Call 555-0123 about the rain cover."),
+        ("zh-hans", "防雨罩请打电话 654321。"),
+        ("zh-hans", "地址：北京市朝阳区建国路88号，防雨罩在底部隔层。"),
+        ("zh-hans", "防雨罩的事请写信到 xiaoming＠qq。com。"),
     ],
 )
 def test_the_output_check_uses_the_same_detector(language, text):

@@ -233,6 +233,21 @@ def test_the_rank_key_puts_blocking_findings_after_coverage_and_before_other_fin
     assert ranked == [covered, noisy, blocked]
 
 
+def test_the_rank_key_breaks_ties_by_fewest_findings_counting_sentences_then_lowest_perplexity():
+    low = {"code": "cut_off", "severity": "low", "message": "m"}
+    template = SentenceOrigin.TEMPLATE
+    fluent_but_unsourced = composed(sentence("a"), coverage=0.5, perplexity=1.0)
+    fluent = composed(sentence("b", origin=template), coverage=0.5, perplexity=2.0)
+    halting = composed(sentence("c", origin=template), coverage=0.5, perplexity=9.0)
+    noisy = composed(sentence("d", origin=template, findings=[low]), coverage=0.5, perplexity=0.5)
+    unmeasured = composed(sentence("e", origin=template), coverage=0.5)
+
+    ranked = sorted([unmeasured, noisy, halting, fluent_but_unsourced, fluent], key=services.variant_rank_key)
+
+    # A model sentence without a source counts as a finding, as it will once stored.
+    assert ranked == [fluent, halting, unmeasured, noisy, fluent_but_unsourced]
+
+
 # --- edits -----------------------------------------------------------------------------------------------
 
 
@@ -267,6 +282,45 @@ def test_an_edit_keeps_the_provenance_of_unchanged_sentences_and_recomputes_chan
     assert new.coverage == 1.0
     # The edited version is untouched.
     assert [s.text for s in draft.sentences.order_by("position")][1] == "It has a dedicated night seat."
+
+
+def test_a_kept_sentence_moved_elsewhere_in_an_edit_keeps_its_provenance(campaign, moderator, done_request):
+    straps = IdeaFactory(campaign=campaign, title=STRAPS[0], body=STRAPS[1])
+    draft = services.draft_store(
+        request=done_request,
+        composed=composed(
+            sentence("Meet the pack.", origin=SentenceOrigin.TEMPLATE),
+            sentence("Curved straps are shaped for women.", straps),
+        ),
+        rank=1,
+    )
+
+    new = services.draft_edit(
+        draft=draft, actor=moderator, text="Curved straps are shaped for women.\nMeet the pack."
+    )
+
+    moved, template = new.sentences.order_by("position")
+    assert (moved.text, moved.origin) == ("Curved straps are shaped for women.", "model")
+    assert [s.idea_id for s in moved.sources.all()] == [straps.pk]
+    assert (template.origin, template.findings) == ("template", [])
+
+
+def test_a_sourced_sentence_changed_to_say_something_else_loses_its_source(campaign, moderator, done_request):
+    straps = IdeaFactory(campaign=campaign, title=STRAPS[0], body=STRAPS[1])
+    draft = services.draft_store(
+        request=done_request,
+        composed=composed(sentence("Curved straps are shaped for women.", straps)),
+        rank=1,
+    )
+
+    new = services.draft_edit(draft=draft, actor=moderator, text="It seats two in the dark.")
+
+    changed = new.sentences.get()
+    assert changed.origin == "edited"
+    assert not changed.sources.exists()
+    assert "no_source" in [f["code"] for f in changed.findings]
+    assert not new.sources.exists()
+    assert new.coverage == 0.0
 
 
 def test_an_unsupported_new_sentence_in_an_edit_is_flagged(campaign, moderator, done_request):
@@ -373,6 +427,34 @@ def test_a_realised_idea_whose_author_refused_credit_is_adopted_but_its_author_n
     assert not Notification.objects.filter(kind=Notification.Kind.IDEA_ADOPTED).exists()
     assert all("helped shape" not in m.body for m in mail.outbox)
     assert draft_list_published(campaign=campaign)[0].credits == []
+
+
+def test_publishing_an_edit_credits_the_idea_a_sentence_the_reviewer_added_realises(
+    campaign, moderator, done_request, django_capture_on_commit_callbacks
+):
+    straps = IdeaFactory(campaign=campaign, title=STRAPS[0], body=STRAPS[1], author=UserFactory(username="s"))
+    bottom = IdeaFactory(campaign=campaign, title=BOTTOM[0], body=BOTTOM[1], author=UserFactory(username="b"))
+    draft = services.draft_store(
+        request=done_request,
+        composed=composed(sentence("Curved straps are shaped for women.", straps)),
+        rank=1,
+    )
+    new = services.draft_edit(
+        draft=draft,
+        actor=moderator,
+        text="Curved straps are shaped for women. A zip compartment at the bottom holds dirty shoes.",
+    )
+    services.draft_approve(draft=new, actor=moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.draft_publish(draft=new, actor=moderator)
+
+    assert set(Idea.objects.filter(status=Idea.Status.ADOPTED).values_list("pk", flat=True)) == {
+        straps.pk,
+        bottom.pk,
+    }
+    told = Notification.objects.filter(kind=Notification.Kind.IDEA_ADOPTED)
+    assert sorted(told.values_list("user__username", flat=True)) == ["b", "s"]
 
 
 def test_credits_follow_the_published_version_not_the_one_it_was_edited_from(
