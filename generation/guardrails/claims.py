@@ -29,6 +29,11 @@ _FIGURE_CLAIMS = [FIGURE_RE, *compile_all((r"(?:%|％|\bpercent)\s+[a-z][a-z-]*"
 # Overclaims by kind. "最" words that are no superlative (最后 "finally", 最近
 # "recently", 最多 "at most"...) are left out.
 _ABSOLUTE, _SUPERLATIVE, _GUARANTEE, _HEALTH = "absolute", "superlative", "guarantee", "health"
+# Whose word a health claim borrows: "dentist-recommended", "approved by paediatricians".
+_PROFESSIONALS = (
+    r"(?:doctor|physician|physio(?:therapist)?|dermatologist|chiropractor|dentist|paediatrician"
+    r"|pediatrician|orthopaedist|orthopedist|nutritionist|expert)"
+)
 _OVERCLAIMS = {
     _ABSOLUTE: compile_all(
         (
@@ -70,13 +75,15 @@ _OVERCLAIMS = {
     _HEALTH: compile_all(
         (
             r"\b(?:clinically|medically|dermatologically)\s+(?:proven|tested|approved)\b",
-            r"\b(?:doctor|physio(?:therapist)?|dermatologist|chiropractor)s?[- ](?:recommended|approved)\b",
+            rf"\b{_PROFESSIONALS}s?[- ](?:recommended|approved|endorsed)\b",
+            rf"\b(?:recommended|approved|endorsed)\s+by\s+(?:the\s+)?(?:\w+\s+)?{_PROFESSIONALS}s?\b",
             r"\b(?:cures?|heals?|treats?|prevents?|relieves?|eliminates?|reduces?|eases?)\s+(?:\w+\s+){0,2}?"
             r"(?:pain|aches?|injur(?:y|ies)|diseases?|illness(?:es)?|allerg(?:y|ies)|infections?|back\s+problems"
             r"|stress|anxiety|insomnia|headaches?|germs|bacteria|viruses|inflammation|arthritis|scoliosis)\b",
             r"\b(?:anti-?bacterial|anti-?microbial|anti-?viral|hypoallergenic|non-?toxic|medical[- ]grade"
             r"|orthop(?:a)?edic|therapeutic|detox\w*|immun(?:e|ity)[- ]boost\w*|boosts?\s+(?:your\s+)?immun\w+)\b",
-            "治疗|治愈|缓解(?:疼痛|酸痛|腰痛|背痛|颈椎|压力|焦虑)|预防(?:疾病|感冒|受伤|腰痛|背痛)|医用|医疗级"
+            "(?:医生|牙医|医师|专家|儿科医生|皮肤科医生|营养师)(?:推荐|认证|认可)"
+            "|治疗|治愈|缓解(?:疼痛|酸痛|腰痛|背痛|颈椎|压力|焦虑)|预防(?:疾病|感冒|受伤|腰痛|背痛)|医用|医疗级"
             "|抗菌|杀菌|除菌|抑菌|防辐射|排毒|增强免疫|提高免疫|保健|护脊|降压|减肥|助眠|矫正",
         )
     ),

@@ -43,12 +43,13 @@ LATIN_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _LATIN_WORD_OR_STOP_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|[.!?。！？:：]")
 _CJK_RUN_RE = re.compile(f"[{CJK}]+")
 # jieba's tags for the kinds of Chinese words that can state a fact: nouns (n,
-# nz other proper nouns, vn verbal nouns, an adjectival nouns), idioms and
-# abbreviations (l, j), and Latin words (eng); person (nr, nrfg, nrt), place
-# (ns) and organisation (nt) names are names. Verbs, adjectives, adverbs,
-# particles and numerals are not content words here.
+# nz other proper nouns, vn verbal nouns, an adjectival nouns), verbs (v: a
+# feature is often one, 加热 "heats", 按摩 "massages"; the common ones are
+# generic by frequency), idioms and abbreviations (l, j), and Latin words
+# (eng); person (nr, nrfg, nrt), place (ns) and organisation (nt) names are
+# names. Adjectives, adverbs, particles and numerals are not content words here.
 _ZH_NAME_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt"})
-_ZH_CONTENT_TAGS = frozenset({"n", "nz", "vn", "an", "l", "j", "ng", "nl", "eng"}) | _ZH_NAME_TAGS
+_ZH_CONTENT_TAGS = frozenset({"n", "nz", "v", "vn", "an", "l", "j", "ng", "nl", "eng"}) | _ZH_NAME_TAGS
 
 jieba.setLogLevel(logging.WARNING)
 
