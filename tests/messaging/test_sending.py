@@ -354,3 +354,26 @@ def test_the_results_api_counts_sent_skipped_failed_clicks_and_lift(adopted, gen
     assert results["skipped"] == {Skip.NO_CONSENT: 1}
     assert results["line_origins"] == {Recipient.LineOrigin.MODEL: 3}
     assert results["lift"] is None  # no control group, nothing to compare with
+
+
+@pytest.mark.django_db
+def test_the_preview_sample_has_at_least_ten_and_every_segment_and_language(adopted, moderator):
+    consent.consent_set(user=adopted.author, brand=adopted.campaign.brand, granted=True, source=PREFS)
+    for _ in range(14):
+        _voter(adopted, consented=True)
+    for _ in range(2):
+        consent.consent_set(
+            user=_voter(adopted, consented=False),
+            brand=adopted.campaign.brand,
+            granted=True,
+            source=PREFS,
+            language="zh-hans",
+        )
+    mc = MessageCampaignFactory(campaign=adopted.campaign, control_share=0)
+    services.audience_build(message_campaign=mc)
+
+    sample = services.sample_recipients(mc)
+
+    assert len(sample) >= settings.MESSAGING_SAMPLE_SIZE == 10
+    assert {r.segment for r in sample} == {Recipient.Segment.ADOPTED_AUTHOR, Recipient.Segment.ADOPTED_VOTER}
+    assert {r.language for r in sample} == {"en", "zh-hans"}
