@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cocreate.settings.base import env
+from cocreate.settings.base import THROTTLE_RATES, env
 
 # At most one bulk e-mail (marketing message or digest) per person in this many
 # hours; the rest are skipped, not queued (REFERENCE.md, "Marketing messages").
@@ -19,3 +19,7 @@ MESSAGING_SEND_CHUNK = env.int("MESSAGING_SEND_CHUNK", default=200)
 MESSAGING_CLAIM_STALE_SECONDS = env.int("MESSAGING_CLAIM_STALE_SECONDS", default=15 * 60)
 # Rendered samples shown before approval: at least this many (issue 17).
 MESSAGING_SAMPLE_SIZE = 10
+# Coupon checks and redemptions over the API, counted together per store
+# account and per IP: per minute, as a store's checkout redeems for all its
+# customers through one account; a guesser of codes is held to it too.
+THROTTLE_RATES["coupon"] = env("THROTTLE_COUPON", default="120/m")

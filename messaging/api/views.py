@@ -1,6 +1,7 @@
 """The messaging REST API for a brand's store (brand staff, token or
 session): check and redeem a coupon code, read a message campaign's results.
-Another brand's slug answers 404, as if it did not exist."""
+Another brand's slug answers 404, as if it did not exist. Checks and
+redemptions share one throttle (THROTTLE_RATES["coupon"]): 429 past it."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ _CouponState = inline_serializer(
 
 
 class CouponView(BrandStaffView):
+    # A check is a read, but reads of codes are what a guesser would make.
+    throttle_scopes = {"get": "coupon"}
+
     @extend_schema(summary=_("Check a coupon code (brand staff)"), responses=_CouponState)
     def get(self, request: Request, brand: str, code: str) -> Response:
         state = coupons.coupon_state(brand=self.brand(), code=code)
@@ -40,6 +44,8 @@ class CouponView(BrandStaffView):
 
 
 class CouponRedeemView(BrandStaffView):
+    throttle_scopes = {"post": "coupon"}
+
     @extend_schema(
         summary=_("Redeem a coupon code once (brand staff)"), request=RedeemSerializer, responses=_CouponState
     )

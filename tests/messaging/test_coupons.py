@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from messaging import coupons
 from messaging.models import Coupon, CouponPool, Recipient
+from tests.api.helpers import assert_error_shape
 from tests.factories import BrandFactory, MessageCampaignFactory, UserFactory
 
 LOOK_ALIKES = set("01OIL")
@@ -141,3 +142,21 @@ def test_an_outsider_cannot_redeem(issued):
     )
 
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_checks_and_redemptions_past_the_coupon_rate_are_429_and_redeem_nothing(issued, moderator, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "coupon": "2/m"}
+    api = APIClient()
+    api.force_authenticate(moderator)
+    slug, code = issued.pool.brand.slug, issued.code
+    redeem = reverse("api:messaging-coupon-redeem", kwargs={"brand": slug, "code": code})
+    assert api.get(reverse("api:messaging-coupon", kwargs={"brand": slug, "code": "NOPE"})).status_code == 404
+    assert api.get(reverse("api:messaging-coupon", kwargs={"brand": slug, "code": code})).status_code == 200
+
+    response = api.post(redeem, {"reference": "order-1"}, format="json")
+
+    assert_error_shape(response, 429, "throttled")
+    assert 0 < int(response["Retry-After"]) <= 60
+    issued.refresh_from_db()
+    assert issued.redeemed_at is None
