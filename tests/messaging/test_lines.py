@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from campaigns.models import Comment
 from generation.drafting.verify import blocking
@@ -159,3 +162,65 @@ def test_a_recipients_facts_hold_each_relation_they_have_to_an_adopted_idea(adop
 
     assert (facts.authored, facts.voted, facts.discussed) == ((), ("Quiet buckles",), ("Quiet buckles",))
     assert not blocking(lines.claim_findings("You discussed quiet buckles.", facts))
+
+
+TITLES = [
+    "Quiet buckles",
+    "Hip-belt pocket for a phone",
+    "Pit zips I can open with a pack on",
+    "Vents without zips",
+    "A lid that really holds soup",
+    "Seals you can take out to clean",
+    "Two-way front zip",
+    "Reflective details for the walk home",
+]
+PRODUCTS = ["Ridgeline 30L", "Storm shell jacket", "Lumen Bento lunch box"]
+SAYS = {
+    claims.AUTHORED: ["You suggested {idea}", "Thanks for suggesting {idea}", "Your idea, {idea},"],
+    claims.VOTED: ["You voted for {idea}", "Thank you for voting for {idea}", "You backed {idea}"],
+    claims.DISCUSSED: ["You discussed {idea}", "You commented on {idea}"],
+}
+HAS = ["and the {product} now has it", "; the {product} has it now", ", and it is now part of the {product}"]
+
+
+def _narrowed(title: str) -> str:
+    """The title less one of its content words: no longer the idea."""
+    words = title.split()
+    content = [i for i, w in enumerate(words) if w.lower() not in claims.STOPWORDS]
+    return " ".join(w for i, w in enumerate(words) if i != content[-1])
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(
+    held=st.dictionaries(
+        st.sampled_from(list(SAYS)), st.lists(st.sampled_from(TITLES), min_size=1, max_size=3), min_size=1
+    ),
+    said=st.sampled_from(list(SAYS)),
+    title=st.sampled_from(TITLES),
+    change=st.sampled_from(["none", "narrow", "other_product", "other_occasion"]),
+    form=st.integers(0, 2),
+    tail=st.integers(0, 2),
+)
+def test_a_line_passes_the_claim_check_exactly_when_everything_it_says_is_true(
+    held, said, title, change, form, tail
+):
+    """Lines built from the grammar's forms: the relation said, the idea
+    named (whole or narrowed) and the product named (the campaign's or
+    another), against generated facts."""
+    product = PRODUCTS[0]
+    named_product = PRODUCTS[1] if change == "other_product" else product
+    idea = _narrowed(title) if change == "narrow" else title.lower()
+    says = SAYS[said][form % len(SAYS[said])].format(idea=idea)
+    line = f"{says.rstrip(',')} {HAS[tail].format(product=named_product)}.".replace(" ;", ";").replace(
+        " ,", ","
+    )
+    if says.endswith(","):  # "Your idea, X, is now part of the P."
+        line = f"{says} is now part of the {named_product}."
+    occasion = "launch"
+    if change == "other_occasion":  # a launch said of a prototype test
+        line, occasion = f"The {product} is here! {line}", "prototype_volunteers"
+    person = claims.Person(product, "Campaign", occasion, {r: tuple(t) for r, t in held.items()})
+
+    true = change == "none" and title in held.get(said, ())
+
+    assert (claims.claim_findings(line, person) == []) == true, line
