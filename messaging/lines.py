@@ -187,9 +187,9 @@ def line_findings(text: str, facts: Facts) -> list[Finding]:
 
 
 def sendable(text: str, facts: Facts, *, model_languages: Collection[str]) -> bool:
-    """Whether `text` would go out as it is to this person: in a language the
-    model writes, as a model's line (every check); in another, as a template
-    (its claims)."""
+    """Whether `text` passes what a line to this person must pass: in a
+    language the model writes, every check a model's line gets; in another,
+    the claim check a template gets."""
     checks = line_findings if facts.language in model_languages else claim_findings
     return not blocking(checks(text, facts))
 
