@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Comment, Idea
-from generation.drafting.types import SentenceOrigin
+from generation.drafting.types import SentenceOrigin, SourceKind, SourceText
 
 # A draft is a product description or a short story: a few paragraphs at most.
 # Reviewers may lengthen it by hand, within this bound.
@@ -269,68 +269,62 @@ class DraftSentence(models.Model):
         return f"draft {self.draft_id} sentence {self.position}"
 
 
-class DraftSentenceSource(models.Model):
-    """One idea or comment a sentence realises."""
+class CommunitySource(models.Model):
+    """One idea or comment that a text realises: exactly one of the two. A
+    sentence's sources and a draft's (their union) are both kinds of it."""
 
-    sentence = models.ForeignKey(DraftSentence, on_delete=models.CASCADE, related_name="sources")
-    idea = models.ForeignKey(
-        Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="sentence_sources"
-    )
-    comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="sentence_sources"
-    )
-    # Closest source first.
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, blank=True)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True)
     position = models.PositiveSmallIntegerField()
 
     class Meta:
-        ordering = ["sentence", "position"]
+        abstract = True
         constraints = [
             models.CheckConstraint(
                 condition=(Q(idea__isnull=False) & Q(comment__isnull=True))
                 | (Q(idea__isnull=True) & Q(comment__isnull=False)),
-                name="draftsentencesource_exactly_one_target",
+                name="%(class)s_exactly_one_target",
             ),
         ]
+
+    @staticmethod
+    def target_ids(source: SourceText) -> dict[str, int | None]:
+        """The idea_id and comment_id of a row for one source."""
+        is_idea = source.kind == SourceKind.IDEA
+        return {"idea_id": source.pk if is_idea else None, "comment_id": None if is_idea else source.pk}
+
+    def target_label(self) -> str:
+        return f"idea {self.idea_id}" if self.idea_id else f"comment {self.comment_id}"
+
+
+class DraftSentenceSource(CommunitySource):
+    """One idea or comment a sentence realises; `position` 0 is the closest."""
+
+    sentence = models.ForeignKey(DraftSentence, on_delete=models.CASCADE, related_name="sources")
+
+    class Meta(CommunitySource.Meta):
+        ordering = ["sentence", "position"]
         verbose_name = _("sentence source")
         verbose_name_plural = _("sentence sources")
 
     def __str__(self) -> str:
-        return f"sentence {self.sentence_id}: " + (
-            f"idea {self.idea_id}" if self.idea_id else f"comment {self.comment_id}"
-        )
+        return f"sentence {self.sentence_id}: {self.target_label()}"
 
 
-class DraftSource(models.Model):
+class DraftSource(CommunitySource):
     """One idea or comment that a sentence of the draft realises: the union of
     its sentences' sources, written with them by generation/services.py, and
-    what publishing credits."""
+    what publishing credits; `position` is the order of first use in the text."""
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="sources")
-    idea = models.ForeignKey(
-        Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="draft_sources"
-    )
-    comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="draft_sources"
-    )
-    # Order of first use in the text.
-    position = models.PositiveSmallIntegerField()
 
-    class Meta:
+    class Meta(CommunitySource.Meta):
         ordering = ["draft", "position"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(idea__isnull=False) & Q(comment__isnull=True))
-                | (Q(idea__isnull=True) & Q(comment__isnull=False)),
-                name="draftsource_exactly_one_target",
-            ),
-        ]
         verbose_name = _("draft source")
         verbose_name_plural = _("draft sources")
 
     def __str__(self) -> str:
-        return f"draft {self.draft_id}: " + (
-            f"idea {self.idea_id}" if self.idea_id else f"comment {self.comment_id}"
-        )
+        return f"draft {self.draft_id}: {self.target_label()}"
 
 
 class DraftAuditEntry(models.Model):

@@ -56,6 +56,7 @@ from generation.models import (
     MAX_NEW_TOKENS,
     MODEL_NAME_MAX,
     REVIEW_NOTE_MAX,
+    CommunitySource,
     Draft,
     DraftAuditEntry,
     DraftSentence,
@@ -695,12 +696,7 @@ def _draft_write(draft: Draft, sentences: Sequence[ComposedSentence]) -> Draft:
         )
     DraftSentence.objects.bulk_create(row for row, _sources in rows)
     DraftSentenceSource.objects.bulk_create(
-        DraftSentenceSource(
-            sentence=row,
-            idea_id=source.pk if source.kind == SourceKind.IDEA else None,
-            comment_id=source.pk if source.kind == SourceKind.COMMENT else None,
-            position=n,
-        )
+        DraftSentenceSource(sentence=row, position=n, **CommunitySource.target_ids(source))
         for row, sources in rows
         for n, source in enumerate(sources)
     )
@@ -738,15 +734,12 @@ def _campaign_source_ids(
 
 def _copy_sources(draft: Draft, sources: Iterable[SourceText]) -> None:
     """The draft's source list: each idea or comment its sentences realise, once, in order of first use."""
-    unique = list(dict.fromkeys((s.kind, s.pk) for s in sources))
+    unique: dict[tuple[SourceKind, int], SourceText] = {}
+    for source in sources:
+        unique.setdefault((source.kind, source.pk), source)
     DraftSource.objects.bulk_create(
-        DraftSource(
-            draft=draft,
-            idea_id=pk if kind == SourceKind.IDEA else None,
-            comment_id=pk if kind == SourceKind.COMMENT else None,
-            position=position,
-        )
-        for position, (kind, pk) in enumerate(unique)
+        DraftSource(draft=draft, position=position, **CommunitySource.target_ids(source))
+        for position, source in enumerate(unique.values())
     )
 
 
@@ -871,7 +864,7 @@ def draft_reject(*, draft: Draft, actor: User, reason: str) -> Draft:
     return _review(draft=draft, actor=actor, status=Draft.Status.REJECTED, action=Audit.REJECTED, note=reason)
 
 
-def _source_text(source: DraftSource | DraftSentenceSource) -> SourceText:
+def _source_text(source: CommunitySource) -> SourceText:
     # A source names exactly one of an idea and a comment (a check constraint).
     idea = source.idea if source.idea_id else None
     if idea is not None:

@@ -20,10 +20,9 @@ from generation.models import (
     DRAFT_TEXT_MAX,
     IDEMPOTENCY_KEY_MAX,
     REVIEW_NOTE_MAX,
+    CommunitySource,
     Draft,
     DraftSentence,
-    DraftSentenceSource,
-    DraftSource,
     GenerationRequest,
     Kind,
     Length,
@@ -198,7 +197,7 @@ class DraftSourceSerializer(serializers.Serializer):
     author = serializers.CharField()
     excerpt = serializers.CharField()
 
-    def to_representation(self, source: DraftSource | DraftSentenceSource) -> dict[str, Any]:
+    def to_representation(self, source: CommunitySource) -> dict[str, Any]:
         content = source.idea or source.comment
         text = source.idea.title if source.idea else source.comment.body  # type: ignore[union-attr]
         return {
