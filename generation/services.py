@@ -1027,10 +1027,11 @@ def draft_publish(*, draft: Draft, actor: User, override_reason: str = "") -> Dr
     adopted = set(
         ideas_adopt(ideas=ideas, message=message, url=url, tell_authors_of={i.pk for i in credited})
     )
-    # ideas_adopt leaves ideas adopted by an earlier text alone; their
-    # authors still hear that their idea shaped this one too.
+    # ideas_adopt leaves ideas adopted by an earlier text alone, and merged
+    # duplicates (a sentence that realises an idea may rest on their words
+    # too); their authors still hear that their idea shaped this text.
     for idea in credited:
-        if idea.pk not in adopted and idea.status == Idea.Status.ADOPTED:
+        if idea.pk not in adopted and idea.status in (Idea.Status.ADOPTED, Idea.Status.MERGED):
             notification_create(
                 user_id=idea.author_id,
                 kind=Notification.Kind.IDEA_ADOPTED,

@@ -457,6 +457,28 @@ def test_publishing_an_edit_credits_the_idea_a_sentence_the_reviewer_added_reali
     assert sorted(told.values_list("user__username", flat=True)) == ["b", "s"]
 
 
+def test_the_author_of_a_realised_duplicate_merged_into_the_idea_is_thanked_too(
+    campaign, moderator, done_request, django_capture_on_commit_callbacks
+):
+    straps = IdeaFactory(campaign=campaign, title=STRAPS[0], body=STRAPS[1], author=UserFactory(username="s"))
+    duplicate = IdeaFactory(
+        campaign=campaign,
+        title="Straps for women",
+        body="Narrower straps for women, please.",
+        status=Idea.Status.MERGED,
+        merged_into=straps,
+        author=UserFactory(username="d"),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published(campaign, moderator, done_request, sentence("Curved straps for women.", straps, duplicate))
+
+    duplicate.refresh_from_db()
+    assert duplicate.status == Idea.Status.MERGED
+    told = Notification.objects.filter(kind=Notification.Kind.IDEA_ADOPTED)
+    assert sorted(told.values_list("user__username", flat=True)) == ["d", "s"]
+
+
 def test_credits_follow_the_published_version_not_the_one_it_was_edited_from(
     campaign, moderator, done_request
 ):
