@@ -123,9 +123,11 @@ def match_sources(sentence: str, candidates: Iterable[SourceText]) -> list[Sourc
 
 
 def coverage(sentences: Iterable[ComposedSentence], top_idea_ids: Sequence[int]) -> float:
-    """The share (0..1) of the top ideas that some sentence realises; 0 without ideas."""
+    """The share (0..1) of the top ideas that some sentence realises; 1 without
+    ideas, as the grounded pipeline counts it (drafting/compose.py): nothing
+    to cover is nothing missed, and an edit keeps the pipeline's figure."""
     if not top_idea_ids:
-        return 0.0
+        return 1.0
     realised = {
         source.pk for sentence in sentences for source in sentence.sources if source.kind == SourceKind.IDEA
     }

@@ -161,3 +161,15 @@ def test_an_edit_is_checked_against_its_own_brand_not_another(campaign, straps, 
     new = services.draft_edit(draft=draft, actor=moderator, text=f"{STRAPS_SENTENCE} Luxion made it.")
 
     assert "“Luxion”" in messages(new.sentences.get(position=1).findings, "invented_content")
+
+
+def test_an_edit_of_a_draft_for_a_campaign_without_ideas_keeps_its_coverage(campaign, moderator, settings):
+    settings.GENERATION_PIPELINE = "grounded"
+    request = GenerationRequestFactory(campaign=campaign, params={**DEFAULT_PARAMS, "variants": 1})
+    services.generation_requests_claim(request_id=request.pk, task_id="task-1")
+    services.generation_requests_run(request_ids=[request.pk], generator=TextsGenerator("It is light."))
+    draft = request.drafts.get()
+
+    new = services.draft_edit(draft=draft, actor=moderator, text=draft.text + " Enjoy.")
+
+    assert new.coverage == draft.coverage
