@@ -12,7 +12,9 @@ model writes goes through the same verification as a campaign's
 versus the approved-template fallback is reported. A 10,000-recipient
 campaign's preparation time is extrapolated from the best rate.
 
-    .venv/bin/python bench/messaging.py [--write]
+    .venv/bin/python bench/messaging.py [--write | --check-only]
+
+--check-only prints the check's table on the labelled set and stops (no model).
 """
 
 from __future__ import annotations
@@ -134,7 +136,9 @@ def rejected(line: lines.Line) -> str:
 def main() -> None:
     missed, by_kind = check_quality()
     quality = check_table(by_kind)
-    print("\n".join(quality), flush=True)
+    print("\n".join(quality), *(f"- {t}" for t in missed), sep="\n", flush=True)
+    if "--check-only" in sys.argv:
+        return
     generator = TextGenerator(settings.GENERATION_MODEL, batch_size=1)
     run(generator, 1, recipients(2))  # warm-up
     rows = []
