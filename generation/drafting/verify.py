@@ -67,6 +67,9 @@ def clean_sentence(text: str, *, product: str) -> str:
     if label and _is_label(label.group(0), product):
         line = line[label.end() :]
     line = _SENTENCE_END_RE.split(line, maxsplit=1)[0]
+    if product:
+        # The product's name as the brand writes it ("Asana works" -> "Asana Works").
+        line = re.sub(re.escape(product), lambda _: product, line, flags=re.IGNORECASE)
     return _DEMAND_RE.sub(r"\1 can", line.strip())
 
 

@@ -90,7 +90,7 @@ WORDINGS: dict[str, tuple[Wording, ...]] = {
         Wording(
             f"You write one sentence of a product description from one customer idea. {_RULES}",
             _examples(
-                point="The Kestrel lunch box has a tight-sealing lid, so soup stays in the box and out of your bag.",
+                point="The Kestrel lunch box has a leak-proof lid that seals tight, so soup stays in the box and out of your bag.",
                 frame="",
                 opening="Meet the Kestrel lunch box, a box for soup and salad on the way to work.",
                 closing="The Kestrel lunch box: soup and salad, ready for the way to work.",
@@ -99,7 +99,7 @@ WORDINGS: dict[str, tuple[Wording, ...]] = {
         Wording(
             f"You write one sentence for a shop page from one customer idea, speaking to the buyer. {_RULES}",
             _examples(
-                point="With a lid that seals tight, the Kestrel lunch box keeps soup from leaking into your bag.",
+                point="The leak-proof lid of the Kestrel lunch box seals tight, so your soup stays out of your bag.",
                 frame="",
                 opening="The Kestrel lunch box carries your soup and salad on the way to work.",
                 closing="Take soup and salad along on the way to work with the Kestrel lunch box.",
@@ -110,8 +110,8 @@ WORDINGS: dict[str, tuple[Wording, ...]] = {
         Wording(
             f"You write one sentence of a customer's story in the first person from one customer idea. {_RULES}",
             _examples(
-                point="With the Kestrel lunch box, my soup stays out of my bag, because the lid seals tight.",
-                frame="As a customer, I want a Kestrel lunch box with a lid that seals tight, so no soup leaks into my bag.",
+                point="With the leak-proof lid of the Kestrel lunch box, my soup stays out of my bag, because the lid seals tight.",
+                frame="As a customer, I want a Kestrel lunch box with a leak-proof lid that seals tight, so no soup leaks into my bag.",
                 opening="",
                 closing="",
             ),
@@ -119,8 +119,8 @@ WORDINGS: dict[str, tuple[Wording, ...]] = {
         Wording(
             f"You write one sentence of a short user story, as the customer would say it, from one idea. {_RULES}",
             _examples(
-                point="I like that the Kestrel lunch box seals tight, so no soup ends up in my bag.",
-                frame="As someone who carries soup in a bag, I want a Kestrel lunch box whose lid seals tight.",
+                point="I like that the Kestrel lunch box has a leak-proof lid that seals tight, so no soup ends up in my bag.",
+                frame="As someone who carries soup in a bag, I want a Kestrel lunch box with a leak-proof lid.",
                 opening="",
                 closing="",
             ),

@@ -180,7 +180,9 @@ class Support:
         joined = "\n".join(texts)
         self.lowered = joined.lower()
         self.squeezed = re.sub(r"[\s'’-]+", "", self.lowered)
-        self.stems = {stem(w) for w in LATIN_WORD_RE.findall(joined)}
+        words = [w.lower() for w in LATIN_WORD_RE.findall(joined)]
+        # A "zipper" in the text holds "zips" as well.
+        self.stems = {stem(w) for w in words} | {stem(b) for w in words for b in _agent_bases(w)}
         self.long_stems = [s for s in self.stems if len(s) >= PREFIX_MIN_CHARS]
         self.characters = set(CJK_RE.findall(joined))
 

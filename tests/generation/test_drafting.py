@@ -339,6 +339,7 @@ def test_a_chinese_sentence_keeps_its_points_feature_as_jieba_segments_it(text, 
             "It has dual voltage, so it can switch between 110 and 230 volts.",
         ),
         ("杯盖可以单手打开。我很喜欢。", "杯盖可以单手打开。"),
+        ("The ridgeline Daypack has two pockets.", f"The {PRODUCT} has two pockets."),
     ],
 )
 def test_an_answer_is_cut_to_its_first_sentence_and_says_what_the_product_does(answer, cleaned):

@@ -49,3 +49,7 @@ def test_a_thing_named_after_what_it_does_is_supported_by_that_word(word, source
 
 def test_an_unrelated_er_word_is_not_supported():
     assert not Support(["A liner for the lid"]).holds("leather")
+
+
+def test_a_thing_named_after_what_it_does_holds_that_word():
+    assert Support(["The jacket has a two-way underarm zipper."]).holds("zips")
