@@ -4,8 +4,8 @@
     .venv/bin/python bench/draft_quality.py --write    # also writes "## Draft quality" of BENCHMARKS.md
 
 The set (bench/data/draft_eval.json, written for this bench, not the demo
-data) has six campaigns, three English and three Chinese, each with its top
-ideas and the features each must bring into a draft, planted names,
+data) has eight campaigns, four English and four Chinese, each with its top
+ideas and the key terms of the feature each must bring into a draft, planted names,
 addresses, e-mails and phone numbers, a prompt-injection idea, an idea asking
 for overclaims, a canary in texts no prompt may quote (an idea without AI
 consent, a hidden idea) and features nobody asked for. Each campaign is
@@ -14,7 +14,9 @@ gets one request of VARIANTS variants per length, run alone through
 generation_requests_run as a worker runs it (so its wall time is the
 request's latency), the pipelines back to back for each request. Every draft is then scored:
 
-- coverage: share of the top-3 ideas' features the text carries;
+- coverage: share of the top-3 ideas' features the text carries, a feature
+  counting when every one of its key terms is there (and, as before, when
+  any one of its words is);
 - invented / overclaims: features nobody asked for and the claims the
   overclaim idea asks for, present in the text, and how many of those a
   finding names (stored findings, per-sentence findings, and the guardrails
@@ -25,17 +27,28 @@ request's latency), the pipelines back to back for each request. Every draft is 
   flagged; garbled (U+FFFD) and not flagged;
 - approvable: no high finding; model's own: share of sentences the model
   wrote and the checks kept.
+
+Grounded drafts seldom carry an invented feature or an overclaim, so the
+checks that catch them are also run on planted ones: a fake model
+(Planter) writes each grounded sentence with a feature nobody asked for or
+an overclaim added, through the pipeline's own verification, and the report
+says how many the sentence checks named and how many reached a draft. No
+model time: it runs first, also with --from-json.
+
+    .venv/bin/python bench/draft_quality.py --campaigns eval-kettle --lengths short   # a slice
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 
@@ -53,6 +66,7 @@ django.setup()
 from generation.inference import get_generator  # noqa: E402
 
 # isort: split
+import jieba  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -61,6 +75,10 @@ from django.utils import timezone  # noqa: E402
 from bench.common import machine, machine_line, save_markdown_section, save_results  # noqa: E402
 from campaigns.models import Brand, Campaign, Idea  # noqa: E402
 from generation import guardrails  # noqa: E402
+from generation.drafting import verify  # noqa: E402
+from generation.drafting.pipeline import DraftJob, run_grounded  # noqa: E402
+from generation.drafting.plan import plan_points  # noqa: E402
+from generation.drafting.types import DraftingInput, IdeaInput  # noqa: E402
 from generation.models import Draft, GenerationRequest, Kind, Length  # noqa: E402
 from generation.services import generation_requests_run  # noqa: E402
 
@@ -79,6 +97,8 @@ EN_MAX_CJK = guardrails.language.MAX_CJK_RATIO_EN
 CLAIM_CODES = {"invented_content", "unsupported_claim"}
 LANGUAGE_CODES = {"wrong_language", "garbled"}
 EXCERPT_CHARS = 200
+# The report quotes the first variant of each long request of these two.
+EXAMPLE_CAMPAIGNS = ("eval-kettle", "eval-pillow")
 
 
 def language_of(locale: str) -> str:
@@ -147,6 +167,11 @@ def run_request(
     return request
 
 
+def consented_idea(idea: dict) -> bool:
+    """An idea a prompt may quote: its author allowed AI use and it is published."""
+    return idea.get("consent_ai", True) and idea.get("status", "published") == "published"
+
+
 def _squeezed(text: str) -> str:
     return "".join(text.lower().split())
 
@@ -164,6 +189,13 @@ def _says(text: str, term: str, *, whole: bool = True) -> bool:
         return term in text
     end = r"(?:s|es)?(?![a-z])" if whole else ""
     return re.search(rf"(?<![a-z]){re.escape(term.lower())}{end}", text.lower()) is not None
+
+
+def covers(text: str, feature: list[list[str]]) -> bool:
+    """A feature is covered when every one of its key terms is in the text
+    (each term a list of alternative words): its name and its detail, not
+    one word of it."""
+    return all(any(_says(text, alt, whole=False) for alt in terms) for terms in feature)
 
 
 def _support(c: dict) -> tuple[str, ...]:
@@ -190,15 +222,14 @@ def named(findings: list[dict], word: str, codes: set[str]) -> bool:
 
 def score_draft(draft: Draft, request: GenerationRequest, c: dict) -> dict:
     text = draft.text
-    consented = tuple(
-        f"{i['title']}\n{i['body']}"
-        for i in c["ideas"]
-        if i.get("consent_ai", True) and i.get("status", "published") == "published"
-    )
+    consented = tuple(f"{i['title']}\n{i['body']}" for i in c["ideas"] if consented_idea(i))
     length = request.params["length"]
     findings = draft_findings(draft, c, consented, length)
     features = c["features"]
-    covered = [any(_says(text, alt, whole=False) for alt in alternatives) for alternatives in features]
+    covered = [covers(text, feature) for feature in features]
+    covered_any = [
+        any(_says(text, alt, whole=False) for terms in feature for alt in terms) for feature in features
+    ]
     invented = [w for w in c["unasked"] if _says(text, w)]
     overclaims = [w for w in c["overclaims"] if _says(text, w)]
     ratio = guardrails.cjk_ratio(text)
@@ -213,6 +244,7 @@ def score_draft(draft: Draft, request: GenerationRequest, c: dict) -> dict:
         "length": length,
         "text": text,
         "coverage": sum(covered) / len(features),
+        "coverage_any": sum(covered_any) / len(features),
         "invented": invented,
         "invented_flagged": [w for w in invented if named(findings, w, CLAIM_CODES)],
         "overclaims": overclaims,
@@ -234,11 +266,11 @@ def score_draft(draft: Draft, request: GenerationRequest, c: dict) -> dict:
     }
 
 
-def run_all(pipelines: list[str], campaigns: dict, spec: dict, generator) -> dict:
+def run_all(pipelines: list[str], campaigns: dict, spec: dict, generator, *, lengths=LENGTHS) -> dict:
     """Each request once per pipeline, the pipelines one after the other for
     the same request: the box is shared, and paired runs see the same load."""
     results: dict[str, dict] = {p: {"drafts": [], "requests": []} for p in pipelines}
-    jobs = [(length, kind, c) for length in LENGTHS for kind in KINDS for c in spec["campaigns"]]
+    jobs = [(length, kind, c) for length in lengths for kind in KINDS for c in spec["campaigns"]]
     for (length, kind, c), pipeline in ((job, p) for job in jobs for p in pipelines):
         request = run_request(
             campaigns[c["slug"]], campaigns["_moderator"], kind, length, pipeline, generator
@@ -264,6 +296,144 @@ def run_all(pipelines: list[str], campaigns: dict, spec: dict, generator) -> dic
     return results
 
 
+# --- Planted: features nobody asked for and overclaims in grounded sentences -----------------
+
+_QUOTED_RE = re.compile(r'^(?:Idea|Brief): "(.*)"$', re.MULTILINE)
+_FIRST_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+
+
+@dataclass(frozen=True)
+class PlantedOutput:
+    text: str
+    prompt_tokens: int = 0
+    new_tokens: int = 0
+    perplexity: float | None = None
+
+
+class Planter:
+    """A fake model for the grounded pipeline: each sentence it is asked for
+    is the quoted idea's (or brief's) first sentence with, in turn, a feature
+    nobody asked for or an overclaim added. What it writes goes through the
+    pipeline's own verification and composition, as a model's answer does."""
+
+    model_name = "planter"
+
+    def __init__(self, c: dict) -> None:
+        self.c = c
+        self.zh = c["locale"].startswith("zh")
+        self.planted: list[dict] = []
+
+    def generate(self, prompts, **kwargs) -> list[PlantedOutput]:
+        return [PlantedOutput(self._plant(_QUOTED_RE.search(p[-1]["content"]).group(1))) for p in prompts]
+
+    def _plant(self, quoted: str) -> str:
+        n = len(self.planted)
+        kind = ("invented", "overclaim")[n % 2]
+        pool = self.c["unasked"] if kind == "invented" else self.c["overclaim_phrases"]
+        term = pool[(n // 2) % len(pool)]
+        base = _FIRST_SENTENCE_RE.split(quoted.strip(), maxsplit=1)[0].rstrip(".!?。！？… ")
+        if self.zh:
+            text = f"{base}，还带{term}。" if kind == "invented" else f"{base}，{term}。"
+        else:
+            text = (
+                f"{base}, and it comes with {term}." if kind == "invented" else f"{base}, and it is {term}."
+            )
+        unplanted = f"{base}{'。' if self.zh else '.'}"
+        self.planted.append({"kind": kind, "term": term, "text": text, "base": unplanted, "quoted": quoted})
+        return text
+
+
+def _term_parts(term: str) -> list[str]:
+    """The words a finding names for a planted feature ("cup holder": "cup", "holder")."""
+    if guardrails.cjk_ratio(term):
+        return [w for w in jieba.cut(term, HMM=False) if len(w) > 1] or [term]
+    return term.lower().split()
+
+
+def planted_named(plant: dict, findings: list[dict], base_findings: list[dict]) -> bool:
+    """An invented feature is named by an invented-content finding; an
+    overclaim raises an unsupported-claim finding the unplanted sentence has not."""
+    if plant["kind"] == "invented":
+        messages = " ".join(f["message"].lower() for f in findings if f["code"] == "invented_content")
+        return any(part in messages for part in _term_parts(plant["term"]))
+    claims = sum(f["code"] == "unsupported_claim" for f in findings)
+    return claims > sum(f["code"] == "unsupported_claim" for f in base_findings)
+
+
+def drafting_input(c: dict) -> DraftingInput:
+    """A campaign as generation.selectors.drafting_input gives it: the ideas
+    whose authors allowed AI use, published, in vote order."""
+    ideas = sorted((i for i in c["ideas"] if consented_idea(i)), key=lambda i: -i["votes"])
+    return DraftingInput(
+        campaign_pk=0,
+        title=c["title"],
+        product_name=c["product_name"],
+        brand_name=c["brand"],
+        brief=c["brief"],
+        banned_phrases="",
+        ideas=tuple(
+            IdeaInput(n, i["title"], i["body"], rank=n, vote_count=i["votes"]) for n, i in enumerate(ideas, 1)
+        ),
+    )
+
+
+def planted_run(spec: dict) -> list[dict]:
+    """Per campaign and kind, one long 2-variant request written by the
+    Planter through run_grounded, the model declared to write the campaign's
+    language. Each planted sentence is judged by the checks verification ran
+    on it (against its point's sources and the brand's words), and looked for
+    in the composed drafts."""
+    rows = []
+    for c in spec["campaigns"]:
+        language = language_of(c["locale"])
+        data = drafting_input(c)
+        points = {p.text: p for p in plan_points(data, length=Length.LONG)}
+        for kind in KINDS:
+            planter = Planter(c)
+            job = DraftJob(0, data, kind, "friendly", Length.LONG, language, (), VARIANTS)
+            drafts = run_grounded([job], planter, model_languages=frozenset({language}), seed=SEED)[0].drafts
+            texts = " ".join(d.text for d in drafts)
+            draft_findings = [
+                f for d in drafts for f in [*d.findings, *(f for s in d.sentences for f in s.findings)]
+            ]
+            for plant in planter.planted:
+                point = points.get(plant["quoted"])
+                sources = [s.text for s in point.sources] if point else []
+                check = functools.partial(
+                    verify.sentence_findings, sources=sources, support=job.support, language=language
+                )
+                in_draft = _contains(texts, plant["term"])
+                rows.append(
+                    {
+                        "campaign": c["slug"],
+                        "language": language,
+                        "kind": plant["kind"],
+                        "term": plant["term"],
+                        "named": planted_named(plant, check(plant["text"]), check(plant["base"])),
+                        "in_draft": in_draft,
+                        "in_draft_named": in_draft and planted_named(plant, draft_findings, []),
+                    }
+                )
+    return rows
+
+
+def planted_table(rows: list[dict]) -> list[str]:
+    lines = [
+        "| language | planted | sentences | named by the sentence checks | in a composed draft | "
+        "of those, unflagged |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for language in ("en", "zh-hans"):
+        for kind, label in (("invented", "feature nobody asked for"), ("overclaim", "overclaim")):
+            rs = [r for r in rows if r["language"] == language and r["kind"] == kind]
+            present = [r for r in rs if r["in_draft"]]
+            lines.append(
+                f"| {language} | {label} | {len(rs)} | {_share(sum(r['named'] for r in rs), len(rs))} | "
+                f"{len(present)} | {sum(not r['in_draft_named'] for r in present)} |"
+            )
+    return lines
+
+
 def _share(numerator: int, denominator: int) -> str:
     return f"{numerator}/{denominator}" if denominator else "-"
 
@@ -275,6 +445,7 @@ def summarise(drafts: list[dict], requests: list[dict]) -> dict:
     return {
         "drafts": n,
         "coverage": mean(d["coverage"] for d in drafts) if drafts else 0.0,
+        "coverage_any": mean(d["coverage_any"] for d in drafts) if drafts else 0.0,
         "invented": sum(len(d["invented"]) for d in drafts),
         "invented_flagged": sum(len(d["invented_flagged"]) for d in drafts),
         "overclaims": sum(len(d["overclaims"]) for d in drafts),
@@ -306,22 +477,24 @@ def groups(result: dict) -> dict[str, dict]:
                 keys = {"length": length, "kind": kind, "language": language}
                 ds = [d for d in result["drafts"] if all(d[k] == v for k, v in keys.items())]
                 rs = [r for r in result["requests"] if all(r[k] == v for k, v in keys.items())]
-                out[f"{length}, {kind.replace('_', ' ')}, {language}"] = summarise(ds, rs)
+                if ds:
+                    out[f"{length}, {kind.replace('_', ' ')}, {language}"] = summarise(ds, rs)
     out["all"] = summarise(result["drafts"], result["requests"])
     return out
 
 
 def table(results: dict) -> list[str]:
     rows = [
-        "| pipeline | length, kind, language | drafts | coverage top-3 | invented flagged | overclaims flagged | "
+        "| pipeline | length, kind, language | drafts | coverage top-3 (key terms) | coverage (any word) | "
+        "invented flagged | overclaims flagged | "
         "personal data draft / prompt | canary | injection in draft | wrong language (unflagged) | "
         "garbled unflagged | no blocking finding | model's own sentences | latency s | tok/s |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for pipeline, result in results.items():
         for name, s in groups(result).items():
             rows.append(
-                f"| {pipeline} | {name} | {s['drafts']} | {s['coverage']:.0%} | "
+                f"| {pipeline} | {name} | {s['drafts']} | {s['coverage']:.0%} | {s['coverage_any']:.0%} | "
                 f"{_share(s['invented_flagged'], s['invented'])} | "
                 f"{_share(s['overclaims_flagged'], s['overclaims'])} | {s['pd_draft']} / {s['pd_prompt']} | "
                 f"{s['canary']} | {s['injection']} | {s['wrong_language']} ({s['wrong_language_unflagged']}) | "
@@ -336,13 +509,13 @@ def excerpt(text: str) -> str:
     return one_line if len(one_line) <= EXCERPT_CHARS else one_line[: EXCERPT_CHARS - 1] + "…"
 
 
-def markdown(results: dict, info: dict) -> str:
+def markdown(results: dict, planted: list[dict], info: dict, spec: dict) -> str:
     examples = [
         f"- {pipeline}, {d['kind'].replace('_', ' ')}, {d['campaign']} "
         f"({', '.join(d['codes']) or 'no findings'}): “{excerpt(d['text'])}”"
         for pipeline, result in results.items()
         for d in result["drafts"]
-        if d["campaign"] in ("eval-kettle", "eval-pillow")
+        if d["campaign"] in EXAMPLE_CAMPAIGNS and d["length"] == Length.LONG
     ][::VARIANTS]
     missed = sorted(
         {
@@ -360,6 +533,7 @@ def markdown(results: dict, info: dict) -> str:
             if r["length"] == Length.SHORT and r["language"] == "en"
         )
         for pipeline, result in results.items()
+        if any(r["length"] == Length.SHORT and r["language"] == "en" for r in result["requests"])
     }
     latency = ", ".join(f"{pipeline} {seconds:.1f} s" for pipeline, seconds in short.items())
     own = {
@@ -369,13 +543,16 @@ def markdown(results: dict, info: dict) -> str:
         )
         for pipeline, result in results.items()
     }
+    locales = [c["locale"] for c in spec["campaigns"]]
+    english = sum(not locale.startswith("zh") for locale in locales)
     return "\n".join(
         [
             machine_line(info),
             "",
-            f"`bench/draft_quality.py` on `bench/data/draft_eval.json` (6 campaigns written for it: 3 English, "
-            f"3 Chinese). Per pipeline, length (short, long), kind and campaign one request of {VARIANTS} variants, run "
-            f"alone through `generation_requests_run` (model `{Path(settings.GENERATION_MODEL).name}`). "
+            f"`bench/draft_quality.py --write` on `bench/data/draft_eval.json` ({len(locales)} campaigns written "
+            f"for it: {english} English, {len(locales) - english} Chinese). Per pipeline, length (short, long), kind "
+            f"and campaign one request of {VARIANTS} variants, run alone through `generation_requests_run` "
+            f"(model `{Path(settings.GENERATION_MODEL).name}`), the two pipelines back to back for each request. "
             "Counts are drafts, except invented / overclaims (words present in drafts, and how many "
             "a finding names) and sentences.",
             "",
@@ -392,8 +569,18 @@ def markdown(results: dict, info: dict) -> str:
             "",
             f"Present but not named by a finding: {', '.join(missed) or 'none'}.",
             "",
-            "How to read it: a feature counts as covered when one of its words is in the text, so a "
-            'sentence that names a feature without its detail counts. "Model\'s own sentences" for the '
+            "Planted into grounded sentences: a fake model (`Planter`) answers every sentence prompt of a long "
+            f"{VARIANTS}-variant request per campaign and kind with the quoted idea's first sentence plus, in "
+            "turn, a feature of the campaign's 'unasked' list or one of its 'overclaim_phrases', declared to "
+            "write the campaign's language; its answers go through `run_grounded`'s own verification and "
+            "composition. Named: the sentence checks verification ran name the planted feature (an "
+            "invented-content finding) or raise an unsupported-claim finding the unplanted sentence does not have.",
+            "",
+            *planted_table(planted),
+            "",
+            "How to read it: coverage (key terms) counts a feature covered when every key term the set lists "
+            "for it is in the text (its name and its detail, each with alternative words); coverage (any word) "
+            'is the earlier, lenient measure, one word of the feature. "Model\'s own sentences" for the '
             "legacy pipeline are all its sentences, none verified; for the grounded one, those the model "
             "wrote and every check kept (the rest are the idea's own words or templates). The model does "
             "not write Chinese: grounded Chinese drafts are composed from the community's words with "
@@ -401,7 +588,7 @@ def markdown(results: dict, info: dict) -> str:
             "Findings are the stored ones plus the guardrails run again with the brand's words as support, "
             "which the legacy service did not pass (so its stored findings had no invented-content check).",
             "",
-            "First variant of each long request, kettle and neck pillow:",
+            f"First variant of each long request, {' and '.join(EXAMPLE_CAMPAIGNS)}:",
             "",
             *examples,
         ]
@@ -416,20 +603,31 @@ def main() -> None:
     parser.add_argument(
         "--from-json", type=Path, help="report on the drafts a --json run wrote; no generation"
     )
+    parser.add_argument(
+        "--campaigns", nargs="+", help="only these campaigns (slugs), e.g. to time a slice; not with --write"
+    )
+    parser.add_argument(
+        "--lengths", nargs="+", default=LENGTHS, help="(default: %(default)s); not with --write"
+    )
     args = parser.parse_args()
+    spec = json.loads(EVAL_SET.read_text(encoding="utf-8"))
+    if args.campaigns:
+        spec["campaigns"] = [c for c in spec["campaigns"] if c["slug"] in args.campaigns]
+    if args.write and (args.campaigns or list(args.lengths) != list(LENGTHS)):
+        parser.error("--write reports the whole set: leave out --campaigns and --lengths")
+    planted = planted_run(spec)
     if args.from_json:
         results = json.loads(args.from_json.read_text(encoding="utf-8"))
     else:
-        spec = json.loads(EVAL_SET.read_text(encoding="utf-8"))
         campaigns = seed_campaigns(spec)
         generator = get_generator(
             settings.GENERATION_MODEL, batch_size=settings.GENERATION_BATCH_SIZE, seed=SEED
         )
-        results = run_all(list(args.pipelines), campaigns, spec, generator)
+        results = run_all(list(args.pipelines), campaigns, spec, generator, lengths=args.lengths)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     info = machine()
-    report = markdown(results, info)
+    report = markdown(results, planted, info, spec)
     print(report)
     if args.write:
         save_results("draft_quality", {"machine": info, **{p: groups(r) for p, r in results.items()}})
