@@ -31,6 +31,8 @@ SENTENCE_MAX_WORDS = 40
 # Fewer words than this are a fragment ("Microwave-safe inner boxes."), not
 # a sentence about a feature.
 SENTENCE_MIN_WORDS = 5
+# The same run of this many words twice in one sentence is a stammer.
+REPEATED_WORDS = 3
 # A leading "Xxx:" of at most this many words is a label, not text.
 LABEL_MAX_WORDS = 3
 # A point's sentence keeps its feature when it holds at least this share of
@@ -100,16 +102,24 @@ def fits_role(text: str, role: str, language: str, *, product: str = "") -> bool
     """Whether a sentence does its job: it is a sentence (ends, as a row cut
     at the token limit does not, and has at least SENTENCE_MIN_WORDS words),
     that names the product at most once ("With the X, my X, ..." is a
-    stammer), and a story frame starts as one, about a person, not the product."""
+    stammer) and repeats no run of words, and a story frame starts as one, about a person, not the product."""
     if not text.rstrip().endswith(SENTENCE_END) or guardrails.word_count(text) < SENTENCE_MIN_WORDS:
         return False
-    if product and text.lower().count(product.lower()) > 1:
+    if (product and text.lower().count(product.lower()) > 1) or _repeats_itself(text):
         return False
     openers = FRAME_OPENERS.get(language)
     if role != "frame" or not openers:
         return True
     who = text.split(",", 1)[0].lower()
     return text.startswith(openers) and not (product and product.split()[0].lower() in who)
+
+
+def _repeats_itself(text: str) -> bool:
+    """Whether a sentence says the same REPEATED_WORDS words twice ("…for 30
+    minutes, so it keeps it warm for 30 minutes"): a model running in a loop."""
+    words = re.findall(r"\w+", text.lower())
+    runs = [tuple(words[n : n + REPEATED_WORDS]) for n in range(len(words) - REPEATED_WORDS + 1)]
+    return len(set(runs)) < len(runs)
 
 
 def feature_words(text: str, *, language: str, leave_out: Iterable[str] = ()) -> dict[str, float]:

@@ -346,6 +346,12 @@ def test_an_answer_is_cut_to_its_first_sentence_and_says_what_the_product_does(a
     assert clean_sentence(answer, product=PRODUCT) == cleaned
 
 
+def test_a_sentence_that_says_the_same_words_twice_does_not_fit():
+    text = "It has a button that keeps water hot for 30 minutes, so it stays warm for 30 minutes."
+
+    assert not fits_role(text, "point", "en", product=PRODUCT)
+
+
 def test_a_sentence_that_names_the_product_twice_does_not_fit():
     assert not fits_role(
         f"With the {PRODUCT}, my {PRODUCT} keeps my phone close.", "point", "en", product=PRODUCT
