@@ -58,11 +58,34 @@ class CouponRedeemView(BrandStaffView):
         return Response({"code": code.upper(), "state": state}, status=code_status)
 
 
+MessageCampaignResults = inline_serializer(
+    "MessageCampaignResults",
+    {
+        "status": serializers.CharField(),
+        "audience": count_field(),
+        "sent": count_field(),
+        "failed": count_field(
+            help_text=_(
+                "Messages cut off while being sent: sent at most once, never again, so they may or "
+                "may not have been delivered."
+            )
+        ),
+        "skipped": serializers.DictField(child=count_field(), help_text=_("Skipped, by reason.")),
+        "line_origins": serializers.DictField(child=count_field(), help_text=_("Lines sent, by origin.")),
+        "clicks": count_field(),
+        "coupons_issued": count_field(),
+        "coupons_redeemed": count_field(),
+        "ordered_share_messaged": serializers.FloatField(allow_null=True),
+        "ordered_share_control": serializers.FloatField(allow_null=True),
+        "lift": serializers.FloatField(
+            allow_null=True, help_text=_("Share who ordered, messaged minus control group.")
+        ),
+    },
+)
+
+
 class ResultsView(BrandStaffView):
-    @extend_schema(
-        summary=_("A message campaign's results (brand staff)"),
-        responses=inline_serializer("MessageCampaignResults", {"sent": count_field()}),
-    )
+    @extend_schema(summary=_("A message campaign's results (brand staff)"), responses=MessageCampaignResults)
     def get(self, request: Request, brand: str, pk: int) -> Response:
         message_campaign = get_object_or_404(MessageCampaign, pk=pk, brand=self.brand())
         return Response(selectors.message_campaign_results(message_campaign))

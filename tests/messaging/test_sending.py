@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from campaigns.models import Idea
 from messaging import consent, services
+from messaging.api.views import MessageCampaignResults
 from messaging.models import ConsentEvent, MessageCampaign, Recipient
 from notifications.email_cap import EmailKind, email_cap_allows, email_cap_claim
 from notifications.models import Notification
@@ -354,6 +355,7 @@ def test_the_results_api_counts_sent_skipped_failed_clicks_and_lift(adopted, gen
     assert results["skipped"] == {Skip.NO_CONSENT: 1}
     assert results["line_origins"] == {Recipient.LineOrigin.MODEL: 3}
     assert results["lift"] is None  # no control group, nothing to compare with
+    assert set(results) == set(MessageCampaignResults.fields)  # every result documented, nothing else
 
 
 @pytest.mark.django_db
