@@ -547,18 +547,39 @@ def _source_texts(sources: Iterable[Idea | Comment]) -> list[SourceText]:
     ]
 
 
+def _sentence_matched(
+    text: str,
+    origin: SentenceOrigin,
+    candidates: Sequence[SourceText],
+    *,
+    support: Sequence[str],
+    language: str,
+) -> ComposedSentence:
+    """A sentence not written from its own sources (the legacy paragraph's, a
+    reviewer's): the candidates it realises become its sources, and it is
+    checked against them and the support, as the grounded pipeline checks its own."""
+    sources = provenance.match_sources(text, candidates)
+    findings = guardrails.check_sentence(
+        text, sources=[s.text for s in sources], support=support, language=language
+    )
+    return ComposedSentence(text=text, origin=origin, sources=sources, findings=findings)
+
+
 def _composed_from_output(
     request: GenerationRequest, prompt: BuiltPrompt, output: GenerationOutput
 ) -> ComposedDraft:
     """The one-paragraph model text as sentences, each with the prompt's ideas
     and comments it realises (until the grounded pipeline writes sentences itself)."""
     candidates = prompt.sources
+    support = draft_support(request)
     text = guardrails.complete_sentences(output.text)
     sentences = [
-        ComposedSentence(
-            text=sentence,
-            origin=SentenceOrigin.MODEL,
-            sources=provenance.match_sources(sentence, candidates),
+        _sentence_matched(
+            sentence,
+            SentenceOrigin.MODEL,
+            candidates,
+            support=support,
+            language=request.params["language"],
         )
         for sentence in provenance.split_sentences(text)
     ]
@@ -568,10 +589,7 @@ def _composed_from_output(
         language=request.params["language"],
         coverage=provenance.coverage(sentences, top),
         findings=guardrails.check_draft(
-            text,
-            _guardrail_context(
-                request, support=draft_support(request), community=(s.text for s in candidates)
-            ),
+            text, _guardrail_context(request, support=support, community=(s.text for s in candidates))
         ),
         perplexity=output.perplexity,
         prompt_tokens=output.prompt_tokens,
@@ -910,12 +928,8 @@ def _sentences_edited(
                 )
             )
             continue
-        sources = provenance.match_sources(sentence, candidates)
-        findings = guardrails.check_sentence(
-            sentence, sources=[s.text for s in sources], support=support, language=language
-        )
         sentences.append(
-            ComposedSentence(text=sentence, origin=SentenceOrigin.EDITED, sources=sources, findings=findings)
+            _sentence_matched(sentence, SentenceOrigin.EDITED, candidates, support=support, language=language)
         )
     return sentences, top
 

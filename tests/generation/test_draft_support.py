@@ -83,6 +83,18 @@ def test_a_legacy_draft_that_invents_a_material_is_flagged(campaign, straps, set
     assert "“leather”" in messages(draft.findings, "invented_content")
 
 
+def test_a_legacy_sentence_is_checked_against_the_ideas_it_realises_and_the_brand(campaign, straps, settings):
+    draft = legacy_draft(
+        campaign, f"{STRAPS_SENTENCE} The Northpeak shell is stitched from leather.", settings
+    )
+
+    sourced, invented = draft.sentences.order_by("position")
+    assert [s.idea_id for s in sourced.sources.all()] == [straps.pk]
+    assert sourced.findings == []
+    assert "“leather”" in messages(invented.findings, "invented_content")
+    assert "Northpeak" not in messages(invented.findings, "invented_content")
+
+
 def test_a_legacy_draft_that_says_only_what_its_ideas_and_the_brand_say_invents_nothing(
     campaign, straps, settings
 ):

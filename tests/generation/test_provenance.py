@@ -202,7 +202,7 @@ def test_a_generated_draft_records_the_ideas_each_sentence_realises_and_only_tho
     first, second = draft.sentences.order_by("position")
     assert [s.idea_id for s in first.sources.all()] == [straps.pk]
     assert not second.sources.exists()
-    assert [f["code"] for f in second.findings] == ["no_source"]
+    assert [f["code"] for f in second.findings] == ["invented_content", "no_source"]
     assert list(DraftSource.objects.filter(draft=draft).values_list("idea_id", flat=True)) == [straps.pk]
     assert rain.pk not in draft.sources.values_list("idea_id", flat=True)
     assert draft.coverage == pytest.approx(1 / 2)
