@@ -30,8 +30,10 @@ PHONE_MIN_DIGITS_PLAIN = 9
 # "@", "(at)", "[at]", " at ", full-width "＠"; ".", "(dot)", " dot ", "。", "．".
 _AT = r"\s*(?:@|＠|[(\[{<]\s*at\s*[)\]}>])\s*|\s+at\s+(?=[A-Za-z0-9-]+(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+))"
 _DOT = r"\.|。|．|\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+"
+# The part before the "@" may have its dots written full-width too ("anna。k").
+_LOCAL = r"[A-Za-z0-9._%+-]+(?:[。．][A-Za-z0-9._%+-]+)*"
 _EMAIL_RE = re.compile(
-    rf"[A-Za-z0-9._%+-]+(?:{_AT})[A-Za-z0-9-]+(?:(?:{_DOT})[A-Za-z0-9-]+)*(?:{_DOT})[A-Za-z]{{2,}}\b",
+    rf"{_LOCAL}(?:{_AT})[A-Za-z0-9-]+(?:(?:{_DOT})[A-Za-z0-9-]+)*(?:{_DOT})[A-Za-z]{{2,}}\b",
     re.IGNORECASE,
 )
 _URL_RE = re.compile(
@@ -167,6 +169,16 @@ def personal_sentences_removed(text: str, *, names: Iterable[str] = ()) -> str:
     kept = [s.strip() for s in sentences if not any(p in s for p in _PLACEHOLDERS)]
     joiner = "" if any(s.endswith(("。", "！", "？")) for s in kept) else " "
     return joiner.join(kept)
+
+
+def without_personal_data(text: str) -> str:
+    """The text with its personal data taken out, placeholders and all: what
+    the other checks read, so that personal data is reported once, by
+    check_personal_data, and not again as an invented "email" or "name"."""
+    redacted = _redact_kinds(text)[0]
+    for placeholder in _PLACEHOLDERS:
+        redacted = redacted.replace(placeholder, " ")
+    return redacted
 
 
 def redact(text: str, *, names: Iterable[str] = (), whole_sentences: bool = False) -> str:

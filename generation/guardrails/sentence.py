@@ -10,20 +10,8 @@ from generation.guardrails.garbled import check_garbled
 from generation.guardrails.invented import check_invented_content
 from generation.guardrails.language import check_language
 from generation.guardrails.off_task import check_off_task
-from generation.guardrails.privacy import MEMBER_PLACEHOLDER, PERSONAL_DATA, check_personal_data, redact
+from generation.guardrails.privacy import check_personal_data, without_personal_data
 from generation.guardrails.toxicity import check_toxicity
-
-_PLACEHOLDERS = (*(pd.placeholder for pd in PERSONAL_DATA), MEMBER_PLACEHOLDER)
-
-
-def _without_personal_data(text: str) -> str:
-    """The text with its personal data taken out, placeholders and all, so
-    that it is reported once, by check_personal_data, and not again as an
-    invented "email" or "name"."""
-    text = redact(text)
-    for placeholder in _PLACEHOLDERS:
-        text = text.replace(placeholder, " ")
-    return text
 
 
 def content_findings(
@@ -41,7 +29,7 @@ def content_findings(
     ]
     if support:
         findings += check_invented_content(
-            without_claims(_without_personal_data(text)), [*support, *sources], language
+            without_claims(without_personal_data(text)), [*support, *sources], language
         )
     return findings
 

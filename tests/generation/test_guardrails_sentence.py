@@ -161,6 +161,8 @@ def test_ordinary_text_is_not_garbled(language):
         ("Write to anna.k (at) example (dot) com please", "Write to [email] please"),
         ("anna[at]mail[dot]org", "[email]"),
         ("mail xiaoming＠qq。com", "mail [email]"),
+        ("mail anna。k＠example。com today", "mail [email] today"),
+        ("写信给 chen．xy＠qq．com。谢谢", "写信给 [email]。谢谢"),
         ("ping bob at example dot com", "ping [email]"),
         ("Call 555-0123 or 12 34 56", "Call [phone] or [phone]"),
         ("tel 654321", "tel [phone]"),
