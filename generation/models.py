@@ -293,6 +293,11 @@ class CommunitySource(models.Model):
         is_idea = source.kind == SourceKind.IDEA
         return {"idea_id": source.pk if is_idea else None, "comment_id": None if is_idea else source.pk}
 
+    def allows_ai_use(self) -> bool:
+        """Whether the author of the idea or comment allows AI use now."""
+        target = self.idea or self.comment
+        return target is not None and target.consent_ai
+
     def target_label(self) -> str:
         return f"idea {self.idea_id}" if self.idea_id else f"comment {self.comment_id}"
 

@@ -907,9 +907,10 @@ def _sentences_edited(
     draft: Draft, text: str, *, support: Sequence[str], language: str
 ) -> tuple[list[ComposedSentence], list[int]]:
     """The edited text's sentences: one the reviewer kept word for word keeps
-    its origin, sources and findings; a changed or new one is the reviewer's,
-    matched against the campaign's consented ideas and comments and checked
-    again. Also the top ideas' ids, for the coverage."""
+    its origin, findings and the sources whose authors still allow AI use; a
+    changed or new one is the reviewer's, matched against the campaign's
+    consented ideas and comments and checked again. Also the top ideas' ids,
+    for the coverage."""
     kept: dict[str, list[DraftSentence]] = defaultdict(list)
     for old in draft.sentences.prefetch_related("sources__idea", "sources__comment"):
         kept[" ".join(old.text.split())].append(old)
@@ -923,7 +924,7 @@ def _sentences_edited(
                 ComposedSentence(
                     text=sentence,
                     origin=SentenceOrigin(old.origin),
-                    sources=[_source_text(s) for s in old.sources.all()],
+                    sources=[_source_text(s) for s in old.sources.all() if s.allows_ai_use()],
                     findings=old.findings,
                 )
             )

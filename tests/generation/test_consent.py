@@ -121,6 +121,8 @@ def test_an_edit_after_the_author_deleted_their_account_drops_their_idea_from_ke
     kept = new.sentences.get(position=0)
     assert not kept.sources.exists()
     assert "no_source" in [f["code"] for f in kept.findings]
+    # Their words no longer support the text either: what only they said is now unsupported.
+    assert "invented_content" in [f["code"] for f in new.findings]
 
 
 # --- credits ------------------------------------------------------------------------------------------
