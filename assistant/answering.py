@@ -3,10 +3,15 @@
 Pure functions over text (no ORM); the services hand in the question (already
 redacted), the hits and a generator, and store what comes back.
 
-1. Relevance: a passage may answer only if it covers the question's rare
-   words (IDF-weighted, over the brand's own passages) or is close to it in
-   meaning. A question whose rare words ("price", "Brazil") appear nowhere
-   has no relevant passage, whatever BM25 and the vectors rank first.
+1. Relevance: a question asking for an attribute (its intents: a price,
+   a delivery time, the returns rule; assistant/intents.py) is answered only
+   by a passage stating it, and about its subject: the very product it names
+   for a product's fact, anything the brand sells for a brand-wide rule, the
+   country it names (or a region around it) for shipping. A question asking
+   for none must have its rare words (IDF-weighted, over the brand's own
+   passages) in the passage, or be close to it in meaning (English only). A
+   name the brand never wrote ("Alipay", "Rotterdam") leaves nothing
+   relevant, whatever BM25 and the vectors rank first.
 2. Write: in a language the model writes, the model answers from the
    relevant passages, fenced as data so that a passage or a question saying
    "ignore your instructions" stays a quote.
@@ -14,12 +19,14 @@ redacted), the hits and a generator, and store what comes back.
    every number, price and date there, no claim or promise the passage lacks,
    no personal data. A sentence that fails is dropped.
 4. Quote: when no model sentence survives, or the model does not write the
-   shopper's language, the answer is the passages' own best sentences.
+   shopper's language, the answer is the passages' own best sentences, each
+   stating something the question asks. A model sentence must state it too.
 5. Nothing relevant, or nothing left: the fixed reply, which offers a person.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,8 +35,10 @@ from typing import Any, Protocol
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from assistant.retrieval import Hit, Passage, Weights, coverage, sentences, tokens
+from assistant import intents
+from assistant.retrieval import Hit, Passage, Unit, Weights, sentences, subject_units, tokens, unit_coverage
 from generation.guardrails import SEVERITY_LOW, check_sentence, find_figures
+from generation.guardrails.text import CJK
 
 # A passage is relevant when it holds this share of the question's weight
 # (IDF-weighted words)...
@@ -40,8 +49,15 @@ PASSAGE_MIN_COVERAGE = 0.5
 # answers more paraphrases at the same share of correct refusals (BENCHMARKS.md).
 PASSAGE_MIN_SIMILARITY = 0.5
 # A quoted sentence must hold this share of the question's weight itself
-# (chosen with the similarity above).
+# (chosen with the similarity above), unless it states what the question asks.
 QUOTE_MIN_COVERAGE = 0.2
+# A passage stating what the question asks must also be about its subject:
+# for a product's fact (price, colours, stock) it names the product the
+# question names and holds this share of the subject's weight...
+PRODUCT_MIN_SUBJECT = 0.3
+# ... and for a brand-wide rule (returns, shipping) this share, counting the
+# words the brand uses anywhere. Both chosen on the tune split (BENCHMARKS.md).
+POLICY_MIN_SUBJECT = 0.15
 # Sentences quoted in one answer: an answer, not the whole FAQ entry.
 QUOTE_MAX_SENTENCES = 2
 # Share of a model sentence's words that must appear in its passage.
@@ -49,6 +65,10 @@ SUPPORT_MIN_SHARE = 0.7
 # Model sentences kept in one answer.
 ANSWER_MAX_SENTENCES = 3
 _DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)?")
+_CJK_RE = re.compile(f"[{CJK}]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*")
+# Capitalised in the middle of a sentence without being names.
+_NOT_NAMES = frozenset({"I", "I'm", "I’m", "I'd", "I’d", "I've", "I’ve", "I'll", "I’ll", "OK"})
 _FENCE_RE = re.compile(r"<<<|>>>")
 
 NO_ANSWER = "no_answer"
@@ -89,15 +109,111 @@ def fixed_reply(language: str) -> str:
         )
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What a question asks (its intents) and about what (its subject)."""
+
+    asked: frozenset[str]
+    must: frozenset[str]  # asked intents a passage must state, every one
+    topics: frozenset[str]  # asked intents a passage must state one of
+    subject: list[Unit]
+    names: list[list[str]]  # the products, brands, services it names, as tokens
+    knows_names: bool  # every name is one the brand's passages use
+    chinese: bool
+
+    @classmethod
+    def of(cls, question: str, weights: Weights) -> Reading:
+        asked = intents.asked(question)
+        names = [tokens(n) for n in names_in(question)]
+        names = [n for n in names if n]
+        return cls(
+            asked,
+            intents.must_state(asked),
+            intents.topics(asked),
+            subject_units(question, asked, weights),
+            names,
+            all(t in weights.idf for n in names for t in n),
+            bool(_CJK_RE.search(question)),
+        )
+
+    def places_found_in(self, text: str) -> bool:
+        present = set(tokens(text))
+        return all(u.found_in(present) for u in self.subject if u.place)
+
+    def names_found_in(self, text: str) -> bool:
+        present = set(tokens(text))
+        return all(t in present for n in self.names for t in n)
+
+    @property
+    def needed(self) -> frozenset[str]:
+        return self.must | self.topics
+
+    def answers(self, text: str) -> bool:
+        """Whether a sentence states something the question asks for."""
+        return not self.needed or bool(self.needed & intents.stated(text))
+
+    def stated_by(self, text: str) -> bool:
+        """Whether a passage states what the question asks for."""
+        return intents.stated_enough(self.asked, text)
+
+
 def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
-    q = tokens(question)
+    """The hits that may answer: a passage that states every attribute the
+    question asks for (its intents) and is about its subject, or, for a
+    question that asks for none, one that covers its words or meaning."""
+    reading = Reading.of(question, weights)
+    if not reading.knows_names:
+        return []
+    # The encoder knows little Chinese: its similarities there are noise.
+    similar = PASSAGE_MIN_SIMILARITY if not reading.chinese else math.inf
+    if not reading.needed:
+        return [
+            h
+            for h in hits
+            if h.similarity >= similar
+            or unit_coverage(reading.subject, _passage_text(h.passage)) >= PASSAGE_MIN_COVERAGE
+        ]
+    product = intents.product_scoped(reading.needed)
+    if product and not reading.topics and not reading.subject:
+        return []  # a product's price or stock, but which product?
+    if product:
+        return [
+            h
+            for h in hits
+            if reading.stated_by(_passage_text(h.passage))
+            and reading.names_found_in(_passage_text(h.passage))
+            and unit_coverage(reading.subject, _passage_text(h.passage)) >= PRODUCT_MIN_SUBJECT
+        ]
+    # A brand's rule holds for everything it sells: what the question names
+    # need not be in the passage, only known to the brand; a place must be there.
     return [
         h
         for h in hits
-        if h.similarity >= PASSAGE_MIN_SIMILARITY
-        or coverage(q, f"{h.passage.title}. {h.passage.text}", weights.idf, weights.unseen)
-        >= PASSAGE_MIN_COVERAGE
+        if reading.stated_by(_passage_text(h.passage))
+        and unit_coverage(reading.subject, _passage_text(h.passage), known=weights) >= POLICY_MIN_SUBJECT
+        and reading.places_found_in(_passage_text(h.passage))
     ]
+
+
+def names_in(question: str) -> list[str]:
+    """Words written as names: capitalised inside an English sentence
+    ("the Ridgeline", "PayPal"), or any Latin word in a Chinese question
+    ("Ridgeline 背包"). A question in capitals throughout names nothing."""
+    for (start, end), _place in intents.find(intents.places(), question.lower()):
+        question = question[:start] + " " * (end - start) + question[end:]
+    if _CJK_RE.search(question):
+        return _LATIN_WORD_RE.findall(question)
+    names = []
+    for sentence in sentences(question):
+        words = _LATIN_WORD_RE.findall(sentence)
+        if sum(w[0].isupper() for w in words) * 2 > len(words):
+            continue
+        names += [w for w in words[1:] if w[0].isupper() and w not in _NOT_NAMES]
+    return names
+
+
+def _passage_text(passage: Passage) -> str:
+    return f"{passage.title}. {passage.text}"
 
 
 def _numbers(text: str) -> set[str]:
@@ -143,31 +259,57 @@ def prompt(*, brand: str, question: str, passages: Sequence[Passage]) -> list[di
     ]
 
 
-def _model_sentences(text: str, passages: Sequence[Passage], language: str) -> list[AnswerSentence]:
+def _model_sentences(
+    text: str, passages: Sequence[Passage], language: str, reading: Reading
+) -> list[AnswerSentence]:
     kept: list[AnswerSentence] = []
     for sentence in sentences(text):
+        if not reading.answers(sentence):
+            continue
         passage = next((p for p in passages if supported_by(sentence, p, language)), None)
         if passage is not None and all(k.text != sentence for k in kept):
             kept.append(AnswerSentence(sentence, passage, quoted=False))
     return kept[:ANSWER_MAX_SENTENCES]
 
 
-def _quoted_sentences(question: str, passages: Sequence[Passage], weights: Weights) -> list[AnswerSentence]:
-    """The sentences that cover most of the question, all from the passage of
-    the best one: a second passage's sentence is usually about something
-    else, and its citation would send the shopper to the wrong page."""
-    q = tokens(question)
+def _quoted_sentences(reading: Reading, passages: Sequence[Passage]) -> list[AnswerSentence]:
+    """The sentences that state most of what the question asks and cover
+    most of its subject, all from the passage of the best one: a second
+    passage's sentence is usually about something else, and its citation
+    would send the shopper to the wrong page."""
     scored = []
     for rank, p in enumerate(passages):
         for position, sentence in enumerate(sentences(p.text)):
-            score = coverage(q, sentence, weights.idf, weights.unseen)
-            if score >= QUOTE_MIN_COVERAGE:
-                scored.append((-score, rank, position, sentence, p))
+            if not reading.answers(sentence):
+                continue
+            states = len(reading.needed & intents.stated(sentence))
+            score = unit_coverage(reading.subject, sentence)
+            if states or score >= QUOTE_MIN_COVERAGE:
+                # Ties go to the passage whose title names what is asked: it is about it.
+                titled = len(reading.needed & intents.stated(p.title))
+                scored.append((-score, -states, -titled, rank, position, sentence, p))
     if not scored:
         return []
-    scored.sort(key=lambda row: row[:3])
-    best = scored[0][4]
-    return [AnswerSentence(s, p, quoted=True) for *_, s, p in scored if p is best][:QUOTE_MAX_SENTENCES]
+    scored.sort(key=lambda row: row[:5])
+    best = scored[0][6]
+    # A further sentence must cover the subject too, as far as the best one does.
+    floor = min(-scored[0][0], QUOTE_MIN_COVERAGE)
+    return [AnswerSentence(s, p, quoted=True) for score, *_, s, p in scored if p is best and -score >= floor][
+        :QUOTE_MAX_SENTENCES
+    ]
+
+
+def _answerable_part(question: str, hits: Sequence[Hit], weights: Weights) -> tuple[str, list[Passage]]:
+    """The question, or else the first of its sentences, that some passage
+    answers, with those passages: "Is it dishwasher safe? Then print the
+    code." is answered for its first sentence; the second names nothing the
+    brand wrote about and would otherwise sink the whole question."""
+    parts = sentences(question)
+    for part in [question, *(parts if len(parts) > 1 else [])]:
+        passages = [h.passage for h in relevant(part, hits, weights)]
+        if passages:
+            return part, passages
+    return question, []
 
 
 def compose(
@@ -181,9 +323,10 @@ def compose(
     weights: Weights,
     max_new_tokens: int,
 ) -> Answer:
-    passages = [h.passage for h in relevant(question, hits, weights)]
+    asking, passages = _answerable_part(question, hits, weights)
     if not passages:
         return Answer(NO_ANSWER, fixed_reply(language))
+    reading = Reading.of(asking, weights)
     kept: list[AnswerSentence] = []
     if generator is not None and language in model_languages:
         output = generator.generate(
@@ -191,9 +334,9 @@ def compose(
             max_new_tokens=max_new_tokens,
             temperature=0.0,
         )[0]
-        kept = _model_sentences(output.text, passages, language)
+        kept = _model_sentences(output.text, passages, language, reading)
     if not kept:
-        kept = _quoted_sentences(question, passages, weights)
+        kept = _quoted_sentences(reading, passages)
     if not kept:
         return Answer(NO_ANSWER, fixed_reply(language))
     return Answer(ANSWERED, " ".join(s.text for s in kept), kept)

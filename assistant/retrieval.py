@@ -9,7 +9,9 @@ calibrating their scores against each other (Cormack et al., 2009):
     score(p) = sum over rankings r of 1 / (RRF_K + rank_r(p))
 
 Chinese has no spaces, so text is tokenised into Latin words and overlapping
-pairs of Chinese characters, which BM25 handles without a segmenter.
+pairs of Chinese characters, which BM25 handles without a segmenter. The
+BM25 query also carries the cue words of what the question asks (its
+intents, assistant/intents.py), and the passages stating it rank first.
 
 The index is per process and per brand, rebuilt when the brand's passage rows
 change (`version`: their count and newest stamp); a lookup is a sparse BM25
@@ -22,11 +24,12 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant import intents
 from generation.guardrails.text import CJK
 
 # The constant of reciprocal rank fusion; 60 is the value of the original
@@ -47,12 +50,19 @@ STOPWORDS = frozenset(
     just about into over under up down out off any all some more most such only own same also have has had
     get got please hi hello thanks thank s t its it's i'm don't doesn't many much long often
     haven't hasn't hadn't isn't aren't wasn't weren't won't can't couldn't didn't wouldn't shouldn't
-    i've i'd i'll you're you've we're we've they're what's there's that's let's""".split()
+    i've i'd i'll you're you've we're we've they're what's there's that's let's
+    something anything everything nothing stuff still yet
+    put go goes going make take takes want need know tell give come comes ok okay""".split()
 )
-_CJK_STOP = frozenset("的了吗呢吧啊是在有和也就都而及与或我你他她它们这那哪什么怎么如何请问")
+# Particles and question words: "可以", "多少", "需要" say nothing of the topic.
+_CJK_STOP = frozenset(
+    "的了吗呢吧啊是在有和也就都而及与或我你他她它们这那哪什么怎么如何请问可以能会要需多少几么样用"
+)
 # Latin words compare by this many leading letters, after a plural "s":
 # "washing" meets "washable", "items" meets "item".
 STEM_CHARS = 6
+# Plurals in "-es" after a hissing sound: "boxes" meets "box", "dishes" meets "dish".
+_ES_PLURALS = ("xes", "ches", "shes", "sses", "zes")
 # A full stop between digits ("2.5L") is a decimal point, not the end of a sentence.
 _SENTENCE_RE = re.compile(r"(?:[^.!?。！？\n]|(?<=\d)\.(?=\d))+[.!?。！？]*")
 
@@ -60,7 +70,9 @@ _SENTENCE_RE = re.compile(r"(?:[^.!?。！？\n]|(?<=\d)\.(?=\d))+[.!?。！？]
 def _stem(word: str) -> str:
     if word[0].isdigit():
         return word
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+    if len(word) > 4 and word.endswith(_ES_PLURALS):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
     return word[:STEM_CHARS]
 
@@ -105,24 +117,80 @@ class Hit:
     bm25: float
 
 
-def coverage(question_tokens: Sequence[str], text: str, idf: dict[str, float], unseen: float) -> float:
-    """Share of the question's weight whose words appear in `text`.
+@dataclass(frozen=True)
+class Unit:
+    """One thing a question names, with its weight: found in a text by any
+    of its forms (a word, its synonyms; a country, the regions it lies in)."""
 
-    A word no passage has weighs most (`unseen`): the question is about
-    something the brand never wrote about. Except a pair of Chinese
-    characters that are each known but never stand together in a passage:
-    that pair spans two words of the question ("寄到挪威" gives "到挪"), which
-    says nothing about its topic, so it weighs nothing.
-    """
-    if not question_tokens:
-        return 0.0
+    forms: tuple[tuple[str, ...], ...]
+    weight: float
+    # A place must be in the passage itself: a brand's rule known to hold
+    # somewhere says nothing of another country.
+    place: bool = False
+
+    def found_in(self, present: Set[str]) -> bool:
+        return any(form and all(t in present for t in form) for form in self.forms)
+
+
+def subject_units(question: str, asked: frozenset[str], weights: Weights) -> list[Unit]:
+    """What the question names besides what it asks (its intents' cues), as
+    units: places and synonyms first (a place is found by its regions too; a
+    synonym group weighs as its best-known form, so "store" is not an unseen
+    word where the brand writes "shop"), then each remaining word."""
+    lowered = question.lower()
+    units = []
+    for terms, weigh, place in (
+        (intents.places(), _mention_weight, True),
+        (intents.synonyms(), _known_form_weight, False),
+    ):
+        for (start, end), term in intents.find(terms, lowered):
+            if not lowered[start:end].strip():
+                continue  # overlaps a term taken before
+            forms = tuple(tuple(tokens(f)) for f in term.forms)
+            units.append(Unit(forms, weigh(lowered[start:end], forms, weights), place))
+            lowered = lowered[:start] + " " * (end - start) + lowered[end:]
+    lowered = intents.without_cues(lowered, asked)
+    # A lone Chinese character is what is left of a word whose cue was taken
+    # out ("期" of "保修期"); a run of particles ("需要", "的") is nothing.
+    lowered = _CJK_RUN_RE.sub(lambda m: m.group(0) if len(m.group(0)) > 1 else " ", lowered)
+    remaining = [t for t in tokens(lowered) if not all(ch in _CJK_STOP for ch in t)]
+    units += [Unit(((t,),), _weight(t, weights.idf, weights.unseen)) for t in dict.fromkeys(remaining)]
+    return units
+
+
+def _mention_weight(mention: str, forms: tuple[tuple[str, ...], ...], weights: Weights) -> float:
+    return max((_weight(t, weights.idf, weights.unseen) for t in tokens(mention)), default=weights.unseen)
+
+
+def _known_form_weight(mention: str, forms: tuple[tuple[str, ...], ...], weights: Weights) -> float:
+    return min(_form_weight(f, weights) for f in forms if f)
+
+
+def _form_weight(form: tuple[str, ...], weights: Weights) -> float:
+    return max((_weight(t, weights.idf, weights.unseen) for t in form), default=weights.unseen)
+
+
+def unit_coverage(units: Sequence[Unit], text: str, *, known: Weights | None = None) -> float:
+    """Share of the units' weight found in `text` (or, given `known`, found in
+    any of the brand's passages); 1 when the question names nothing besides
+    what it asks (its intents)."""
+    total = sum(u.weight for u in units)
+    if not total:
+        return 1.0
     present = set(tokens(text))
-    weights = {t: _weight(t, idf, unseen) for t in set(question_tokens)}
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+    vocabulary = known.idf.keys() if known is not None else set()
+    return (
+        sum(u.weight for u in units if u.found_in(present) or (not u.place and u.found_in(vocabulary)))
+        / total
+    )
 
 
 def _weight(token: str, idf: dict[str, float], unseen: float) -> float:
+    """A word no passage has weighs most (`unseen`): the question is about
+    something the brand never wrote about. Except a pair of Chinese
+    characters that are each known but never stand together in a passage:
+    that pair spans two words of the question ("寄到挪威" gives "到挪"), which
+    says nothing about its topic, so it weighs nothing."""
     if token in idf:
         return idf[token]
     if len(token) == 2 and _CJK_RUN_RE.fullmatch(token) and token[0] in idf and token[1] in idf:
@@ -169,6 +237,9 @@ class BrandIndex:
             self._bm25 = retriever
             self._vocab = retriever.vocab_dict
 
+    def _text(self, row: int) -> str:
+        return f"{self.passages[row].title}. {self.passages[row].text}"
+
     def _bm25_ranking(self, query: list[str]) -> list[tuple[int, float]]:
         known = [t for t in query if t in self._vocab]
         if not known or self._bm25 is None:
@@ -178,9 +249,21 @@ class BrandIndex:
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def search(self, question: str, query_vector: np.ndarray | None, *, limit: int) -> list[Hit]:
+        """The best `limit` passages: fused BM25 and vector rankings, those
+        that state what the question asks (its intents) first. The BM25 query
+        carries the intents' cue words, so a passage saying "免运费" is found
+        for "包邮" and one saying "return" for "send it back"."""
         if not self.passages:
             return []
-        bm25 = self._bm25_ranking(tokens(question))
+        asked = intents.asked(question)
+        query = tokens(question)
+        # Whole cue words only: a single Chinese character of a cue ("到" of "寄到") matches everything.
+        query += [
+            t
+            for t in tokens(" ".join(intents.expansion(asked)))
+            if t not in query and not (len(t) == 1 and _CJK_RUN_RE.fullmatch(t))
+        ]
+        bm25 = self._bm25_ranking(query)
         similarities = np.zeros(len(self.passages), dtype=np.float32)
         dense: list[tuple[int, float]] = []
         if query_vector is not None and self.vectors is not None:
@@ -192,7 +275,8 @@ class BrandIndex:
             for rank, (row, _score) in enumerate(ranking, start=1):
                 fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
         bm25_of = dict(bm25)
-        best = sorted(fused, key=lambda row: -fused[row])[:limit]
+        states = {row: intents.stated_enough(asked, self._text(row)) for row in fused}
+        best = sorted(fused, key=lambda row: (not states.get(row, True), -fused[row]))[:limit]
         return [Hit(self.passages[r], fused[r], float(similarities[r]), bm25_of.get(r, 0.0)) for r in best]
 
 

@@ -1,0 +1,188 @@
+"""What a shopper's question asks for, and whether a text states it.
+
+A passage can share a question's words without answering it: "How much will
+the Ridgeline cost?" and the FAQ entry saying the Ridgeline is not on sale
+yet share the product, not the price. So a question is read for the
+attributes it asks about (price, shipping, returns, stock, size, ...) with
+small bilingual cue lists, and a passage may answer it only when it states
+every one of them; a sentence is quoted only when it states one.
+
+Cues for one intent are synonyms of each other ("包邮", "免运费",
+"shipping"; "send it back", "return", "退"), so matching on intents is
+also what makes a paraphrase find its passage. The lists, the other
+synonyms and the places live in intents.json, one file for all languages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from generation.guardrails.text import CJK
+
+DATA = Path(__file__).with_name("intents.json")
+PRODUCT = "product"
+POLICY = "policy"
+# "..." in a cue: up to this many words between its two halves ("send it back").
+GAP_WORDS = 3
+_CJK_RE = re.compile(f"[{CJK}]")
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    scope: str  # PRODUCT: a fact of one product; POLICY: a rule for all; "modifier": "how long"
+    required: bool  # False: ranks passages, need not be stated
+    ask: tuple[re.Pattern[str], ...]
+    state: tuple[re.Pattern[str], ...]
+    expansion: tuple[str, ...]  # cue words added to a retrieval query asking for it
+
+
+def _cue_pattern(cue: str) -> str:
+    if _CJK_RE.search(cue):
+        return re.escape(cue)
+    pattern = ""
+    for word in cue.lower().split():
+        if word == "...":
+            pattern += rf"(?:\s+\S+){{0,{GAP_WORDS}}}?"
+            continue
+        piece = re.escape(word.rstrip("*")) + ("[a-z]*" if word.endswith("*") else "")
+        pattern += (r"[\s-]+" if pattern else "") + piece
+    # Whole words: "free" is not the end of "BPA-free", "card" is not "cardigan".
+    return rf"(?<![a-z0-9-]){pattern}(?![a-z0-9])"
+
+
+def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+@cache
+def _data() -> dict[str, object]:
+    data: dict[str, object] = json.loads(DATA.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def intents() -> dict[str, Intent]:
+    raw = _data()["intents"]
+    assert isinstance(raw, dict)
+    out = {}
+    for name, spec in raw.items():
+        both = list(spec.get("both", []))
+        # Longest first, so that taking cues out of a question takes "warranty cover" whole.
+        asks = sorted(both + list(spec.get("ask", [])), key=len, reverse=True)
+        states = sorted(both + list(spec.get("state", [])), key=len, reverse=True)
+        out[name] = Intent(
+            name=name,
+            scope=spec["scope"],
+            required=spec.get("required", True),
+            ask=_compile([_cue_pattern(c) for c in asks]),
+            state=_compile([_cue_pattern(c) for c in states] + list(spec.get("state_patterns", []))),
+            expansion=tuple(c.replace("*", "") for c in states if "..." not in c),
+        )
+    return out
+
+
+def asked(text: str) -> frozenset[str]:
+    """The intents a question asks about."""
+    lowered = text.lower()
+    return frozenset(i.name for i in intents().values() if any(p.search(lowered) for p in i.ask))
+
+
+def stated(text: str) -> frozenset[str]:
+    """The intents a passage or sentence states."""
+    lowered = text.lower()
+    return frozenset(i.name for i in intents().values() if any(p.search(lowered) for p in i.state))
+
+
+def must_state(names: frozenset[str]) -> frozenset[str]:
+    """Of the intents asked, those a passage must state, every one, to
+    answer: the modifiers ("how long"), and a product's facts unless a rule
+    is asked about ("can I swap it for another size?" asks about returns)."""
+    kept = [n for n in names if intents()[n].required and intents()[n].scope != POLICY]
+    if topics(names):
+        kept = [n for n in kept if intents()[n].scope != PRODUCT]
+    return frozenset(kept)
+
+
+def topics(names: frozenset[str]) -> frozenset[str]:
+    """Of the intents asked, the brand's rules (returns, shipping, payment):
+    "can I return it, and is return shipping free?" is answered by a passage
+    stating one of them."""
+    return frozenset(n for n in names if intents()[n].required and intents()[n].scope == POLICY)
+
+
+def stated_enough(asked_names: frozenset[str], text: str) -> bool:
+    """Whether a passage states what a question asks: every product fact and
+    modifier asked, and one of the rules asked if any."""
+    stated_names = stated(text)
+    rules = topics(asked_names)
+    return must_state(asked_names) <= stated_names and (not rules or bool(rules & stated_names))
+
+
+def product_scoped(names: frozenset[str]) -> bool:
+    """Whether any of the intents is a fact of one product (its price, its
+    colours), which a passage about another product or about the brand in
+    general does not answer."""
+    return any(intents()[n].scope == PRODUCT for n in names)
+
+
+def expansion(names: frozenset[str]) -> list[str]:
+    """Cue words of the intents, to add to a retrieval query."""
+    return [cue for n in sorted(names) for cue in intents()[n].expansion]
+
+
+def without_cues(text: str, names: frozenset[str]) -> str:
+    """The question less its intents' cues: what is left names its subject."""
+    lowered = text.lower()
+    for name in names:
+        for pattern in intents()[name].ask:
+            lowered = pattern.sub(" ", lowered)
+    return lowered
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or place a question names, found in a passage by any of its forms."""
+
+    forms: tuple[str, ...]
+    pattern: re.Pattern[str]  # finds the term in a question
+
+    @classmethod
+    def of(cls, names: list[str], forms: list[str]) -> Term:
+        # Longest first, so "保温杯" is taken whole before "杯".
+        alternatives = sorted(names, key=len, reverse=True)
+        return cls(
+            tuple(f.replace("*", "") for f in forms), re.compile("|".join(map(_cue_pattern, alternatives)))
+        )
+
+
+@cache
+def synonyms() -> tuple[Term, ...]:
+    """Words that stand for each other in a question and a passage."""
+    groups = _data()["synonyms"]
+    assert isinstance(groups, list)
+    return tuple(Term.of(group, group) for group in groups)
+
+
+@cache
+def places() -> tuple[Term, ...]:
+    """Countries; a passage naming a region one lies in (or outside of)
+    speaks about it too: "rest of Europe" for Germany, "outside Europe" for
+    Canada."""
+    raw = _data()["places"]
+    assert isinstance(raw, dict)
+    regions: dict[str, list[str]] = raw["regions"]
+    return tuple(
+        Term.of(c["names"], [*c["names"], *(form for region in c["in"] for form in regions[region])])
+        for c in raw["countries"]
+    )
+
+
+def find(terms: tuple[Term, ...], text: str) -> list[tuple[tuple[int, int], Term]]:
+    """The terms a lower-case text names, with their spans, first found first."""
+    found = [(m.span(), term) for term in terms for m in term.pattern.finditer(text)]
+    return sorted(found, key=lambda item: item[0])
