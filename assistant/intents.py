@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from generation.guardrails.text import CJK
@@ -36,14 +36,12 @@ class Intent:
     name: str
     scope: str  # PRODUCT: a fact of one product; POLICY: a rule for all; "modifier": "how long"
     required: bool  # False: ranks passages, need not be stated
-    ask: tuple[re.Pattern[str], ...]
-    state: tuple[re.Pattern[str], ...]
+    ask: re.Pattern[str]
+    state: re.Pattern[str]
     expansion: tuple[str, ...]  # cue words added to a retrieval query asking for it
 
 
-def _cue_pattern(cue: str) -> str:
-    if _CJK_RE.search(cue):
-        return re.escape(cue)
+def _latin_cue(cue: str) -> str:
     pattern = ""
     for word in cue.lower().split():
         if word == "...":
@@ -51,12 +49,17 @@ def _cue_pattern(cue: str) -> str:
             continue
         piece = re.escape(word.rstrip("*")) + ("[a-z]*" if word.endswith("*") else "")
         pattern += (r"[\s-]+" if pattern else "") + piece
-    # Whole words: "free" is not the end of "BPA-free", "card" is not "cardigan".
-    return rf"(?<![a-z0-9-]){pattern}(?![a-z0-9])"
+    return pattern
 
 
-def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in patterns)
+def _cues_pattern(cues: list[str], patterns: tuple[str, ...] = ()) -> str:
+    """One pattern for many cues (in their order), so a text is read once."""
+    latin = [_latin_cue(c) for c in cues if not _CJK_RE.search(c)]
+    parts = [re.escape(c) for c in cues if _CJK_RE.search(c)] + list(patterns)
+    if latin:
+        # Whole words: "free" is not the end of "BPA-free", "card" is not "cardigan".
+        parts.insert(0, rf"(?<![a-z0-9-])(?:{'|'.join(latin)})(?![a-z0-9])")
+    return "|".join(f"(?:{p})" for p in parts) or r"(?!)"
 
 
 @cache
@@ -79,8 +82,8 @@ def intents() -> dict[str, Intent]:
             name=name,
             scope=spec["scope"],
             required=spec.get("required", True),
-            ask=_compile([_cue_pattern(c) for c in asks]),
-            state=_compile([_cue_pattern(c) for c in states] + list(spec.get("state_patterns", []))),
+            ask=re.compile(_cues_pattern(asks)),
+            state=re.compile(_cues_pattern(states, tuple(spec.get("state_patterns", [])))),
             expansion=tuple(c.replace("*", "") for c in states if "..." not in c),
         )
     return out
@@ -89,13 +92,19 @@ def intents() -> dict[str, Intent]:
 def asked(text: str) -> frozenset[str]:
     """The intents a question asks about."""
     lowered = text.lower()
-    return frozenset(i.name for i in intents().values() if any(p.search(lowered) for p in i.ask))
+    return frozenset(i.name for i in intents().values() if i.ask.search(lowered))
 
 
+# Texts whose intents a process remembers: retrieval asks again for the
+# same passages, question after question.
+STATED_CACHE_TEXTS = 8192
+
+
+@lru_cache(maxsize=STATED_CACHE_TEXTS)
 def stated(text: str) -> frozenset[str]:
     """The intents a passage or sentence states."""
     lowered = text.lower()
-    return frozenset(i.name for i in intents().values() if any(p.search(lowered) for p in i.state))
+    return frozenset(i.name for i in intents().values() if i.state.search(lowered))
 
 
 def must_state(names: frozenset[str]) -> frozenset[str]:
@@ -139,8 +148,7 @@ def without_cues(text: str, names: frozenset[str]) -> str:
     """The question less its intents' cues: what is left names its subject."""
     lowered = text.lower()
     for name in names:
-        for pattern in intents()[name].ask:
-            lowered = pattern.sub(" ", lowered)
+        lowered = intents()[name].ask.sub(" ", lowered)
     return lowered
 
 
@@ -155,9 +163,7 @@ class Term:
     def of(cls, names: list[str], forms: list[str]) -> Term:
         # Longest first, so "保温杯" is taken whole before "杯".
         alternatives = sorted(names, key=len, reverse=True)
-        return cls(
-            tuple(f.replace("*", "") for f in forms), re.compile("|".join(map(_cue_pattern, alternatives)))
-        )
+        return cls(tuple(f.replace("*", "") for f in forms), re.compile(_cues_pattern(alternatives)))
 
 
 @cache
