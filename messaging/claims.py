@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
-from generation.guardrails.text import CJK_RE
+from generation.guardrails.text import CJK_RE, phrase_pattern
 from generation.guardrails.words import stem
 
 if TYPE_CHECKING:
@@ -55,6 +55,20 @@ class Person:
 
     def titles(self) -> list[str]:
         return [t for titles in self.ideas.values() for t in titles]
+
+    def names(self) -> list[str]:
+        """What a line may quote as written: the campaign's names and the person's idea titles."""
+        return [self.product, self.campaign, *self.titles()]
+
+
+def without_names(text: str, names: Iterable[str]) -> str:
+    """`text` with each of `names` taken out: what is left is the line's own
+    words, whose script says the line's language ("Quiet buckles" quoted in a
+    Chinese line keeps its English). Longest first, so a product named inside
+    a title goes with the title."""
+    for name in sorted({n.strip() for n in names if n.strip()}, key=len, reverse=True):
+        text = phrase_pattern(name).sub(" ", text)
+    return text
 
 
 # --- naming an idea ------------------------------------------------------------------------------
@@ -331,12 +345,14 @@ def _expanded(line: str) -> str:
 def claim_findings(text: str, person: Person, *, approved: Iterable[str] = ()) -> list[Finding]:
     """A finding for each claim of `text` that is not a fact of `person`, and
     for each part that states something the grammar cannot read. `approved`
-    lines (the occasion's template) are true of everyone in the audience."""
+    lines (the occasion's template) are true of everyone in the audience.
+    The line is read with the Chinese grammar when its own words, the names
+    it quotes aside, are Chinese."""
     line = text.strip()
     if any(line == a.strip() for a in approved):
         return []
     reading = _Reading(person=person, findings=[], matched=[])
-    if CJK_RE.search(line):
+    if CJK_RE.search(without_names(line, person.names())):
         for clause in re.split(r"[。！!；;，,]+", line):
             if clause.strip():
                 _chinese_clause(reading, clause.strip())

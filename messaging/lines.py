@@ -40,6 +40,8 @@ FACTS_IN_PROMPT = 2
 IDEA_QUOTE_CHARS = 120
 GREEDY = 0.0
 NO_REPETITION_PENALTY = 1.0
+# The sentence checks' language finding, replaced by one on the line's own words.
+WRONG_LANGUAGE = "wrong_language"
 
 AUTHORED, VOTED, DISCUSSED, GENERIC = claims.AUTHORED, claims.VOTED, claims.DISCUSSED, "generic"
 
@@ -69,13 +71,21 @@ class Facts:
         ideas = {AUTHORED: self.authored, VOTED: self.voted, DISCUSSED: self.discussed}
         return claims.Person(self.product, self.campaign, self.occasion, ideas)
 
+    def names(self) -> list[str]:
+        """What a line quotes as written, in whatever language it was written."""
+        return [self.brand, *self.person().names()]
+
     def support(self) -> list[str]:
-        """The brand's names, its approved line for the occasion, and the words
-        that say how the person took part: only the relations true of them, so
-        "you voted" is invented for an author who did not vote, on top of the
-        claim check."""
-        relation = [RELATION_WORDS[r] for r, ideas in self.person().ideas.items() if ideas]
-        return [self.product, self.campaign, self.brand, FRAME_WORDS, occasion_line(self), *relation]
+        """The brand's names, its approved lines in the person's language (the
+        occasion's, and the template of each relation the person has), and
+        the words that say how the person took part: only the relations true
+        of them, so "you voted" ("投票") is invented for an author who did not
+        vote, on top of the claim check."""
+        relations = [r for r, ideas in self.person().ideas.items() if ideas]
+        templates = _in_language(FACT_LINES, self.language)
+        own = [templates[r].format(idea="", product=self.product) for r in relations if r in templates]
+        words = [RELATION_WORDS[r] for r in relations]
+        return [self.product, self.campaign, self.brand, FRAME_WORDS, occasion_line(self), *own, *words]
 
 
 # Words of a thank-you line that are not features: the sentence checks take
@@ -128,8 +138,13 @@ _EXAMPLE_USER = 'Product: Commuter lunch box. Fact: you suggested "Leak-proof li
 _EXAMPLE_ANSWER = "You suggested a leak-proof lid, and the Commuter lunch box now has one."
 
 
+def _in_language(table: dict[str, dict[str, str]], language: str) -> dict[str, str]:
+    """A table's templates in `language`, or in the default language where it has none."""
+    return table.get(language, table[DEFAULT_LANGUAGE])
+
+
 def occasion_line(facts: Facts) -> str:
-    lines = OCCASION_LINES.get(facts.language, OCCASION_LINES[DEFAULT_LANGUAGE])
+    lines = _in_language(OCCASION_LINES, facts.language)
     return lines[facts.occasion].format(product=facts.product, campaign=facts.campaign)
 
 
@@ -138,7 +153,7 @@ def template_line(facts: Facts) -> str:
     occasion line for someone with none."""
     if facts.kind == GENERIC:
         return occasion_line(facts)
-    lines = FACT_LINES.get(facts.language, FACT_LINES[DEFAULT_LANGUAGE])
+    lines = _in_language(FACT_LINES, facts.language)
     idea = (facts.authored or facts.voted)[0]
     return lines[facts.kind].format(idea=idea, product=facts.product)
 
@@ -175,10 +190,21 @@ def claim_findings(text: str, facts: Facts) -> list[Finding]:
 
 def line_findings(text: str, facts: Facts) -> list[Finding]:
     """Every check a line must pass: the drafting sentence checks against the
-    person's own facts, and every claim it makes matched to one of them."""
-    findings = guardrails.check_sentence(
-        text, sources=facts.sources(), support=facts.support(), language=facts.language
-    )
+    person's own facts, and every claim it makes matched to one of them.
+
+    The language is judged on the line's own words: a name it quotes keeps
+    the language it was written in (an English idea title in a Chinese
+    line), and in a short line the names could outweigh the rest."""
+    findings = [
+        *guardrails.check_language(claims.without_names(text, facts.names()), facts.language),
+        *(
+            finding
+            for finding in guardrails.check_sentence(
+                text, sources=facts.sources(), support=facts.support(), language=facts.language
+            )
+            if finding["code"] != WRONG_LANGUAGE
+        ),
+    ]
     if not text.strip():
         findings.append(_finding("empty", SEVERITY_HIGH, _("The model returned no text.")))
     if guardrails.word_count(text) > LINE_MAX_WORDS:

@@ -135,6 +135,80 @@ def test_a_template_whose_idea_title_breaks_its_claims_falls_back_to_the_occasio
     assert chosen.text == lines.occasion_line(facts)
 
 
+# A voter of an English-titled idea; the model writing both languages, where a test needs it.
+VOTER = {"authored": [], "voted": ["Quiet buckles"]}
+BOTH_LANGUAGES = ["en", "zh-hans"]
+
+
+def _findings(text: str, facts: lines.Facts, code: str) -> list[str]:
+    return [f["message"] for f in lines.line_findings(text, facts) if f["code"] == code]
+
+
+def test_a_chinese_template_line_quoting_an_english_idea_title_is_sent_without_findings():
+    chosen = lines.choose(None, facts_of(RIDGELINE, "zh-hans", **VOTER), model_languages=MODEL_LANGUAGES)
+
+    assert chosen.text == "你投票支持的“Quiet buckles”已经用在了Ridgeline 30L上。"
+    assert (chosen.origin, chosen.findings) == ("template", [])
+
+
+def test_an_english_template_line_quoting_a_chinese_idea_title_is_sent_without_findings():
+    facts = facts_of(RIDGELINE, "en", authored=[], voted=["安静的扣具"])
+
+    chosen = lines.choose(None, facts, model_languages=[])
+
+    assert chosen.text == "You voted for “安静的扣具”, and the Ridgeline 30L has it."
+    assert (chosen.origin, chosen.findings) == ("template", [])
+
+
+def test_a_chinese_line_naming_only_an_english_product_is_in_chinese():
+    facts = facts_of(RIDGELINE, "zh-hans", occasion="thank_you_reward")
+
+    assert _findings("感谢你帮助塑造Ridgeline 30L。", facts, lines.WRONG_LANGUAGE) == []
+
+
+def test_an_english_model_line_to_a_chinese_recipient_is_the_wrong_language():
+    written = "You voted for quiet buckles, and the Ridgeline 30L has them."
+    facts = facts_of(RIDGELINE, "zh-hans", **VOTER)
+
+    chosen = lines.choose(written, facts, model_languages=BOTH_LANGUAGES)
+
+    assert chosen.origin == "fallback"
+    assert lines.WRONG_LANGUAGE in {f["code"] for f in chosen.findings}
+
+
+def test_a_chinese_line_to_an_english_recipient_is_the_wrong_language():
+    facts = facts_of(RIDGELINE, "en", **VOTER)
+
+    assert _findings("你投票支持的“Quiet buckles”已经用在了Ridgeline 30L上。", facts, lines.WRONG_LANGUAGE)
+
+
+def test_a_chinese_line_with_an_invented_feature_names_only_the_invention():
+    text = "你投票支持的“Quiet buckles”已经用在了Ridgeline 30L上，还配有防水拉链。"
+
+    [invented] = _findings(text, facts_of(RIDGELINE, "zh-hans", **VOTER), "invented_content")
+
+    assert "拉链" in invented
+    assert "投票" not in invented
+
+
+def test_an_english_line_quoting_a_chinese_idea_title_with_an_invented_feature_is_found():
+    text = "You voted for “安静的扣具”, and the Ridgeline 30L has it, with a heated back panel."
+
+    [invented] = _findings(
+        text, facts_of(RIDGELINE, "en", authored=[], voted=["安静的扣具"]), "invented_content"
+    )
+
+    assert "heated" in invented
+
+
+def test_a_chinese_line_saying_an_author_voted_invents_the_vote():
+    text = "你投票支持的“Quiet buckles”已经用在了Ridgeline 30L上。"
+
+    [invented] = _findings(text, facts_of(RIDGELINE, "zh-hans"), "invented_content")
+
+    assert "投票" in invented
+
+
 def test_a_person_without_facts_gets_the_occasion_line_not_the_model():
     facts = facts_of(RIDGELINE, authored=[])
 

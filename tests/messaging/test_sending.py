@@ -379,3 +379,22 @@ def test_the_preview_sample_has_at_least_ten_and_every_segment_and_language(adop
     assert len(sample) >= settings.MESSAGING_SAMPLE_SIZE == 10
     assert {r.segment for r in sample} == {Recipient.Segment.ADOPTED_AUTHOR, Recipient.Segment.ADOPTED_VOTER}
     assert {r.language for r in sample} == {"en", "zh-hans"}
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_a_chinese_voter_of_an_english_titled_idea_a_line_without_findings(
+    adopted, generator
+):
+    voter = UserFactory()
+    VoteFactory(idea=adopted, user=voter)
+    consent.consent_set(
+        user=voter, brand=adopted.campaign.brand, granted=True, source=PREFS, language="zh-hans"
+    )
+    mc = MessageCampaignFactory(campaign=adopted.campaign, control_share=0)
+    services.audience_build(message_campaign=mc)
+
+    services.sample_prepare(message_campaign=mc, generator=generator)
+
+    shown = Recipient.objects.get(user=voter)
+    assert (shown.line_origin, shown.findings) == (Recipient.LineOrigin.TEMPLATE, [])
+    assert "Quiet buckles" in shown.line
