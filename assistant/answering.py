@@ -174,8 +174,8 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
             or unit_coverage(reading.subject, _passage_text(h.passage)) >= PASSAGE_MIN_COVERAGE
         ]
     product = intents.product_scoped(reading.needed)
-    if product and not reading.topics and not reading.subject:
-        return []  # a product's price or stock, but which product?
+    if intents.needs_product(reading.must) and not reading.subject:
+        return []  # a price or a stock level, but of which product?
     if product:
         return [
             h

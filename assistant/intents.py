@@ -36,6 +36,7 @@ class Intent:
     name: str
     scope: str  # PRODUCT: a fact of one product; POLICY: a rule for all; "modifier": "how long"
     required: bool  # False: ranks passages, need not be stated
+    needs_product: bool  # a fact of one item: unanswerable for a question naming none
     ask: re.Pattern[str]
     state: re.Pattern[str]
     expansion: tuple[str, ...]  # cue words added to a retrieval query asking for it
@@ -82,6 +83,7 @@ def intents() -> dict[str, Intent]:
             name=name,
             scope=spec["scope"],
             required=spec.get("required", True),
+            needs_product=spec.get("needs_product", False),
             ask=re.compile(_cues_pattern(asks)),
             state=re.compile(_cues_pattern(states, tuple(spec.get("state_patterns", [])))),
             expansion=tuple(c.replace("*", "") for c in states if "..." not in c),
@@ -130,6 +132,12 @@ def stated_enough(asked_names: frozenset[str], text: str) -> bool:
     stated_names = stated(text)
     rules = topics(asked_names)
     return must_state(asked_names) <= stated_names and (not rules or bool(rules & stated_names))
+
+
+def needs_product(names: frozenset[str]) -> bool:
+    """Whether any of the intents is a fact of one item ("how much is it?"),
+    which says nothing without the item."""
+    return any(intents()[n].needs_product for n in names)
 
 
 def product_scoped(names: frozenset[str]) -> bool:

@@ -52,7 +52,8 @@ STOPWORDS = frozenset(
     haven't hasn't hadn't isn't aren't wasn't weren't won't can't couldn't didn't wouldn't shouldn't
     i've i'd i'll you're you've we're we've they're what's there's that's let's
     something anything everything nothing stuff still yet
-    put go goes going make take takes want need know tell give come comes ok okay""".split()
+    put go goes going make take takes want need know tell give come comes ok okay
+    find choose pick select check see look another other""".split()
 )
 # Particles and question words: "可以", "多少", "需要" say nothing of the topic.
 _CJK_STOP = frozenset(

@@ -131,3 +131,14 @@ def test_a_model_sentence_that_does_not_state_the_price_is_dropped():
 
     assert answer.text == "The Ridgeline costs 1500 NOK."
     assert all(s.quoted for s in answer.sentences)
+
+
+def test_a_price_asked_of_no_product_gives_the_fixed_reply():
+    assert ask("How much is it?", [SEALS]).outcome == answering.NO_ANSWER
+
+
+def test_a_passage_on_washing_does_not_answer_ironing():
+    washing = passage(12, "Washing", "Wash the jacket at 30 degrees. Tumble dry on low heat.")
+
+    assert ask("Can I iron the jacket?", [washing]).outcome == answering.NO_ANSWER
+    assert ask("Can I tumble dry the jacket?", [washing]).text == "Tumble dry on low heat."
