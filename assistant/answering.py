@@ -12,15 +12,20 @@ redacted), the hits and a generator, and store what comes back.
    passages) in the passage, or be close to it in meaning (English only). A
    name the brand never wrote ("Alipay", "Rotterdam") leaves nothing
    relevant, whatever BM25 and the vectors rank first.
-2. Write: in a language the model writes, the model answers from the
-   relevant passages, fenced as data so that a passage or a question saying
-   "ignore your instructions" stays a quote.
-3. Verify: every sentence must rest on one passage: most of its words there,
-   every number, price and date there, no claim or promise the passage lacks,
-   no personal data. A sentence that fails is dropped.
-4. Quote: when no model sentence survives, or the model does not write the
-   shopper's language, the answer is the passages' own best sentences, each
-   stating something the question asks. A model sentence must state it too.
+2. Quote: the answer is the passages' own best sentences, each stating
+   something the question asks, when some sentence does. The brand's own
+   approved words are the best grounded answer there is, and quoting takes
+   milliseconds where the model takes seconds (BENCHMARKS.md, "Shopper
+   assistant": on the labelled questions, the model sentences that passed
+   verification where a quote existed were wrong).
+3. Write: when no sentence answers on its own, and in a language the model
+   writes, the model answers from the relevant passages, fenced as data so
+   that a passage or a question saying "ignore your instructions" stays a
+   quote.
+4. Verify: every model sentence must rest on one passage: most of its words
+   there, every number, price and date there, no claim or promise the
+   passage lacks, no personal data, and state something the question asks.
+   A sentence that fails is dropped.
 5. Nothing relevant, or nothing left: the fixed reply, which offers a person.
 """
 
@@ -327,16 +332,14 @@ def compose(
     if not passages:
         return Answer(NO_ANSWER, fixed_reply(language))
     reading = Reading.of(asking, weights)
-    kept: list[AnswerSentence] = []
-    if generator is not None and language in model_languages:
+    kept = _quoted_sentences(reading, passages)
+    if not kept and generator is not None and language in model_languages:
         output = generator.generate(
             [prompt(brand=brand, question=question, passages=passages)],
             max_new_tokens=max_new_tokens,
             temperature=0.0,
         )[0]
         kept = _model_sentences(output.text, passages, language, reading)
-    if not kept:
-        kept = _quoted_sentences(reading, passages)
     if not kept:
         return Answer(NO_ANSWER, fixed_reply(language))
     return Answer(ANSWERED, " ".join(s.text for s in kept), kept)
