@@ -37,7 +37,8 @@ REPEATED_WORDS = 3
 LABEL_MAX_WORDS = 3
 # A point's sentence keeps its feature when it holds at least this share of
 # the weight of the feature's words: those of the idea's title (its name for
-# the feature), or those of the idea's own sentence (fallback_sentence).
+# the feature), or, for a title that names none, those of the idea's own
+# sentence (fallback_sentence).
 FEATURE_MIN_SHARE = 0.5
 # A word weighs this ceiling less its Zipf frequency (wordfreq), so that
 # "the", "with", "want" (6 and above) weigh nothing, "phone" or "water"
@@ -99,11 +100,15 @@ FRAME_OPENERS = {"en": ("As a ", "As an ", "As someone ")}
 
 
 def fits_role(text: str, role: str, language: str, *, product: str = "") -> bool:
-    """Whether a sentence does its job: it is a sentence (ends, as a row cut
-    at the token limit does not, and has at least SENTENCE_MIN_WORDS words),
+    """Whether a sentence does its job: it is a sentence (starts with a
+    capital, ends, as a row cut at the token limit does not, and has at least
+    SENTENCE_MIN_WORDS words),
     that names the product at most once ("With the X, my X, ..." is a
     stammer) and repeats no run of words, and a story frame starts as one, about a person, not the product."""
     if not text.rstrip().endswith(SENTENCE_END) or guardrails.word_count(text) < SENTENCE_MIN_WORDS:
+        return False
+    if text[:1].islower():
+        # What was left after a label was cut: "…kettle: a compact kettle for hotels."
         return False
     if (product and text.lower().count(product.lower()) > 1) or _repeats_itself(text):
         return False
@@ -146,14 +151,16 @@ def _share_held(words: dict[str, float], held: Support) -> float:
 def keeps_feature(text: str, point: Point, *, language: str, leave_out: Iterable[str] = ()) -> bool:
     """Whether a sentence still says its point's feature, in any word form
     ("grips" for "grip", "雨罩" for "防雨罩"): it holds FEATURE_MIN_SHARE of
-    the weight of the idea title's words, or of its own sentence's. A
-    sentence that keeps only the product's name, or a detail beside the
-    feature ("so cars see me" without the side windows), does not."""
+    the weight of the idea title's words (the community's name for the
+    feature), or, under a title that names none ("My idea!"), of the idea's
+    own sentence's. A sentence that keeps only the product's name, or the
+    details around the feature ("windows of cars ... at junctions" for
+    "Side visibility"), does not."""
     leave_out = list(leave_out)
     held = Support([text])
     title = feature_words(point.title, language=language, leave_out=leave_out)
-    if sum(title.values()) >= TITLE_MIN_WEIGHT and _share_held(title, held) >= FEATURE_MIN_SHARE:
-        return True
+    if sum(title.values()) >= TITLE_MIN_WEIGHT:
+        return _share_held(title, held) >= FEATURE_MIN_SHARE
     own = feature_words(fallback_sentence(point, language=language), language=language, leave_out=leave_out)
     return _share_held(own, held) >= FEATURE_MIN_SHARE
 

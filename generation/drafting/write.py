@@ -93,7 +93,7 @@ WORDINGS: dict[str, tuple[Wording, ...]] = {
                 point="The Kestrel lunch box has a leak-proof lid that seals tight, so soup stays in the box and out of your bag.",
                 frame="",
                 opening="Meet the Kestrel lunch box, a box for soup and salad on the way to work.",
-                closing="The Kestrel lunch box: soup and salad, ready for the way to work.",
+                closing="The Kestrel lunch box is ready for your soup and salad on the way to work.",
             ),
         ),
         Wording(

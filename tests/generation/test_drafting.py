@@ -279,6 +279,7 @@ def test_a_labelled_answer_is_cleaned_to_one_sentence():
         ("It has two pockets for a phone.", "point", True),
         ("It has two pockets for a phone and", "point", False),  # cut at the token limit
         ("Microwave-safe inner boxes.", "point", False),  # a fragment
+        ("a compact kettle for hotels and camper vans.", "closing", False),  # a label's tail
         ("As a hiker, I want pockets for my phone.", "frame", True),
         ("With the pack, I keep my phone close.", "frame", False),
         (f"As a {PRODUCT}, I need pockets for a phone.", "frame", False),
@@ -318,6 +319,23 @@ def test_a_sentence_keeps_its_points_feature_in_any_word_form(text, keeps):
     point = plan_points(data(), length="short")[0]
 
     assert keeps_feature(text, point, language="en", leave_out=[PRODUCT]) is keeps
+
+
+def test_the_details_around_a_feature_without_its_name_do_not_keep_it():
+    ideas = (("Side visibility", "Amber side windows so cars see me at junctions."),)
+    point = plan_points(data(ideas=ideas), length="short")[0]
+
+    details = "It is a light that sees through the windows of cars, so they see you at junctions."
+    assert not keeps_feature(details, point, language="en", leave_out=[PRODUCT])
+    assert keeps_feature("It has amber side windows for visibility at junctions.", point, language="en")
+
+
+def test_under_a_title_that_names_no_feature_the_ideas_own_sentence_counts():
+    ideas = (("My idea!", "Amber side windows so cars see me at junctions."),)
+    point = plan_points(data(ideas=ideas), length="short")[0]
+
+    assert keeps_feature("It has amber side windows, so cars see you at junctions.", point, language="en")
+    assert not keeps_feature("It is a great light for you.", point, language="en")
 
 
 @pytest.mark.parametrize(
