@@ -33,6 +33,8 @@ SENTENCE_MAX_WORDS = 40
 SENTENCE_MIN_WORDS = 5
 # The same run of this many words twice in one sentence is a stammer.
 REPEATED_WORDS = 3
+# ... when one of them has at least this many letters.
+STAMMER_MIN_CHARS = 4
 # A leading "Xxx:" of at most this many words is a label, not text.
 LABEL_MAX_WORDS = 3
 # A point's sentence keeps its feature when it holds at least this share of
@@ -124,6 +126,8 @@ def _repeats_itself(text: str) -> bool:
     minutes, so it keeps it warm for 30 minutes"): a model running in a loop."""
     words = re.findall(r"\w+", text.lower())
     runs = [tuple(words[n : n + REPEATED_WORDS]) for n in range(len(words) - REPEATED_WORDS + 1)]
+    # Runs of short words only ("a usb c", "it is a") are how English is built.
+    runs = [run for run in runs if any(len(word) >= STAMMER_MIN_CHARS for word in run)]
     return len(set(runs)) < len(runs)
 
 

@@ -370,6 +370,12 @@ def test_a_sentence_that_says_the_same_words_twice_does_not_fit():
     assert not fits_role(text, "point", "en", product=PRODUCT)
 
 
+def test_a_sentence_may_repeat_short_words():
+    text = "It has a USB-C port, so you can charge it with a USB-C cable."
+
+    assert fits_role(text, "point", "en", product=PRODUCT)
+
+
 def test_a_sentence_that_names_the_product_twice_does_not_fit():
     assert not fits_role(
         f"With the {PRODUCT}, my {PRODUCT} keeps my phone close.", "point", "en", product=PRODUCT
