@@ -16,6 +16,7 @@ synonyms and the places live in intents.json, one file for all languages.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -32,14 +33,55 @@ _CJK_RE = re.compile(f"[{CJK}]")
 
 
 @dataclass(frozen=True)
+class Cues:
+    """Cues found by a pattern, and one-character Chinese cues ("修", "退",
+    "洗") found only as a word of their own: "修" asks for a repair in
+    "可以修吗", not in "修改订单"."""
+
+    pattern: re.Pattern[str]
+    characters: frozenset[str]
+
+    @classmethod
+    def of(cls, cues: list[str], patterns: tuple[str, ...] = ()) -> Cues:
+        single = [c for c in cues if len(c) == 1 and _CJK_RE.match(c)]
+        rest = [c for c in cues if c not in single]
+        return cls(re.compile(_cues_pattern(rest, patterns)), frozenset(single))
+
+    def search(self, lowered: str) -> bool:
+        return bool(self.pattern.search(lowered)) or bool(self.characters & set(_chinese_words(lowered)))
+
+    def remove(self, lowered: str) -> str:
+        lowered = self.pattern.sub(" ", lowered)
+        if not self.characters & set(_chinese_words(lowered)):
+            return lowered
+        return "".join(" " if w in self.characters else w for w in _chinese_words(lowered, whole=True))
+
+
+@dataclass(frozen=True)
 class Intent:
     name: str
     scope: str  # PRODUCT: a fact of one product; POLICY: a rule for all; "modifier": "how long"
     required: bool  # False: ranks passages, need not be stated
     needs_product: bool  # a fact of one item: unanswerable for a question naming none
-    ask: re.Pattern[str]
-    state: re.Pattern[str]
+    ask: Cues
+    state: Cues
     expansion: tuple[str, ...]  # cue words added to a retrieval query asking for it
+
+
+@lru_cache(maxsize=1024)
+def _segmented(text: str) -> tuple[str, ...]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return tuple(jieba.lcut(text, HMM=False))
+
+
+def _chinese_words(text: str, *, whole: bool = False) -> tuple[str, ...]:
+    """The text as jieba's words (`whole`: all of it, Latin and spaces too,
+    so that joining them gives the text back); none without Chinese."""
+    if not _CJK_RE.search(text):
+        return (text,) if whole else ()
+    return _segmented(text)
 
 
 def _latin_cue(cue: str) -> str:
@@ -84,8 +126,8 @@ def intents() -> dict[str, Intent]:
             scope=spec["scope"],
             required=spec.get("required", True),
             needs_product=spec.get("needs_product", False),
-            ask=re.compile(_cues_pattern(asks)),
-            state=re.compile(_cues_pattern(states, tuple(spec.get("state_patterns", [])))),
+            ask=Cues.of(asks),
+            state=Cues.of(states, tuple(spec.get("state_patterns", []))),
             expansion=tuple(c.replace("*", "") for c in states if "..." not in c),
         )
     return out
@@ -156,7 +198,7 @@ def without_cues(text: str, names: frozenset[str]) -> str:
     """The question less its intents' cues: what is left names its subject."""
     lowered = text.lower()
     for name in names:
-        lowered = intents()[name].ask.sub(" ", lowered)
+        lowered = intents()[name].ask.remove(lowered)
     return lowered
 
 

@@ -51,6 +51,11 @@ def test_a_cue_inside_another_word_is_no_cue():
     assert "price" not in intents.stated("The boxes are BPA-free.")
 
 
+def test_a_one_character_chinese_cue_counts_only_as_a_word_of_its_own():
+    assert "warranty" in intents.asked("拉链坏了可以修吗？")
+    assert "warranty" not in intents.asked("可以修改订单吗？")
+
+
 def test_a_passage_about_the_product_without_its_price_gives_the_fixed_reply():
     answer = ask("How much will the Ridgeline cost?", [RIDGELINE, SEALS])
 
