@@ -65,7 +65,9 @@ setup: install messages var-dirs
 # autoreloader child would outlive it. E-mail goes to the console, its links
 # to this port unless SITE_URL is set.
 # Shoppers' answers have a model worker of their own: the gpu one cannot
-# interrupt the draft it is running.
+# interrupt the draft it is running. Both keep the engine's thread count on a
+# CPU: a lower priority for drafting (nice) sped up no answer and slowed drafts
+# (BENCHMARKS.md, "Shopper assistant").
 run: setup  ## set up, then start the site, the default, gpu, answers and webhooks workers and beat
 	@printf '\n  site      http://127.0.0.1:$(PORT)/\n  admin     http://127.0.0.1:$(PORT)/admin/\n  API docs  http://127.0.0.1:$(PORT)/api/docs/\n\n  Ctrl-C stops everything.\n\n'
 	@set -m; \
