@@ -5,21 +5,25 @@ like every admin (campaigns.admin_scoping); every write goes through services.""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from assistant import selectors, services
 from assistant.models import AssistantSettings, Conversation, Message, Source
 from campaigns.admin_scoping import BrandScopedModelAdmin
 from campaigns.models import Campaign
 from core.exceptions import ActionRefused
+from core.users import signed_in_user
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
 
 
 def _each(
@@ -39,7 +43,7 @@ def _each(
 
 class MessageInline(admin.TabularInline):
     model = Message
-    fields = ["created_at", "role", "text", "citations", "outcome"]
+    fields: ClassVar[tuple[str, ...]] = ("created_at", "role", "text", "citations", "outcome")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -87,15 +91,15 @@ class ConversationAdmin(BrandScopedModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Conversation]:
         # The inbox order: waiting for a person first (selectors.inbox), scoped to the user's brands.
-        return selectors.inbox(request.user).select_related("brand", "assigned_to")
+        return selectors.inbox(signed_in_user(request)).select_related("brand", "assigned_to")
 
-    def get_ordering(self, request: HttpRequest) -> list[str]:
+    def get_ordering(self, request: HttpRequest) -> list[str | Combinable]:
         return ["inbox_order", "-last_message_at"]
 
     def save_model(self, request: HttpRequest, obj: Conversation, form: Any, change: bool) -> None:
         text = form.cleaned_data.get("reply", "")
         if text.strip():
-            services.staff_reply(conversation=obj, actor=request.user, text=text)
+            services.staff_reply(conversation=obj, actor=signed_in_user(request), text=text)
 
     @admin.action(description=_("Take over (the assistant stops answering)"))
     def take_over(self, request: HttpRequest, queryset: QuerySet[Conversation]) -> None:
@@ -103,7 +107,7 @@ class ConversationAdmin(BrandScopedModelAdmin):
             self,
             request,
             queryset,
-            lambda c: services.takeover(conversation=c, actor=request.user),
+            lambda c: services.takeover(conversation=c, actor=signed_in_user(request)),
             lambda n: ngettext("Took over %d conversation.", "Took over %d conversations.", n) % n,
         )
 
@@ -113,7 +117,7 @@ class ConversationAdmin(BrandScopedModelAdmin):
             self,
             request,
             queryset,
-            lambda c: services.close(conversation=c, actor=request.user),
+            lambda c: services.close(conversation=c, actor=signed_in_user(request)),
             lambda n: ngettext("Closed %d conversation.", "Closed %d conversations.", n) % n,
         )
 
@@ -151,7 +155,7 @@ class QuestionAdmin(BrandScopedModelAdmin):
             self,
             request,
             queryset,
-            lambda m: services.faq_from_question(message=m, actor=request.user),
+            lambda m: services.faq_from_question(message=m, actor=signed_in_user(request)),
             lambda n: (
                 ngettext(
                     "Made %d FAQ entry: write its answer and publish it under Assistant sources.",
@@ -173,8 +177,8 @@ class QuestionAdmin(BrandScopedModelAdmin):
                     None,
                 )
             if campaign is None:
-                raise ActionRefused(_("None of this brand's campaigns is collecting ideas right now."))
-            services.idea_from_question(message=message, campaign=campaign, actor=request.user)
+                raise ActionRefused(gettext("None of this brand's campaigns is collecting ideas right now."))
+            services.idea_from_question(message=message, campaign=campaign, actor=signed_in_user(request))
 
         _each(
             self,
@@ -194,14 +198,14 @@ class SourceAdmin(BrandScopedModelAdmin):
     fields = ["brand", "kind", "title_en", "body_en", "title_zh", "body_zh", "is_published"]
 
     def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
-        services.source_save(source=obj, actor=request.user)
+        services.source_save(source=obj, actor=signed_in_user(request))
 
     def delete_model(self, request: HttpRequest, obj: Source) -> None:
-        services.source_delete(source=obj, actor=request.user)
+        services.source_delete(source=obj, actor=signed_in_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         for source in queryset:
-            services.source_delete(source=source, actor=request.user)
+            services.source_delete(source=source, actor=signed_in_user(request))
 
 
 @admin.register(AssistantSettings)
@@ -212,4 +216,4 @@ class AssistantSettingsAdmin(BrandScopedModelAdmin):
     fields = ["brand", "sensitive_topics"]
 
     def save_model(self, request: HttpRequest, obj: AssistantSettings, form: Any, change: bool) -> None:
-        services.assistant_settings_save(brand_settings=obj, actor=request.user)
+        services.assistant_settings_save(brand_settings=obj, actor=signed_in_user(request))

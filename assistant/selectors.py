@@ -11,6 +11,8 @@ from assistant.models import Conversation, Message, Source
 from campaigns.selectors import moderated_brand_ids
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from django.contrib.auth.models import User
 
 # The session key listing the conversations an anonymous visitor started.
@@ -24,7 +26,7 @@ def session_remember(request: HttpRequest, conversation: Conversation) -> None:
     request.session[SESSION_KEY] = [*keys, str(conversation.key)][-SESSION_CONVERSATIONS_MAX:]
 
 
-def conversation_for_shopper(request: HttpRequest, key: object) -> Conversation | None:
+def conversation_for_shopper(request: HttpRequest, key: UUID) -> Conversation | None:
     """The conversation if this visitor started it: their account's, or one
     this browser session started anonymously."""
     conversation = Conversation.objects.select_related("brand", "campaign").filter(key=key).first()

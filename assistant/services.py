@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -43,6 +43,8 @@ from webhooks.services import webhooks_emit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from core.users import Viewer
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +130,7 @@ def conversation_payload(conversation: Conversation) -> dict[str, Any]:
     return {
         "id": str(conversation.key),
         "brand": conversation.brand.slug,
-        "campaign": conversation.campaign.slug if conversation.campaign_id else None,
+        "campaign": conversation.campaign.slug if conversation.campaign is not None else None,
         "status": conversation.status,
         "reason": conversation.handed_over_reason,
         "language": conversation.language,
@@ -142,7 +144,7 @@ def conversation_payload(conversation: Conversation) -> dict[str, Any]:
 
 @transaction.atomic
 def conversation_start(
-    *, brand: Brand, language: str, user: User | None = None, campaign: Campaign | None = None
+    *, brand: Brand, language: str, user: Viewer = None, campaign: Campaign | None = None
 ) -> Conversation:
     if campaign is not None and campaign.brand_id != brand.pk:
         raise NotAllowed()
@@ -385,11 +387,13 @@ def faq_from_question(*, message: Message, actor: User) -> Source:
     writes the answer and publishes it."""
     question = _question(message, actor)
     field = "title_zh" if message.conversation.language == "zh-hans" else "title_en"
+    title = Source._meta.get_field(field)
+    assert isinstance(title, models.Field)  # a column, not a relation
     return Source.objects.create(
         brand_id=message.conversation.brand_id,
         kind=Source.Kind.FAQ,
         is_published=False,
-        **{field: question[: Source._meta.get_field(field).max_length]},
+        **{field: question[: title.max_length]},
     )
 
 

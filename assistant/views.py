@@ -3,6 +3,8 @@ so it works without JavaScript; a pending answer is picked up by refreshing."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -45,14 +47,14 @@ def ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
     return render(request, "assistant/ask.html", {"brand": brand, "campaign": campaign, "form": form})
 
 
-def _conversation(request: HttpRequest, key: object) -> Conversation:
+def _conversation(request: HttpRequest, key: UUID) -> Conversation:
     conversation = selectors.conversation_for_shopper(request, key)
     if conversation is None:
         raise Http404
     return conversation
 
 
-def conversation_detail(request: HttpRequest, key: object) -> HttpResponse:
+def conversation_detail(request: HttpRequest, key: UUID) -> HttpResponse:
     conversation = _conversation(request, key)
     messages = list(selectors.messages_of(conversation))
     waiting = any(m.outcome == Message.Outcome.PENDING for m in messages)
@@ -71,7 +73,7 @@ def conversation_detail(request: HttpRequest, key: object) -> HttpResponse:
 
 
 @require_POST
-def message_post(request: HttpRequest, key: object) -> HttpResponse:
+def message_post(request: HttpRequest, key: UUID) -> HttpResponse:
     conversation = _conversation(request, key)
     form = QuestionForm(request.POST)
     if not form.is_valid():
@@ -91,7 +93,7 @@ def message_post(request: HttpRequest, key: object) -> HttpResponse:
 
 
 @require_POST
-def person_request(request: HttpRequest, key: object) -> HttpResponse:
+def person_request(request: HttpRequest, key: UUID) -> HttpResponse:
     conversation = _conversation(request, key)
     try:
         services.handover(conversation=conversation, reason=Conversation.Reason.PERSON_REQUESTED)

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from assistant.models import Conversation, Message
 from campaigns.api.serializers import SafeSlugRelatedField
-from campaigns.models import Brand
+from campaigns.models import Brand, Campaign
 from campaigns.selectors import campaign_list_public
 from core.api.fields import id_field
 
@@ -33,8 +33,12 @@ class MessageSerializer(serializers.ModelSerializer):
 
 class ConversationSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="key", read_only=True)
-    brand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    brand: serializers.SlugRelatedField[Brand] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    campaign: serializers.SlugRelatedField[Campaign] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     messages = MessageSerializer(many=True, read_only=True)
 
     class Meta:

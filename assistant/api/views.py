@@ -21,6 +21,7 @@ from assistant.api.serializers import (
 )
 from assistant.models import Conversation
 from core.api.views import valid_data
+from core.users import signed_in_user
 
 
 @extend_schema_view(
@@ -44,7 +45,7 @@ class ConversationViewSet(
     def get_queryset(self) -> QuerySet[Conversation]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Conversation.objects.none()
-        return selectors.conversations_for_user(self.request.user).prefetch_related("messages")
+        return selectors.conversations_for_user(signed_in_user(self.request)).prefetch_related("messages")
 
     def create(self, request: Request) -> Response:
         data = valid_data(ConversationCreateSerializer, request)
