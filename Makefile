@@ -66,7 +66,8 @@ setup: install messages var-dirs
 # to this port unless SITE_URL is set.
 # Shoppers' answers have a model worker of their own: the gpu one cannot
 # interrupt the draft it is running. Both keep the engine's thread count on a
-# CPU: a lower priority for drafting (nice) sped up no answer and slowed drafts
+# CPU, at the same priority: most answers quote and need little CPU, and a
+# niced drafter helped the rare model-written answers in one run, not another
 # (BENCHMARKS.md, "Shopper assistant").
 run: setup  ## set up, then start the site, the default, gpu, answers and webhooks workers and beat
 	@printf '\n  site      http://127.0.0.1:$(PORT)/\n  admin     http://127.0.0.1:$(PORT)/admin/\n  API docs  http://127.0.0.1:$(PORT)/api/docs/\n\n  Ctrl-C stops everything.\n\n'

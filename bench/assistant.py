@@ -3,6 +3,7 @@
     .venv/bin/python bench/assistant.py                  # everything (about 20 min on 2 cores)
     .venv/bin/python bench/assistant.py --no-latency     # quality and retrieval only
     .venv/bin/python bench/assistant.py --no-model       # quote-only answers (no generator)
+    .venv/bin/python bench/assistant.py --latency-only   # only part 3 (its paragraph in BENCHMARKS.md)
 
 1. Quality: the labelled questions of bench/data/assistant_questions.json over
    the demo brands (demo/data.py, with their FAQ and policy entries of demo/sources.py), plus one
@@ -19,11 +20,14 @@
    indexing.passages_sync; then p50/p95 of indexing.retrieve (fingerprint
    check, cached index, query encoding, BM25 + vectors) over the labelled
    questions.
-3. Answer latency on a real worker: a redis-server of the bench's own and
-   `celery -A cocreate worker -Q gpu -P solo` with the real model on the
-   bench's database; a question's latency runs from message_post to the
-   answer row. Once with an idle queue, once with draft requests queued (and
-   one running) ahead of the questions.
+3. Answer latency on real workers: a redis-server of the bench's own and the
+   model workers as `make run` starts them (`-Q gpu` at a lower CPU priority,
+   `-Q answers` beside it; prefork, one child each) with the real model on
+   the bench's database; a question's latency runs from message_post to the
+   answer row. With an idle queue, then with draft requests queued (and one
+   running) while questions are asked back to back; drafts are timed alone
+   and during those questions. The same run repeats the queued case with one
+   worker process for both queues, the layout without an answers worker.
 
 Writes the "assistant" section of bench/results.json and "## Shopper assistant" in BENCHMARKS.md.
 """
@@ -31,21 +35,33 @@ Writes the "assistant" section of bench/results.json and "## Shopper assistant" 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
-import statistics
+import re
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import machine, machine_line, save_markdown_section, save_results  # noqa: E402
+from bench.common import (  # noqa: E402
+    BENCHMARKS_MD,
+    RESULTS,
+    machine,
+    machine_line,
+    save_markdown_section,
+    save_results,
+)
 from bench.redis_server import redis_server  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "data" / "assistant_questions.json"
@@ -56,13 +72,19 @@ SYNTHETIC_BRAND = "synthetic-10k"
 RETRIEVAL_ROUNDS = 3  # passes over the labelled questions
 LATENCY_QUESTIONS = 8  # per scenario
 DRAFTS_QUEUED = 3  # draft requests waiting behind the running one
+DRAFT_SAMPLES = 4  # draft requests timed alone, and while answers are asked
+QUEUED_PHASE_MAX_S = 600  # bounds the phase that waits for DRAFT_SAMPLES drafts
+# The gpu worker's niceness as `make run` starts it (Makefile), and the one
+# --compare-nice tries: drafts yielding the CPU to answers.
+GPU_WORKER_NICENESS = 0
+NICENESS_COMPARED = 10
 WORKER_READY_S = 180
 ANSWER_WITHIN_S = 600
 POLL_S = 0.05
-# Threshold grid of the sweep (PASSAGE_MIN_COVERAGE x QUOTE_MIN_COVERAGE x PASSAGE_MIN_SIMILARITY).
-SWEEP_PASSAGE = (0.4, 0.5, 0.6)
-SWEEP_QUOTE = (0.15, 0.2, 0.3)
-SWEEP_SIMILARITY = (0.5, 0.55, 0.6)
+# Threshold grid of the sweep (assistant/answering.py): PASSAGE_MIN_COVERAGE (questions
+# asking no known intent) x PRODUCT_MIN_SUBJECT x POLICY_MIN_SUBJECT.
+SWEEP_THRESHOLDS = ("PASSAGE_MIN_COVERAGE", "PRODUCT_MIN_SUBJECT", "POLICY_MIN_SUBJECT")
+SWEEP_GRID = ((0.4, 0.5, 0.6), (0.3, 0.5, 0.7), (0.0, 0.15, 0.3))
 ANSWERABLE_EXPECT = "answer"
 
 
@@ -322,17 +344,17 @@ def sweep(questions: list[dict[str, Any]], spec: dict, keys: tuple) -> list[dict
     from assistant import answering
 
     results = []
-    saved = (answering.PASSAGE_MIN_COVERAGE, answering.QUOTE_MIN_COVERAGE, answering.PASSAGE_MIN_SIMILARITY)
+    saved = {name: getattr(answering, name) for name in SWEEP_THRESHOLDS}
     try:
-        for p, qc, sim in itertools.product(SWEEP_PASSAGE, SWEEP_QUOTE, SWEEP_SIMILARITY):
-            answering.PASSAGE_MIN_COVERAGE, answering.QUOTE_MIN_COVERAGE = p, qc
-            answering.PASSAGE_MIN_SIMILARITY = sim
+        for values in itertools.product(*SWEEP_GRID):
+            setting = dict(zip(SWEEP_THRESHOLDS, values, strict=True))
+            for name, value in setting.items():
+                setattr(answering, name, value)
             s = score(questions, ask_all(questions, None), spec, keys)
-            results.append({"passage": p, "quote": qc, "similarity": sim, **s})
+            results.append({"setting": setting, **s})
     finally:
-        (answering.PASSAGE_MIN_COVERAGE, answering.QUOTE_MIN_COVERAGE, answering.PASSAGE_MIN_SIMILARITY) = (
-            saved
-        )
+        for name, value in saved.items():
+            setattr(answering, name, value)
     return results
 
 
@@ -408,134 +430,231 @@ def retrieval_at_scale(questions: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-# --- latency on a real worker ------------------------------------------------------------------
+# --- latency on real workers -------------------------------------------------------------------
 
 
-def start_worker(database_url: str, broker: str, log: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cocreate.settings",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": broker,
-        "GENERATION_MODEL": str(MODEL_DIR),
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [
-        str(Path(sys.executable).parent / "celery"),
-        *("-A", "cocreate", "worker", "-Q", "gpu", "-P", "solo", "-c", "1"),
-        *("--without-heartbeat", "--without-gossip", "--without-mingle", "-n", "bench-assistant@%h"),
-        *("-l", "info"),
-    ]
-    with log.open("w") as out:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+@dataclass(frozen=True)
+class WorkerSpec:
+    """One Celery worker process: its queues, CPU niceness and torch threads (None: the engine's default)."""
+
+    queues: str
+    niceness: int = 0
+    threads: int | None = None
+    # Answers written by the model whether or not a sentence answers (bench/assistant_model_worker.py).
+    model_answers: bool = False
 
 
-def wait_for(condition, *, within_s: float, what: str, worker: subprocess.Popen, log: Path) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + within_s
-    while not condition():
-        if worker.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{what}: not done\n{log.read_text()[-4000:]}")
-        time.sleep(POLL_S)
+@dataclass
+class Workers:
+    processes: list[subprocess.Popen]
+    logs: list[Path]
+
+    def log(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in self.logs)
+
+    def wait_for(self, condition, *, within_s: float, what: str) -> None:  # noqa: ANN001
+        deadline = time.monotonic() + within_s
+        while not condition():
+            if any(p.poll() is not None for p in self.processes) or time.monotonic() > deadline:
+                raise RuntimeError(f"{what}: not done\n{self.log()}")
+            time.sleep(POLL_S)
 
 
-def timed_answers(questions: list[dict[str, Any]], worker: subprocess.Popen, log: Path) -> list[float]:
-    """Post each question as a shopper does and wait for the worker's answer."""
+@contextmanager
+def workers(specs: list[WorkerSpec], database_url: str, broker: str, folder: Path) -> Iterator[Workers]:
+    """The specs' workers on the bench's database and broker, ready when this yields."""
+    started = Workers(processes=[], logs=[])
+    try:
+        for n, spec in enumerate(specs):
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "cocreate.settings",
+                "DATABASE_URL": database_url,
+                "CELERY_BROKER_URL": broker,
+                "GENERATION_MODEL": str(MODEL_DIR),
+                "PYTHONUNBUFFERED": "1",
+            }
+            if spec.threads is not None:
+                env["GENERATION_NUM_THREADS"] = str(spec.threads)
+            command = [
+                *(("nice", "-n", str(spec.niceness)) if spec.niceness else ()),
+                *(
+                    (sys.executable, "-m", "bench.assistant_model_worker")
+                    if spec.model_answers
+                    else (str(Path(sys.executable).parent / "celery"), "-A", "cocreate", "worker")
+                ),
+                *("-Q", spec.queues, "-P", "prefork", "-c", "1"),
+                *("--without-heartbeat", "--without-gossip", "--without-mingle"),
+                *("-n", f"bench-assistant-{n}@%h", "-l", "info"),
+            ]
+            log = folder / f"worker-{n}-{spec.queues.replace(',', '-')}.log"
+            with log.open("w") as out:
+                started.processes.append(
+                    subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                )
+            started.logs.append(log)
+        for log in started.logs:
+            started.wait_for(
+                lambda log=log: " ready." in log.read_text(), within_s=WORKER_READY_S, what=log.name
+            )
+        yield started
+    finally:
+        for process in started.processes:
+            process.terminate()
+        for process in started.processes:
+            process.wait(timeout=60)
+
+
+def timed_answer(question: dict[str, Any], brands: dict[str, Any], running: Workers) -> float:
+    """Post the question as a shopper does and wait for the worker's answer: seconds."""
     from assistant import services
     from assistant.models import Message
+
+    conversation = services.conversation_start(brand=brands[question["brand"]], language=question["language"])
+    started = time.monotonic()
+    message = services.message_post(conversation=conversation, text=question["question"])
+    running.wait_for(
+        lambda: Message.objects.filter(reply_to=message).exists(),
+        within_s=ANSWER_WITHIN_S,
+        what=f"answer to {question['question']!r}",
+    )
+    return time.monotonic() - started
+
+
+def draft_seconds(requests: list[Any], *, started_since: datetime | None = None) -> list[float]:
+    """Started to finished, of the requests done (and started since then)."""
+    from generation.models import GenerationRequest
+
+    done = GenerationRequest.objects.filter(pk__in=[r.pk for r in requests], status="done")
+    if started_since is not None:
+        done = done.filter(started_at__gte=started_since)
+    return [(r.finished_at - r.started_at).total_seconds() for r in done if r.started_at and r.finished_at]
+
+
+def summary(seconds: list[float]) -> dict[str, Any]:
+    if not seconds:
+        return {"n": 0, "p50_s": None, "p95_s": None}
+    return {
+        "n": len(seconds),
+        "p50_s": round(percentile(seconds, 0.5), 2),
+        "p95_s": round(percentile(seconds, 0.95), 2),
+    }
+
+
+def layout_latency(
+    specs: list[WorkerSpec],
+    questions: list[dict[str, Any]],
+    database_url: str,
+    broker: str,
+    seeded: dict,
+    *,
+    full: bool,
+    draft_samples: int = DRAFT_SAMPLES,
+) -> dict[str, Any]:
+    """Answer latency under one layout of worker processes. `full` adds the idle
+    queue and drafts without answers; otherwise only answers with drafts queued,
+    asked until `draft_samples` drafts ran meanwhile."""
+    from django.utils import timezone
+
     from campaigns.models import Brand
-
-    brands = {b.slug: b for b in Brand.objects.all()}
-    seconds = []
-    for q in questions:
-        conversation = services.conversation_start(brand=brands[q["brand"]], language=q["language"])
-        started = time.monotonic()
-        message = services.message_post(conversation=conversation, text=q["question"])
-        wait_for(
-            lambda m=message: Message.objects.filter(reply_to=m).exists(),
-            within_s=ANSWER_WITHIN_S,
-            what=f"answer to {q['question']!r}",
-            worker=worker,
-            log=log,
-        )
-        seconds.append(time.monotonic() - started)
-    return seconds
-
-
-def latency(questions: list[dict[str, Any]], database_url: str, broker: str, seeded: dict) -> dict[str, Any]:
     from generation import services as generation_services
     from generation.models import GenerationRequest
 
+    brands = {b.slug: b for b in Brand.objects.all()}
+    campaign = seeded["campaigns"]["ridgeline-30l-daypack"]
+
+    def queue_draft() -> GenerationRequest:
+        return generation_services.generation_request_create(
+            campaign=campaign,
+            requested_by=seeded["merchant"],
+            kind="product_description",
+            tone="friendly",
+            length="short",
+            keywords=[],
+            language="en",
+            variants=1,
+        )
+
+    def open_drafts() -> int:
+        return GenerationRequest.objects.filter(status__in=["queued", "running"]).count()
+
+    result: dict[str, Any] = {"workers": [asdict(s) for s in specs]}
+    with tempfile.TemporaryDirectory() as tmp, workers(specs, database_url, broker, Path(tmp)) as running:
+        # Each process loads the model on its first task: not a shopper's usual wait.
+        result["first_answer_with_model_load_s"] = round(timed_answer(questions[0], brands, running), 2)
+        queue_draft()
+        running.wait_for(lambda: open_drafts() == 0, within_s=ANSWER_WITHIN_S, what="the first draft")
+        if full:
+            idle = [timed_answer(q, brands, running) for q in questions[:LATENCY_QUESTIONS]]
+            result["idle"] = summary(idle)
+            alone = [queue_draft() for _ in range(DRAFT_SAMPLES)]
+            running.wait_for(lambda: open_drafts() == 0, within_s=ANSWER_WITHIN_S * 2, what="drafts alone")
+            result["draft_alone"] = summary(draft_seconds(alone))
+        drafts = [queue_draft() for _ in range(DRAFTS_QUEUED + 1)]
+        running.wait_for(
+            lambda: GenerationRequest.objects.filter(status="running").exists(),
+            within_s=ANSWER_WITHIN_S,
+            what="a draft running",
+        )
+        phase_start, phase_end = timezone.now(), time.monotonic() + QUEUED_PHASE_MAX_S
+        queued: list[float] = []
+        during: list[float] = []
+        for q in itertools.cycle(questions):
+            # Keep drafts waiting behind the running one for every question.
+            drafts += [queue_draft() for _ in range(max(0, DRAFTS_QUEUED + 1 - open_drafts()))]
+            queued.append(timed_answer(q, brands, running))
+            # Drafts that started while answers were being asked back to back.
+            during = draft_seconds(drafts, started_since=phase_start)
+            enough = len(queued) >= LATENCY_QUESTIONS and (not full or len(during) >= draft_samples)
+            if enough or (len(queued) >= LATENCY_QUESTIONS and time.monotonic() > phase_end):
+                break
+        result["drafts_queued"] = {**summary(queued), "queued_behind_running": DRAFTS_QUEUED}
+        if full:
+            result["draft_with_answers"] = summary(during)
+    return result
+
+
+def latency(
+    questions: list[dict[str, Any]],
+    database_url: str,
+    broker: str,
+    seeded: dict,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """The answers worker layout (make run, docker/compose.yml) against one model
+    worker for both queues and, with --compare-nice, against the same layout
+    with the gpu worker niced; all in the same run."""
     answerable = [q for q in questions if q["expect"] == ANSWERABLE_EXPECT and q["language"] == "en"]
     sample = answerable[: LATENCY_QUESTIONS * 2]
-    with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "worker.log"
-        worker = start_worker(database_url, broker, log)
-        try:
-            wait_for(
-                lambda: " ready." in log.read_text(),
-                within_s=WORKER_READY_S,
-                what="worker",
-                worker=worker,
-                log=log,
+
+    def answers_layout(niceness: int, *, model_answers: bool = False) -> list[WorkerSpec]:
+        return [
+            WorkerSpec("gpu", niceness=niceness, threads=args.gpu_threads),
+            WorkerSpec("answers", threads=args.answer_threads, model_answers=model_answers),
+        ]
+
+    def run(specs: list[WorkerSpec], *, full: bool, draft_samples: int = DRAFT_SAMPLES) -> dict[str, Any]:
+        return layout_latency(
+            specs, sample, database_url, broker, seeded, full=full, draft_samples=draft_samples
+        )
+
+    load_before = os.getloadavg()[0]
+    layouts = {"answers worker": run(answers_layout(args.gpu_nice), full=True)}
+    if not args.no_baseline:
+        layouts["one worker"] = run([WorkerSpec("answers,gpu", threads=args.gpu_threads)], full=False)
+    if args.compare_nice:
+        layouts["answers worker, gpu niced"] = run(answers_layout(NICENESS_COMPARED), full=True)
+    if args.model_answers:
+        # The model's path, niced and not: drafts are timed only as far as they
+        # ran during the questions (niced, one may take minutes among them).
+        for niceness in dict.fromkeys((args.gpu_nice, NICENESS_COMPARED)):
+            layouts[f"model answers, gpu nice {niceness}"] = run(
+                answers_layout(niceness, model_answers=True), full=True, draft_samples=0
             )
-            # The first answer loads the model in the worker: not a shopper's usual wait.
-            warm = timed_answers(sample[:1], worker, log)
-            idle = timed_answers(sample[:LATENCY_QUESTIONS], worker, log)
-
-            campaign = seeded["campaigns"]["ridgeline-30l-daypack"]
-
-            def queue_draft() -> GenerationRequest:
-                return generation_services.generation_request_create(
-                    campaign=campaign,
-                    requested_by=seeded["merchant"],
-                    kind="product_description",
-                    tone="friendly",
-                    length="short",
-                    keywords=[],
-                    language="en",
-                    variants=1,
-                )
-
-            drafts = [queue_draft() for _ in range(DRAFTS_QUEUED + 1)]
-            wait_for(
-                lambda: GenerationRequest.objects.filter(status="running").exists(),
-                within_s=ANSWER_WITHIN_S,
-                what="a draft running",
-                worker=worker,
-                log=log,
-            )
-            queued = []
-            draft_seconds = []
-            for q in sample[LATENCY_QUESTIONS:]:
-                # Keep drafts waiting behind the running one for every question.
-                open_requests = GenerationRequest.objects.filter(status__in=["queued", "running"]).count()
-                for _ in range(max(0, DRAFTS_QUEUED + 1 - open_requests)):
-                    drafts.append(queue_draft())
-                queued += timed_answers([q], worker, log)
-            for request in GenerationRequest.objects.filter(pk__in=[d.pk for d in drafts], status="done"):
-                if request.started_at and request.finished_at:
-                    draft_seconds.append((request.finished_at - request.started_at).total_seconds())
-        finally:
-            worker.terminate()
-            worker.wait(timeout=60)
     return {
-        "worker": "celery -Q gpu -P solo, real model, own redis-server",
-        "first_answer_with_model_load_s": round(warm[0], 2),
-        "idle": {
-            "n": len(idle),
-            "p50_s": round(percentile(idle, 0.5), 2),
-            "p95_s": round(percentile(idle, 0.95), 2),
-        },
-        "drafts_queued": {
-            "n": len(queued),
-            "queued_behind_running": DRAFTS_QUEUED,
-            "p50_s": round(percentile(queued, 0.5), 2),
-            "p95_s": round(percentile(queued, 0.95), 2),
-        },
-        "draft_request_s": {
-            "n": len(draft_seconds),
-            "p50_s": round(statistics.median(draft_seconds), 1) if draft_seconds else None,
-        },
+        "layouts": layouts,
+        "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -586,20 +705,100 @@ def markdown(info: dict, spec: dict, results: dict[str, Any]) -> str:
             f"**p95 {r['p95_ms']} ms** (target ≤ 200 ms) over {r['lookups']} lookups (query encoding included); "
             f"sync of all passages {r['sync_s']} s, first lookup (index build) {r['first_lookup_s']} s.",
         ]
-    lat = results.get("latency")
-    if lat:
-        lines += [
-            "",
-            f"Answer latency, question posted to answer written, real worker ({lat['worker']}): idle queue "
-            f"p50 {lat['idle']['p50_s']} s, p95 {lat['idle']['p95_s']} s (n={lat['idle']['n']}); with "
-            f"{lat['drafts_queued']['queued_behind_running']} draft requests queued behind a running one "
-            f"p50 {lat['drafts_queued']['p50_s']} s, **p95 {lat['drafts_queued']['p95_s']} s** "
-            f"(n={lat['drafts_queued']['n']}, target ≤ 6 s); one draft request took "
-            f"{lat['draft_request_s']['p50_s']} s (median). First answer incl. model load: "
-            f"{lat['first_answer_with_model_load_s']} s.",
-        ]
+    if lat := results.get("latency"):
+        lines += ["", latency_markdown(info, lat)]
     lines += ["", *results.get("notes", [])]
     return "\n".join(lines)
+
+
+def latency_markdown(info: dict, lat: dict[str, Any]) -> str:
+    """The latency paragraph of the section (bench/assistant.py --latency-only rewrites only it)."""
+    own, one = lat["layouts"]["answers worker"], lat["layouts"].get("one worker")
+    gpu, answers = own["workers"]
+
+    def threads(spec: dict) -> str:
+        return (
+            f"{spec['threads']} torch threads" if spec["threads"] else "torch threads as the engine sets them"
+        )
+
+    text = (
+        f"Answer latency, question posted to answer written, on real workers (prefork, one child each, "
+        f"real model, a redis-server of the bench's own; {machine_line(info)}, load average "
+        f"{lat['load_average_1m'][0]} at the start, {lat['load_average_1m'][1]} at the end): answers on a "
+        f"worker process of their own (`-Q answers`, {threads(answers)}) beside the drafting one (`-Q gpu`, "
+        f"nice {gpu['niceness']}, {threads(gpu)}), as `make run` starts them: idle p50 {own['idle']['p50_s']} s, "
+        f"p95 {own['idle']['p95_s']} s (n={own['idle']['n']}); with {own['drafts_queued']['queued_behind_running']} "
+        f"draft requests queued behind a running one p50 {own['drafts_queued']['p50_s']} s, "
+        f"**p95 {own['drafts_queued']['p95_s']} s** (n={own['drafts_queued']['n']}, target ≤ 6 s). "
+        f"A one-variant draft request took p50 {own['draft_alone']['p50_s']} s alone "
+        f"(n={own['draft_alone']['n']}) and {own['draft_with_answers']['p50_s']} s while questions were asked "
+        f"back to back (n={own['draft_with_answers']['n']})"
+    )
+    if own["draft_alone"]["p50_s"] and own["draft_with_answers"]["p50_s"]:
+        text += f", {own['draft_with_answers']['p50_s'] / own['draft_alone']['p50_s']:.2f}× as long"
+    text += f". First answer incl. model load: {own['first_answer_with_model_load_s']} s."
+    if one:
+        text += (
+            f" Same run, one worker process for both queues (`-Q answers,gpu`): with drafts queued "
+            f"p50 {one['drafts_queued']['p50_s']} s, p95 {one['drafts_queued']['p95_s']} s "
+            f"(n={one['drafts_queued']['n']})."
+        )
+    for name, model in lat["layouts"].items():
+        if name.startswith("model answers"):
+            text += (
+                f" Same run, every answer written by the model (no quoting; {name}): idle "
+                f"p50 {model['idle']['p50_s']} s, p95 {model['idle']['p95_s']} s; with drafts queued "
+                f"p50 {model['drafts_queued']['p50_s']} s, p95 {model['drafts_queued']['p95_s']} s "
+                f"(n={model['drafts_queued']['n']}); a draft request p50 {model['draft_alone']['p50_s']} s "
+                "alone"
+                + (
+                    f", {model['draft_with_answers']['p50_s']} s during questions "
+                    f"(n={model['draft_with_answers']['n']})."
+                    if model["draft_with_answers"]["n"]
+                    else " (none ran wholly during the questions)."
+                )
+            )
+    if niced := lat["layouts"].get("answers worker, gpu niced"):
+        text += (
+            f" Same run, the gpu worker niced ({niced['workers'][0]['niceness']}): idle p95 {niced['idle']['p95_s']} s, with drafts queued "
+            f"p50 {niced['drafts_queued']['p50_s']} s, p95 {niced['drafts_queued']['p95_s']} s "
+            f"(n={niced['drafts_queued']['n']}); a draft request p50 {niced['draft_alone']['p50_s']} s alone, "
+            f"{niced['draft_with_answers']['p50_s']} s during questions."
+        )
+    return text
+
+
+def save_latency(info: dict, lat: dict[str, Any]) -> None:
+    """--latency-only: the latency paragraph and result, the rest of the section as it is."""
+    results = json.loads(RESULTS.read_text()).get("assistant", {}) if RESULTS.exists() else {}
+    save_results("assistant", {**results, "latency": lat})
+    section = re.search(r"^## Shopper assistant\n\n(.*?)(?=^## |\Z)", BENCHMARKS_MD.read_text(), re.M | re.S)
+    body = section[1] if section else ""
+    paragraph = latency_markdown(info, lat)
+    if re.search(r"^Answer latency", body, re.M):
+        body = re.sub(r"^Answer latency.*?(?=\n\n|\Z)", lambda _: paragraph, body, count=1, flags=re.M | re.S)
+    else:
+        body = f"{body.rstrip()}\n\n{paragraph}"
+    save_markdown_section("Shopper assistant", body)
+
+
+def save_results_keeping_latency(info: dict, spec: dict, results: dict[str, Any]) -> None:
+    """The section and result; a run without the latency part (--no-latency)
+    keeps the latency result and paragraph of the last run that had it."""
+    if "latency" not in results:
+        previous = json.loads(RESULTS.read_text()).get("assistant", {}) if RESULTS.exists() else {}
+        if "latency" in previous:
+            results = {**results, "latency": previous["latency"]}
+        section = re.search(
+            r"^## Shopper assistant\n\n(.*?)(?=^## |\Z)", BENCHMARKS_MD.read_text(), re.M | re.S
+        )
+        kept = re.search(r"^Answer latency.*?(?=\n\n|\Z)", section[1], re.M | re.S) if section else None
+        save_results("assistant", results)
+        body = markdown(info, spec, {k: v for k, v in results.items() if k != "latency"})
+        save_markdown_section("Shopper assistant", f"{body.rstrip()}\n\n{kept[0]}" if kept else body)
+        return
+    save_results("assistant", results)
+    save_markdown_section("Shopper assistant", markdown(info, spec, results))
 
 
 def main() -> None:
@@ -611,6 +810,20 @@ def main() -> None:
     parser.add_argument("--no-retrieval", action="store_true", help="skip retrieval at 10,000 sources")
     parser.add_argument("--sweep", action="store_true", help="print the threshold sweep on the tune split")
     parser.add_argument("--misses", action="store_true", help="print every question that missed")
+    parser.add_argument("--latency-only", action="store_true", help="only the real-worker latency run")
+    parser.add_argument("--no-baseline", action="store_true", help="latency without the one-worker layout")
+    parser.add_argument("--compare-nice", action="store_true", help="latency also with the gpu worker niced")
+    parser.add_argument(
+        "--gpu-nice", type=int, default=GPU_WORKER_NICENESS, help="niceness of the gpu worker"
+    )
+    parser.add_argument(
+        "--model-answers", action="store_true", help="latency also of answers the model writes"
+    )
+    parser.add_argument("--gpu-threads", type=int, help="torch threads of the gpu worker")
+    parser.add_argument("--answer-threads", type=int, help="torch threads of the answers worker")
+    parser.add_argument(
+        "--no-save", action="store_true", help="print only; leave bench/results.json and BENCHMARKS.md alone"
+    )
     args = parser.parse_args()
     spec = json.loads(QUESTIONS.read_text())
     questions = spec["questions"]
@@ -629,6 +842,12 @@ def main() -> None:
         from assistant import tasks
 
         seeded = seed(spec)
+        if args.latency_only:
+            lat = latency(questions, database_url, broker, seeded, args)
+            print(json.dumps(lat, indent=1))
+            if not args.no_save:
+                save_latency(machine(), lat)
+            return
         keys = source_keys()
         if args.sweep:
             tune = [q for q in questions if q["split"] == "tune"]
@@ -637,7 +856,7 @@ def main() -> None:
                 key=lambda r: (r["grounded_answer_rate"] or 0) + (r["refused_or_handed_over"] or 0),
             ):
                 print(
-                    f"passage {r['passage']} quote {r['quote']} sim {r['similarity']}: grounded "
+                    " ".join(f"{name} {value}" for name, value in r["setting"].items()) + ": grounded "
                     f"{pct(r['grounded_answer_rate'])} precision {pct(r['citation_precision'])} refused "
                     f"{pct(r['refused_or_handed_over'])} false {pct(r['false_refusals'])} leaks {len(r['leaks'])}"
                 )
@@ -671,14 +890,14 @@ def main() -> None:
         if not args.no_retrieval:
             results["retrieval"] = retrieval_at_scale(questions)
         if not args.no_latency:
-            results["latency"] = latency(questions, database_url, broker, seeded)
+            results["latency"] = latency(questions, database_url, broker, seeded, args)
     info = machine()
     results["machine"] = info
     print(
         json.dumps({k: v for k, v in results.items() if k != "missed"}, indent=1, ensure_ascii=False)[:6000]
     )
-    save_results("assistant", results)
-    save_markdown_section("Shopper assistant", markdown(info, spec, results))
+    if not args.no_save:
+        save_results_keeping_latency(info, spec, results)
 
 
 if __name__ == "__main__":
