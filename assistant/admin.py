@@ -12,33 +12,19 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assistant import selectors, services
 from assistant.models import AssistantSettings, Conversation, Message, Source
 from campaigns.admin_scoping import BrandScopedModelAdmin
 from campaigns.models import Campaign
+from core.admin_actions import apply_each
 from core.exceptions import ActionRefused
 from core.users import signed_in_user
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
-
-
-def _each(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, objects: QuerySet[Any], apply: Any, done: Any
-) -> None:
-    """Apply a service to each selected object; report successes and refusals."""
-    count = 0
-    for obj in objects:
-        try:
-            apply(obj)
-            count += 1
-        except ActionRefused as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-    if count:
-        modeladmin.message_user(request, done(count), messages.SUCCESS)
 
 
 class MessageInline(admin.TabularInline):
@@ -103,22 +89,22 @@ class ConversationAdmin(BrandScopedModelAdmin):
 
     @admin.action(description=_("Take over (the assistant stops answering)"))
     def take_over(self, request: HttpRequest, queryset: QuerySet[Conversation]) -> None:
-        _each(
+        apply_each(
             self,
             request,
             queryset,
             lambda c: services.takeover(conversation=c, actor=signed_in_user(request)),
-            lambda n: ngettext("Took over %d conversation.", "Took over %d conversations.", n) % n,
+            label=_("Took over"),
         )
 
     @admin.action(description=_("Close"))
     def close(self, request: HttpRequest, queryset: QuerySet[Conversation]) -> None:
-        _each(
+        apply_each(
             self,
             request,
             queryset,
             lambda c: services.close(conversation=c, actor=signed_in_user(request)),
-            lambda n: ngettext("Closed %d conversation.", "Closed %d conversations.", n) % n,
+            label=_("Closed"),
         )
 
 
@@ -151,20 +137,18 @@ class QuestionAdmin(BrandScopedModelAdmin):
 
     @admin.action(description=_("Turn into an FAQ entry (unpublished, to answer)"))
     def to_faq(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        _each(
+        if apply_each(
             self,
             request,
             queryset,
             lambda m: services.faq_from_question(message=m, actor=signed_in_user(request)),
-            lambda n: (
-                ngettext(
-                    "Made %d FAQ entry: write its answer and publish it under Assistant sources.",
-                    "Made %d FAQ entries: write their answers and publish them under Assistant sources.",
-                    n,
-                )
-                % n
-            ),
-        )
+            label=_("Turned into an FAQ entry"),
+        ):
+            self.message_user(
+                request,
+                _("Write each new entry's answer and publish it under Assistant sources."),
+                messages.INFO,
+            )
 
     @admin.action(description=_("Turn into an idea on the brand's campaign collecting ideas"))
     def to_idea(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
@@ -180,13 +164,7 @@ class QuestionAdmin(BrandScopedModelAdmin):
                 raise ActionRefused(gettext("None of this brand's campaigns is collecting ideas right now."))
             services.idea_from_question(message=message, campaign=campaign, actor=signed_in_user(request))
 
-        _each(
-            self,
-            request,
-            queryset,
-            apply,
-            lambda n: ngettext("Posted %d idea.", "Posted %d ideas.", n) % n,
-        )
+        apply_each(self, request, queryset, apply, label=_("Posted as an idea"))
 
 
 @admin.register(Source)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.tokens import api_token_create
 from assistant import services
-from assistant.models import Conversation, Message
+from assistant.models import Conversation, Message, Source
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +147,57 @@ def test_a_reply_in_the_admin_takes_over_and_reaches_the_shopper(client, brand, 
     conversation.refresh_from_db()
     assert conversation.status == Conversation.Status.HUMAN
     assert conversation.messages.get(role="staff").text == "Hi, Kari here."
+
+
+def _admin_action(client, model: str, action: str, pks):
+    return client.post(
+        reverse(f"admin:assistant_{model}_changelist"),
+        {"action": action, "_selected_action": [str(pk) for pk in pks]},
+        follow=True,
+    )
+
+
+def test_the_admin_take_over_and_close_actions_report_what_they_did(client, brand, published_tasks):
+    staff = StaffFactory(brand=brand)
+    conversation = services.conversation_start(brand=brand, language="en")
+    client.force_login(staff)
+
+    taken = _admin_action(client, "conversation", "take_over", [conversation.pk])
+    conversation.refresh_from_db()
+    assert conversation.status == Conversation.Status.HUMAN
+    assert "Took over: done for 1 item." in taken.content.decode()
+
+    closed = _admin_action(client, "conversation", "close", [conversation.pk])
+    conversation.refresh_from_db()
+    assert conversation.status == Conversation.Status.CLOSED
+    assert "Closed: done for 1 item." in closed.content.decode()
+
+
+def test_turning_a_question_into_an_faq_entry_says_what_to_do_next(client, brand, published_tasks):
+    staff = StaffFactory(brand=brand)
+    conversation = services.conversation_start(brand=brand, language="en")
+    services.message_post(conversation=conversation, text="Do you sell replacement buckles?")
+    question = conversation.messages.get(role="shopper")
+    client.force_login(staff)
+
+    page = _admin_action(client, "message", "to_faq", [question.pk]).content.decode()
+
+    entry = Source.objects.get(brand=brand, title_en="Do you sell replacement buckles?")
+    assert not entry.is_published
+    assert "Turned into an FAQ entry: done for 1 item." in page
+    assert "publish it under Assistant sources" in page
+
+
+def test_a_question_cannot_become_an_idea_when_no_campaign_collects_ideas(client, brand, published_tasks):
+    staff = StaffFactory(brand=brand)
+    brand.campaigns.all().delete()
+    conversation = services.conversation_start(brand=brand, language="en")
+    services.message_post(conversation=conversation, text="Do you sell replacement buckles?")
+    question = conversation.messages.get(role="shopper")
+    client.force_login(staff)
+
+    page = _admin_action(client, "message", "to_idea", [question.pk]).content.decode()
+
+    assert "was skipped" in page
+    assert "collecting ideas right now" in page
+    assert "Posted as an idea" not in page
