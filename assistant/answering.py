@@ -69,6 +69,9 @@ QUOTE_MAX_SENTENCES = 2
 SUPPORT_MIN_SHARE = 0.7
 # Model sentences kept in one answer.
 ANSWER_MAX_SENTENCES = 3
+# Fewest words (CJK: characters) of a model sentence worth sending alone.
+MODEL_SENTENCE_MIN_WORDS = 3
+MODEL_SENTENCE_MIN_CJK_CHARS = 4
 _DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)?")
 _CJK_RE = re.compile(f"[{CJK}]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*")
@@ -264,12 +267,25 @@ def prompt(*, brand: str, question: str, passages: Sequence[Passage]) -> list[di
     ]
 
 
+def complete_sentence(sentence: str) -> bool:
+    """A whole sentence, not a fragment: it opens with a letter or digit,
+    ends with a full stop, question or exclamation mark (output cut at the
+    token limit does not), and has a few words: ", paypal)." or "Choose the"
+    can pass the word checks yet say nothing a shopper can rely on."""
+    text = sentence.strip().lstrip("\"'“‘「").rstrip("\"'”’)）」")
+    if not text or not text[0].isalnum() or text[-1] not in ".!?。！？":
+        return False
+    if _CJK_RE.search(text):
+        return len(_CJK_RE.findall(text)) >= MODEL_SENTENCE_MIN_CJK_CHARS
+    return len(_LATIN_WORD_RE.findall(text)) >= MODEL_SENTENCE_MIN_WORDS
+
+
 def _model_sentences(
     text: str, passages: Sequence[Passage], language: str, reading: Reading
 ) -> list[AnswerSentence]:
     kept: list[AnswerSentence] = []
     for sentence in sentences(text):
-        if not reading.answers(sentence):
+        if not complete_sentence(sentence) or not reading.answers(sentence):
             continue
         passage = next((p for p in passages if supported_by(sentence, p, language)), None)
         if passage is not None and all(k.text != sentence for k in kept):

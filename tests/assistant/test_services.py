@@ -143,6 +143,36 @@ def test_a_model_sentence_with_a_number_the_sources_lack_is_dropped(brand, publi
     assert reply.text == "The shell is waterproof to 20,000 mm."
 
 
+def test_model_fragments_and_an_unfinished_last_sentence_are_dropped(brand, published_tasks):
+    storm_faq(brand)
+    _conversation, message = ask(brand, STORM_QUESTION)
+
+    reply = answer(
+        message, FakeGenerator("The shell is waterproof to 20,000 mm. , waterproof). The zip is sealed")
+    )
+
+    assert reply.text == "The shell is waterproof to 20,000 mm."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "complete"),
+    [
+        ("The zip is sealed.", True),
+        ("“The zip is sealed.”", True),
+        ("Is the zip sealed?", True),
+        ("The zip is sealed", False),
+        (", paypal).", False),
+        ("Choose the", False),
+        ("Yes.", False),
+        ("拉链是密封的。", True),
+        ("拉链。", False),
+        ("拉链是密封的", False),
+    ],
+)
+def test_only_a_whole_sentence_of_the_model_can_be_kept(sentence, complete):
+    assert services.answering.complete_sentence(sentence) is complete
+
+
 def test_a_sentence_of_the_sources_that_answers_is_quoted_without_asking_the_model(
     brand, returns_faq, published_tasks
 ):
