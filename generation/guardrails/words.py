@@ -50,6 +50,12 @@ _CJK_RUN_RE = re.compile(f"[{CJK}]+")
 # names. Adjectives, adverbs, particles and numerals are not content words here.
 _ZH_NAME_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt"})
 _ZH_CONTENT_TAGS = frozenset({"n", "nz", "v", "vn", "an", "l", "j", "ng", "nl", "eng"}) | _ZH_NAME_TAGS
+# Tags of characters that never join a neighbour into a word: particles,
+# prepositions, conjunctions, pronouns, adverbs, numerals, measure words,
+# punctuation and interjections.
+_ZH_FUNCTION_TAGS = frozenset(
+    {"u", "uj", "ul", "uz", "ug", "uv", "ud", "p", "c", "r", "d", "m", "q", "x", "y", "e", "o", "f"}
+)
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -155,12 +161,36 @@ def _latin_words(text: str, language: str) -> list[Word]:
     return words
 
 
+def _zh_pieces(run: str) -> list[tuple[str, str]]:
+    """jieba's words of a run of Chinese, with single characters that stand
+    side by side joined into one word when one of them is a content word:
+    a word jieba's dictionary lacks comes out as characters (美白 "whitening"
+    as 美 "beautiful", tagged a place, and 白 "white"), and one character on
+    its own says too little to be checked."""
+    pieces: list[tuple[str, str]] = []
+    singles: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if len(singles) > 1 and any(flag in _ZH_CONTENT_TAGS for _, flag in singles):
+            pieces.append(("".join(word for word, _ in singles), "n"))
+        singles.clear()
+
+    for pair in jieba.posseg.cut(run, HMM=False):
+        if len(pair.word) == 1 and pair.flag not in _ZH_FUNCTION_TAGS:
+            singles.append((pair.word, pair.flag))
+            continue
+        flush()
+        pieces.append((pair.word, pair.flag))
+    flush()
+    return pieces
+
+
 def _chinese_words(text: str) -> list[Word]:
     words = []
     for run in _CJK_RUN_RE.findall(text):
-        for pair in jieba.posseg.cut(run, HMM=False):
-            if pair.flag in _ZH_CONTENT_TAGS and len(pair.word) > 1 and not is_generic(pair.word, "zh"):
-                words.append(Word(pair.word, name=pair.flag in _ZH_NAME_TAGS))
+        for word, flag in _zh_pieces(run):
+            if flag in _ZH_CONTENT_TAGS and len(word) > 1 and not is_generic(word, "zh"):
+                words.append(Word(word, name=flag in _ZH_NAME_TAGS))
     return words
 
 

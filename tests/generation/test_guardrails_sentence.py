@@ -65,6 +65,8 @@ def test_a_sentence_in_the_other_language_is_flagged(language):
         ("zh-hans", "山脊背包有三个防雨罩。", "三"),
         ("en", "The Ridgeline daypack is made in Portugal.", "Portugal"),
         ("zh-hans", "山脊背包产自意大利。", "意大利"),
+        # A word jieba's dictionary lacks comes out as single characters (美, 白).
+        ("zh-hans", "山脊背包的防雨罩还能帮助美白。", "美白"),
     ],
 )
 def test_invented_content_is_flagged_high_and_named(language, text, invented):
@@ -81,6 +83,7 @@ def test_invented_content_is_flagged_high_and_named(language, text, invented):
         ("en", "A comfortable Ridgeline daypack keeps the rain covers in its bottom compartment."),
         ("en", "Two days out, the daypack still weighs under one kilo... 1 kg."),
         ("zh-hans", "舒适的山脊背包，底部隔层里放着防雨罩，重量不到一公斤。"),
+        ("zh-hans", "山脊背包很轻，防雨罩就在底部隔层里。"),
     ],
 )
 def test_words_of_the_sources_in_another_form_and_generic_copy_words_pass(language, text):
