@@ -34,6 +34,29 @@ _PERSON_EN = re.compile(
     r"|^\s*(?:agent|human|operator|representative|person)\b",
     re.IGNORECASE,
 )
+# A person-noun and a contact verb or "available" within one sentence, in
+# either order and a few words apart: "Is anyone from support available to
+# talk?", "Are any of your agents free to chat?". Both are needed, so "Does
+# the jacket support a hood?" (no contact verb) and "Is it available in
+# blue?" (no person) stay with the assistant.
+_PERSON_NOUN_EN = (
+    r"\b(?:anyone|anybody|someone|somebody|any ?one|a human|humans?|a person|people|agents?|staff|support|"
+    r"team|representatives?|reps?|operators?|advisors?|advisers?|colleagues?)\b"
+)
+_CONTACT_EN = (
+    r"\b(?:talk|talking|speak|speaking|chat|chatting|reach|contact|available|free to|call|ring|phone|"
+    r"connect|put me through|get in touch)\b"
+)
+_PERSON_NEAR_EN = re.compile(
+    rf"{_PERSON_NOUN_EN}[^.?!。？！]{{0,40}}?{_CONTACT_EN}|{_CONTACT_EN}[^.?!。？！]{{0,40}}?{_PERSON_NOUN_EN}",
+    re.IGNORECASE,
+)
+# The same in Chinese: someone of the shop and a verb of reaching them
+# ("联系一下商家", "找你们的负责人", "有人在吗").
+_PERSON_NEAR_ZH = re.compile(
+    r"(?:联系|找|转|接通|转接|叫)[^。？！?!，,]{0,6}?(?:商家|店家|卖家|售后|负责人|主管|老板|你们的人|专人|人员|人)"
+    r"|有(?:没有)?人(?:在|吗|回|能|可以)"
+)
 _PERSON_ZH = re.compile(
     r"人工|真人|客服|转人工|找人|工作人员|联系你们|联系我|打电话给|给我打电话|回电话|回复我|不要机器人|不想和机器人|"
     r"机器人.{0,4}(?:没用|不行)|经理"
@@ -82,20 +105,61 @@ _ANGRY_WORDS = (
     "受够",
     "坑人",
     "什么破",
+    "disappointed",
+    "disappointing",
+    "unbelievable",
+    "appalling",
+    "shameful",
+    "outrageous",
+    "incompetent",
+    "气人",
+    "太气",
+    "好气",
+    "真气",
+    "失望",
+    "被骗",
+    "欺骗",
+    "过分",
+    "离谱",
+    "坑爹",
+    "忍无可忍",
 )
+# Anger a single word does not carry: "this is a joke", "nobody ever
+# replies", and 烦 as a word of its own (jieba), never inside 麻烦 ("may I
+# trouble you"), the politest word of a Chinese question.
+_ANGRY_PHRASES = re.compile(
+    r"\b(?:is|are|what|such|total|complete|absolute)\s+(?:a\s+)?(?:joke|farce)\b"
+    r"|\b(?:nobody|no one|no-one|none of you)\b[^.?!]{0,20}?\b(?:repl|answer|respond|help|get back|care)"
+    r"|\bnever\s+(?:repl|answer|respond|get back)",
+    re.IGNORECASE,
+)
+_ANGRY_JIEBA_WORDS = frozenset({"烦", "烦死", "烦人", "很烦", "真烦", "好烦", "太烦"})
 _ANGRY_RE = [phrase_pattern(word) for word in _ANGRY_WORDS]
 # Shouting: at least this many letters, nearly all capitals ("WHERE IS MY ORDER").
 SHOUT_MIN_LETTERS = 12
 SHOUT_MIN_CAPS_SHARE = 0.8
 # "??!!" and "!!!": three or more in a row.
-_PUNCTUATION_BURST = re.compile(r"[!?！？]{3,}")
+# "!!" or "?!" counts too, but only with a complaint (below): "Hello!!" alone
+# is a cheerful shopper.
+_PUNCTUATION_BURST = re.compile(r"[!?！？]{3,}|[!！]{2}|[?？][!！]|[!！][?？]")
 _MILD_NEGATIVE = re.compile(
     r"\b(?:bad|terrible|awful|broken|late|still|again|nobody|no one|wrong)\b|坏了|还没|又|没人", re.IGNORECASE
 )
 
+_COMPLAINT = re.compile(
+    r"\b(?:bad|terrible|awful|broken|wrong|nobody|no one|never|horrible)\b|坏了|没人|不理|太差|太慢",
+    re.IGNORECASE,
+)
+
 
 def asks_for_person(text: str) -> bool:
-    return bool(_PERSON_EN.search(text) or _PERSON_ZH.search(text))
+    return any(p.search(text) for p in (_PERSON_EN, _PERSON_ZH, _PERSON_NEAR_EN, _PERSON_NEAR_ZH))
+
+
+def _chinese_words(text: str) -> list[str]:
+    import jieba  # noqa: PLC0415 - loaded only when a message holds 烦
+
+    return list(jieba.cut(text))
 
 
 def _shouting(text: str) -> bool:
@@ -107,10 +171,19 @@ def _shouting(text: str) -> bool:
 
 def is_angry(text: str) -> bool:
     """An angry word, or shouting or a burst of !?, together with a complaint."""
-    if any(pattern.search(text) for pattern in _ANGRY_RE):
+    if any(pattern.search(text) for pattern in _ANGRY_RE) or _ANGRY_PHRASES.search(text):
         return True
-    heated = _shouting(text) or bool(_PUNCTUATION_BURST.search(text))
-    return heated and bool(_MILD_NEGATIVE.search(text) or _shouting(text))
+    if "烦" in text and _ANGRY_JIEBA_WORDS.intersection(_chinese_words(text)):
+        return True
+    if _shouting(text):
+        return True
+    burst = _PUNCTUATION_BURST.search(text)
+    if burst is None:
+        return False
+    if len(burst.group()) >= 3:
+        return bool(_MILD_NEGATIVE.search(text))
+    # "!!" or "?!" only with a plain complaint: "Is it still in stock?!" is not.
+    return bool(_COMPLAINT.search(text))
 
 
 # A topic of several words ("payment fail") matches when its words come in
@@ -127,6 +200,17 @@ _GAP_WORDS = rf"(?:[^\w.!?。！？]+[\w'’]+){{0,{TOPIC_MAX_GAP_WORDS}}}?[^\w.
 _GAP_CHARS = rf"[^.!?。！？，,]{{0,{TOPIC_MAX_GAP_CHARS}}}?"
 
 
+def _inflection(word: str) -> str:
+    """The endings a topic word accepts; a final consonant may double before
+    -ed/-ing ("cancel" matches "cancelled", "cut" matches "cutting")."""
+    last = word[-1:]
+    if not last.isalpha():
+        return ""
+    if last.lower() not in "aeiouwxy":
+        return rf"(?:s|es|ed|d|ing|{re.escape(last)}(?:ed|ing))?"
+    return _INFLECTION
+
+
 def _topic_pattern(topic: str) -> re.Pattern[str]:
     """A line of the brand's topics as a pattern. One word or phrase per line;
     words separated by spaces may have a few words between them in the
@@ -135,7 +219,7 @@ def _topic_pattern(topic: str) -> re.Pattern[str]:
     parts = topic.split()
     if not all(part.isascii() for part in parts):
         return re.compile(_GAP_CHARS.join(re.escape(part) for part in parts), re.IGNORECASE)
-    words = [re.escape(part) + (_INFLECTION if part[-1:].isalpha() else "") for part in parts]
+    words = [re.escape(part) + _inflection(part) for part in parts]
     return re.compile(r"(?<![A-Za-z0-9])" + _GAP_WORDS.join(words) + r"(?![A-Za-z0-9])", re.IGNORECASE)
 
 

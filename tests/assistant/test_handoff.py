@@ -130,3 +130,116 @@ def test_words_of_a_topic_far_apart_in_a_message_do_not_hand_over():
     text = "The payment page looked nice, but the lid of my bottle failed to seal."
 
     assert handoff.sensitive_topic(text, ["payment fail"]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is anyone from support available to talk?",
+        "Is there a representative I could chat with?",
+        "Are any of your agents free to chat right now?",
+        "Could somebody on the team reach out to me?",
+        "Can I speak to anybody about my order?",
+        "能帮我联系一下商家吗？",
+        "可以找你们的负责人吗？",
+        "请帮我转接售后",
+        "有人在吗？",
+    ],
+)
+def test_a_person_noun_with_a_contact_verb_in_any_order_hands_over(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) == handoff.PERSON_REQUESTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This is a joke, nobody replies to me!!",
+        "Unbelievable, you people are a joke",
+        "I'm so disappointed with this order",
+        "No one ever answers my emails",
+        "The strap is broken again!!",
+        "Why is my order wrong?!",
+        "太气人了…",
+        "真是太失望了…",
+        "烦死了，等了两个星期还没到",
+        "我被骗了",
+        "你们太过分了",
+    ],
+)
+def test_strong_negative_emotion_hands_over(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) == handoff.ANGER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The bottle cap cut my finger",
+        "My daughter cut her hand on the lid",
+        "The lid burst and scalded my hand",
+        "The kettle started smoking",
+        "My finger is bleeding after the zip snapped",
+        "The power bank exploded",
+        "My card was charged but the order was cancelled",
+        "I was charged for an order you cancelled",
+        "You cancelled my order but still charged me",
+        "盖子割伤了我的手指",
+        "杯子爆炸了",
+        "充电时冒烟了",
+        "钱被扣了但是订单取消了",
+        "扣了钱却没有订单",
+        "退款一直没到",
+    ],
+)
+def test_injury_fire_and_payment_trouble_hand_over(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) == handoff.SENSITIVE_TOPIC
+
+
+# "support", "card", "cut", "available", "burst", "smoke", "charged", "扣款",
+# 烦 inside 麻烦 and 气 inside 天气/透气 are ordinary words of product
+# questions: only the combinations above hand over.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Does the jacket support a hood?",
+        "Does the tent support two people?",
+        "Is the support team open on Sundays?",
+        "Is the gift card valid abroad?",
+        "Which card types do you accept?",
+        "When is my card charged?",
+        "Can I cut the strap to length?",
+        "Does it come with a cutting board?",
+        "Is it available in blue?",
+        "Does the flask keep tea scalding hot?",
+        "Does the backpack have a burst-proof bladder?",
+        "Is the stove smoke-free?",
+        "Hello!! Is it still in stock?!",
+        "Is the bottle safe for people with a nut allergy?",
+        "麻烦问一下，保温杯能放冰箱吗？",
+        "这个包透气吗？",
+        "天气冷的时候能用吗？",
+        "什么时候扣款？",
+        "有没有人用过这个颜色？",
+        "可以找到更大的尺码吗？",
+    ],
+)
+def test_product_senses_of_risky_words_stay_with_the_assistant(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) is None
+
+
+def test_a_final_consonant_may_double_in_a_topic_word():
+    assert handoff.sensitive_topic("The order was cancelled", ["order cancel"]) == "order cancel"
+    assert handoff.sensitive_topic("I keep cutting myself on it", ["cut myself"]) == "cut myself"
+
+
+def test_a_brand_that_removes_the_injury_topics_no_longer_hands_them_over():
+    topics = [t for t in TOPICS if not t.startswith("cut ")]
+
+    assert handoff.handoff_reason("The bottle cap cut my finger", topics=topics) is None
+
+
+def test_the_new_defaults_keep_every_topic_of_the_previous_ones():
+    import importlib
+
+    previous = importlib.import_module("assistant.migrations.0003_sensitive_topics_injury_payment")
+
+    assert set(previous.OLD_DEFAULT_TOPICS.splitlines()) < set(TOPICS)
