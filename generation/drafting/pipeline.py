@@ -103,6 +103,7 @@ class _Slot:
             wording=self.wording + attempt,
             point=self.point,
             brief=self.job.data.brief,
+            name_feature=attempt > 0,
         )
 
     @property

@@ -66,8 +66,22 @@ _TASKS = {
 }
 
 
-def _ask(product: str, label: str, text: str, task: str) -> str:
-    return f'Product: {product}\n{label}: "{text}"\n{task}'
+def _ask(product: str, label: str, text: str, task: str, feature: str = "") -> str:
+    named = f' Call the feature "{feature}".' if feature else ""
+    return f'Product: {product}\n{label}: "{text}"\n{task}{named}'
+
+
+# The example idea's name for its feature, as a retry hands it over.
+_EXAMPLE_FEATURE = "leak-proof lid"
+
+
+def feature_name(title: str) -> str:
+    """An idea's title as the name a retry asks the sentence to use: the
+    first attempt most often fails by losing the community's name for the
+    feature ("keeps the water hot" for "Keep-warm button"), which
+    verify.keeps_feature rejects; the retry tells the model that name."""
+    name = title.strip().rstrip(".!?:;,。！？：；，").strip()
+    return name[:1].lower() + name[1:] if name[:2].istitle() or len(name) < 2 else name
 
 
 def _examples(point: str, frame: str, opening: str, closing: str) -> dict[Role, Example]:
@@ -139,6 +153,8 @@ class SentenceJob:
     wording: int
     point: Point | None = None  # None for an opening or closing
     brief: str = ""
+    # A retry: the ask names the feature (the idea's title) to keep.
+    name_feature: bool = False
 
     @property
     def quoted(self) -> str:
@@ -156,12 +172,40 @@ def sentence_messages(job: SentenceJob) -> list[dict[str, str]]:
     wording = WORDINGS[job.kind][job.wording % wordings_of(job.kind)]
     example = wording.examples[job.role]
     label, task = _TASKS[job.role]
+    feature = feature_name(job.point.title) if job.name_feature and job.point is not None else ""
+    example_user, example_answer, ask = example.user, example.answer, task
+    start = _STARTS.get((job.kind, job.role), "")
+    if feature and start:
+        # The answer starts with the feature's name, so it cannot lose it.
+        example_user = _ask(
+            _EXAMPLE_PRODUCT, label, _EXAMPLE_IDEA, _started(task, start, _EXAMPLE_PRODUCT, _EXAMPLE_FEATURE)
+        )
+        example_answer = _NAMED_ANSWERS[job.kind]
+        ask = _started(task, start, plain(job.product), feature)
+        feature = ""
+    elif feature:
+        example_user = _ask(_EXAMPLE_PRODUCT, label, _EXAMPLE_IDEA, task, _EXAMPLE_FEATURE)
     return [
         {"role": "system", "content": wording.system},
-        {"role": "user", "content": example.user},
-        {"role": "assistant", "content": example.answer},
-        {"role": "user", "content": _ask(plain(job.product), label, job.quoted, task)},
+        {"role": "user", "content": example_user},
+        {"role": "assistant", "content": example_answer},
+        {"role": "user", "content": _ask(plain(job.product), label, job.quoted, ask, feature)},
     ]
+
+
+# A retried point's answer starts with the product and the feature's name.
+_STARTS: dict[tuple[str, Role], str] = {
+    (Kind.PRODUCT_DESCRIPTION, Role.POINT): "The {product} has {feature}",
+    (Kind.USER_STORY, Role.POINT): "I like that the {product} has {feature}",
+}
+_NAMED_ANSWERS: dict[str, str] = {
+    Kind.PRODUCT_DESCRIPTION: "The Kestrel lunch box has a leak-proof lid that seals tight, so soup stays in the box and out of your bag.",
+    Kind.USER_STORY: "I like that the Kestrel lunch box has a leak-proof lid that seals tight, so no soup ends up in my bag.",
+}
+
+
+def _started(task: str, start: str, product: str, feature: str) -> str:
+    return f'{task} Start with "{start.format(product=product, feature=feature)}".'
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from generation.drafting.pipeline import DraftJob, run_grounded
 from generation.drafting.plan import POINTS_PER_LENGTH, plan_points, variant_order
 from generation.drafting.types import DraftingInput, IdeaInput, SentenceOrigin, SourceKind
 from generation.drafting.verify import clean_sentence, fallback_sentence, fits_role, keeps_feature
-from generation.drafting.write import GREEDY, WORDINGS, SentenceJob, sentence_messages
+from generation.drafting.write import GREEDY, WORDINGS, SentenceJob, feature_name, sentence_messages
 from tests.generation.factories import FakeOutput
 
 PRODUCT = "Ridgeline daypack"
@@ -235,7 +235,9 @@ def test_retries_fill_the_free_rows_of_the_first_batch_and_need_no_second_call()
     draft = run_grounded([job()], generator, model_languages=frozenset({"en"}), seed=0)[1].drafts[0]
 
     assert len(generator.calls) == 1
-    assert len(generator.calls[0]["prompts"]) == 6  # 3 points in 2 wordings
+    # 3 points in the first wording and the second variant's lead in its own,
+    # then the 4 retries, which name the feature and so are prompts of their own.
+    assert len(generator.calls[0]["prompts"]) == 8
     assert {s.origin for s in draft.sentences} == {SentenceOrigin.MODEL}
     assert "bamboo" not in draft.text
 
@@ -248,6 +250,55 @@ def test_a_sentence_that_passes_on_the_retry_is_the_models_own():
     assert len(generator.calls) == 2
     assert "bamboo" not in draft.text
     assert {s.origin for s in draft.sentences} == {SentenceOrigin.MODEL}
+
+
+class KeepsTheFeatureOnlyWhenNamed(Echo):
+    """Loses the feature's name unless the ask gives the answer's start."""
+
+    def generate(self, prompts, **kwargs):
+        self.calls.append({"prompts": prompts, **kwargs})
+        answers = []
+        for p in prompts:
+            ask = p[-1]["content"]
+            if 'Start with "' in ask:
+                start = ask.split('Start with "')[1].split('"')[0]
+                answers.append(FakeOutput(text=f"{start}, so I can walk all day."))
+            else:
+                answers.append(FakeOutput(text="You can walk all day with it."))
+        return answers
+
+
+def test_a_retry_hands_the_model_the_features_name_and_its_sentence_is_kept():
+    generator = KeepsTheFeatureOnlyWhenNamed()
+
+    draft = run_grounded([job(variants=1)], generator, model_languages=frozenset({"en"}), seed=0)[1].drafts[0]
+
+    first, retry = generator.calls
+    assert not any("Start with" in p[-1]["content"] for p in first["prompts"])
+    assert all(f'Start with "The {PRODUCT} has ' in p[-1]["content"] for p in retry["prompts"])
+    # The retry's worked example starts its answer the same way.
+    assert all(
+        'Start with "The Kestrel lunch box has leak-proof lid"' in p[1]["content"]
+        and p[2]["content"].startswith("The Kestrel lunch box has a leak-proof lid")
+        for p in retry["prompts"]
+    )
+    assert {s.origin for s in draft.sentences} == {SentenceOrigin.MODEL}
+    assert draft.sentences[0].text == (
+        f"The {PRODUCT} has hip-belt pockets that fit a phone, so I can walk all day."
+    )
+    assert draft.coverage == 1.0
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Keep-warm button.", "keep-warm button"),
+        ("USB-C charging", "USB-C charging"),
+        ("Hip-belt pockets that fit a phone", "hip-belt pockets that fit a phone"),
+    ],
+)
+def test_a_retry_names_the_feature_by_the_ideas_title(title, name):
+    assert feature_name(title) == name
 
 
 def test_garbled_output_never_reaches_the_draft():
