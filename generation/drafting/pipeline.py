@@ -32,7 +32,7 @@ from generation.models import Kind, Length
 from generation.prompts import prompt_text
 
 # Stored on the request as its prompt version: the sentence prompts' wording.
-PIPELINE_VERSION = "grounded.v1"
+PIPELINE_VERSION = "grounded.v2"
 # Tries per sentence before the fallback: the variant's wording, then the other.
 WRITE_ROUNDS = 2
 
