@@ -45,7 +45,7 @@ def test_a_shopper_gets_a_cited_answer_asks_for_a_person_and_a_merchant_replies(
     server = RedisServer()
     server.start()
     try:
-        with redis_broker(server), celery_worker(server, tmp_path):
+        with redis_broker(server), celery_worker(server, tmp_path, queues="answers,gpu,default"):
             shopper = new_context().new_page()
             shopper.goto(f"{site.url}{campaign.get_absolute_url()}")
             shopper.locator(".ask-box").get_by_role("link", name=f"Ask {BRAND}").click()
@@ -77,7 +77,7 @@ def test_a_shopper_gets_a_cited_answer_asks_for_a_person_and_a_merchant_replies(
         inbox.first.locator("input[name=_selected_action]").check()
         admin.locator("select[name=action]").select_option(label="Take over (the assistant stops answering)")
         admin.get_by_role("button", name="Go").click()
-        expect(messages_of(admin)).to_contain_text("Took over 1 conversation")
+        expect(messages_of(admin)).to_contain_text("Took over: done for 1 item.")
         screenshots.take(admin, "inbox-taken-over")
         inbox.first.locator("th a").click()
         admin.get_by_label("Reply as a person").fill(STAFF_REPLY)
