@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant.intents import chinese_words
 from generation.guardrails import phrase_pattern
 
 PERSON_REQUESTED = "person_requested"
@@ -156,12 +157,6 @@ def asks_for_person(text: str) -> bool:
     return any(p.search(text) for p in (_PERSON_EN, _PERSON_ZH, _PERSON_NEAR_EN, _PERSON_NEAR_ZH))
 
 
-def _chinese_words(text: str) -> list[str]:
-    import jieba  # noqa: PLC0415 - loaded only when a message holds 烦
-
-    return list(jieba.cut(text))
-
-
 def _shouting(text: str) -> bool:
     letters = [ch for ch in text if ch.isascii() and ch.isalpha()]
     if len(letters) < SHOUT_MIN_LETTERS:
@@ -173,7 +168,7 @@ def is_angry(text: str) -> bool:
     """An angry word, or shouting or a burst of !?, together with a complaint."""
     if any(pattern.search(text) for pattern in _ANGRY_RE) or _ANGRY_PHRASES.search(text):
         return True
-    if "烦" in text and _ANGRY_JIEBA_WORDS.intersection(_chinese_words(text)):
+    if "烦" in text and _ANGRY_JIEBA_WORDS.intersection(chinese_words(text)):
         return True
     if _shouting(text):
         return True

@@ -48,13 +48,13 @@ class Cues:
         return cls(re.compile(_cues_pattern(rest, patterns)), frozenset(single))
 
     def search(self, lowered: str) -> bool:
-        return bool(self.pattern.search(lowered)) or bool(self.characters & set(_chinese_words(lowered)))
+        return bool(self.pattern.search(lowered)) or bool(self.characters & set(chinese_words(lowered)))
 
     def remove(self, lowered: str) -> str:
         lowered = self.pattern.sub(" ", lowered)
-        if not self.characters & set(_chinese_words(lowered)):
+        if not self.characters & set(chinese_words(lowered)):
             return lowered
-        return "".join(" " if w in self.characters else w for w in _chinese_words(lowered, whole=True))
+        return "".join(" " if w in self.characters else w for w in chinese_words(lowered, whole=True))
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _segmented(text: str) -> tuple[str, ...]:
     return tuple(jieba.lcut(text, HMM=False))
 
 
-def _chinese_words(text: str, *, whole: bool = False) -> tuple[str, ...]:
+def chinese_words(text: str, *, whole: bool = False) -> tuple[str, ...]:
     """The text as jieba's words (`whole`: all of it, Latin and spaces too,
     so that joining them gives the text back); none without Chinese."""
     if not _CJK_RE.search(text):
