@@ -38,7 +38,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 RStatus = Recipient.Status
 Skip = Recipient.SkipReason
 AUDIENCE = 200
-# Every NO_CONSENT_EVERY-th person never gave marketing consent.
+# Outside the control group, every NO_CONSENT_EVERY-th person never gave
+# marketing consent.
 NO_CONSENT_EVERY = 10
 CONTROL_SHARE = 10
 # Small chunks so that several are prepared before the one the kill lands in.
@@ -50,14 +51,23 @@ STALE_S = 2
 BLOCK_FROM = AUDIENCE // 2
 
 
-def _audience(campaign) -> None:
-    """Voters of an adopted idea; all but every NO_CONSENT_EVERY-th consented."""
-    adopted = IdeaFactory(campaign=campaign, title="Quiet buckles", status=Idea.Status.ADOPTED)
+def _audience(mc: MessageCampaign) -> None:
+    """Voters of an adopted idea. Outside the control group every
+    NO_CONSENT_EVERY-th person never consented; inside it the first person
+    never consented and the rest did, so both kinds of held-out people are
+    always present, whatever primary keys this database hands out."""
+    adopted = IdeaFactory(campaign=mc.campaign, title="Quiet buckles", status=Idea.Status.ADOPTED)
+    control_seen = 0
     for n, user in enumerate(UserFactory.create_batch(AUDIENCE)):
         VoteFactory(idea=adopted, user=user)
-        if n % NO_CONSENT_EVERY:
+        if services.in_control_group(mc, user.pk):
+            control_seen += 1
+            consents = control_seen > 1
+        else:
+            consents = bool(n % NO_CONSENT_EVERY)
+        if consents:
             consent.consent_set(
-                user=user, brand=campaign.brand, granted=True, source=ConsentEvent.Source.PREFERENCES
+                user=user, brand=mc.brand, granted=True, source=ConsentEvent.Source.PREFERENCES
             )
 
 
@@ -95,8 +105,8 @@ def _claim_stale(mc: MessageCampaign) -> bool:
 def test_a_worker_killed_mid_campaign_sends_every_eligible_recipient_exactly_once(
     campaign, moderator, private_broker, tmp_path
 ):
-    _audience(campaign)
     mc = MessageCampaignFactory(campaign=campaign, audience="voters_of_adopted", control_share=CONTROL_SHARE)
+    _audience(mc)
     services.message_campaign_preview(message_campaign=mc)
     _block_from_the_middle(mc)
     services.message_campaign_approve(message_campaign=mc, user=moderator)
