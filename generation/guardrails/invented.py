@@ -5,8 +5,11 @@ A text may use any word its sources (the community's ideas and comments it
 realises) or the brand's own words (brief, product and brand name, keywords)
 hold, in any form ("pockets" for "pocket", "雨罩" for "防雨罩"), and the
 generic words of copy ("comfortable", "体验"); every other content word is
-reported, names apart from other details. Numbers compare by value ("two"
-for "2", "三十" for "30"); figures with units are the claims check's.
+reported, names apart from other details. Where a construction introduces
+a feature ("comes with a cup holder", "has a phone app", 还带手机) even the
+commonest nouns must be supported: there "cup" names a feature (see
+words.FEATURE_SLOT_ZIPF). Numbers compare by value ("two" for "2", "三十"
+for "30"); figures with units are the claims check's.
 """
 
 from __future__ import annotations
