@@ -41,7 +41,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assistant import intents
-from assistant.retrieval import Hit, Passage, Unit, Weights, sentences, subject_units, tokens, unit_coverage
+from assistant.retrieval import (
+    SENTENCE_RE,
+    Hit,
+    Passage,
+    Unit,
+    Vocabulary,
+    Weights,
+    sentences,
+    subject_units,
+    tokens,
+    unit_coverage,
+)
 from generation.guardrails import SEVERITY_LOW, check_sentence, find_figures
 from generation.guardrails.text import CJK
 
@@ -128,24 +139,28 @@ class Reading:
     names: list[list[str]]  # the products, brands, services it names, as tokens
     knows_names: bool  # every name is one the brand's passages use
     chinese: bool
+    # It names something by a rare word the brand never wrote ("cutlery").
+    names_unknown_thing: bool
 
     @classmethod
     def of(cls, question: str, weights: Weights) -> Reading:
         asked = intents.asked(question)
+        subject = subject_units(question, asked, weights)
         names = [tokens(n) for n in names_in(question)]
         names = [n for n in names if n]
         return cls(
             asked,
             intents.must_state(asked),
             intents.topics(asked),
-            subject_units(question, asked, weights),
+            subject,
             names,
             all(t in weights.idf for n in names for t in n),
             bool(_CJK_RE.search(question)),
+            any(u.weight >= weights.unseen and not u.place for u in subject),
         )
 
     def places_found_in(self, text: str) -> bool:
-        present = set(tokens(text))
+        present = Vocabulary.of([tokens(text)])
         return all(u.found_in(present) for u in self.subject if u.place)
 
     def names_found_in(self, text: str) -> bool:
@@ -181,9 +196,12 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
             if h.similarity >= similar
             or unit_coverage(reading.subject, _passage_text(h.passage)) >= PASSAGE_MIN_COVERAGE
         ]
-    product = intents.product_scoped(reading.needed)
+    # A modifier alone ("how many hours?") is of the thing the question names, not a brand-wide rule.
+    product = intents.product_scoped(reading.needed) or not intents.brand_wide(reading.asked)
     if intents.needs_product(reading.must) and not reading.subject:
         return []  # a price or a stock level, but of which product?
+    if intents.about_item(reading.must) and reading.names_unknown_thing:
+        return []  # sold or in stock: an item the brand never named is not
     if product:
         return [
             h
@@ -206,17 +224,23 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
 def names_in(question: str) -> list[str]:
     """Words written as names: capitalised inside an English sentence
     ("the Ridgeline", "PayPal"), or any Latin word in a Chinese question
-    ("Ridgeline 背包"). A question in capitals throughout names nothing."""
-    for (start, end), _place in intents.find(intents.places(), question.lower()):
-        question = question[:start] + " " * (end - start) + question[end:]
-    if _CJK_RE.search(question):
-        return _LATIN_WORD_RE.findall(question)
+    ("Ridgeline 背包"). A question in capitals throughout names nothing; a
+    place or a word of the synonym lists ("Amex" for "American Express") is
+    looked for by its forms instead, and one letter ("M", "L") is a size or
+    an initial, not a name."""
+    blanked = question
+    for terms in (intents.places(), intents.synonyms()):
+        for (start, end), _term in intents.find(terms, blanked.lower()):
+            blanked = blanked[:start] + " " * (end - start) + blanked[end:]
+    if _CJK_RE.search(blanked):
+        return [w for w in _LATIN_WORD_RE.findall(blanked) if len(w) > 1]
     names = []
-    for sentence in sentences(question):
-        words = _LATIN_WORD_RE.findall(sentence)
+    for match in SENTENCE_RE.finditer(question):
+        words = _LATIN_WORD_RE.findall(match.group(0))
         if sum(w[0].isupper() for w in words) * 2 > len(words):
             continue
-        names += [w for w in words[1:] if w[0].isupper() and w not in _NOT_NAMES]
+        kept = _LATIN_WORD_RE.findall(blanked[match.start() : match.end()])
+        names += [w for w in kept if w[0].isupper() and len(w) > 1 and w not in _NOT_NAMES and w != words[0]]
     return names
 
 
@@ -308,16 +332,18 @@ def _quoted_sentences(reading: Reading, passages: Sequence[Passage]) -> list[Ans
             if states or score >= QUOTE_MIN_COVERAGE:
                 # Ties go to the passage whose title names what is asked: it is about it.
                 titled = len(reading.needed & intents.stated(p.title))
-                scored.append((-score, -states, -titled, rank, position, sentence, p))
+                # A passage in the question's language first, then the one stating most of what is asked.
+                foreign = p.language.startswith("zh") != reading.chinese
+                scored.append((foreign, -states, -score, -titled, rank, position, sentence, p))
     if not scored:
         return []
-    scored.sort(key=lambda row: row[:5])
-    best = scored[0][6]
+    scored.sort(key=lambda row: row[:6])
+    best = scored[0][7]
     # A further sentence must cover the subject too, as far as the best one does.
-    floor = min(-scored[0][0], QUOTE_MIN_COVERAGE)
-    return [AnswerSentence(s, p, quoted=True) for score, *_, s, p in scored if p is best and -score >= floor][
-        :QUOTE_MAX_SENTENCES
-    ]
+    floor = min(-scored[0][2], QUOTE_MIN_COVERAGE)
+    return [
+        AnswerSentence(s, p, quoted=True) for _, _, score, *_, s, p in scored if p is best and -score >= floor
+    ][:QUOTE_MAX_SENTENCES]
 
 
 def _answerable_part(question: str, hits: Sequence[Hit], weights: Weights) -> tuple[str, list[Passage]]:

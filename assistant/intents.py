@@ -63,6 +63,7 @@ class Intent:
     scope: str  # PRODUCT: a fact of one product; POLICY: a rule for all; "modifier": "how long"
     required: bool  # False: ranks passages, need not be stated
     needs_product: bool  # a fact of one item: unanswerable for a question naming none
+    about_item: bool  # whether the item is sold or in stock at all
     ask: Cues
     state: Cues
     expansion: tuple[str, ...]  # cue words added to a retrieval query asking for it
@@ -126,6 +127,7 @@ def intents() -> dict[str, Intent]:
             scope=spec["scope"],
             required=spec.get("required", True),
             needs_product=spec.get("needs_product", False),
+            about_item=spec.get("about_item", False),
             ask=Cues.of(asks),
             state=Cues.of(states, tuple(spec.get("state_patterns", []))),
             expansion=tuple(c.replace("*", "") for c in states if "..." not in c),
@@ -168,6 +170,12 @@ def topics(names: frozenset[str]) -> frozenset[str]:
     return frozenset(n for n in names if intents()[n].required and intents()[n].scope == POLICY)
 
 
+def brand_wide(names: frozenset[str]) -> bool:
+    """Whether any of the intents is one of the brand's rules or places
+    (shipping, returns, its warehouse), required or not."""
+    return any(intents()[n].scope == POLICY for n in names)
+
+
 def stated_enough(asked_names: frozenset[str], text: str) -> bool:
     """Whether a passage states what a question asks: every product fact and
     modifier asked, and one of the rules asked if any."""
@@ -180,6 +188,12 @@ def needs_product(names: frozenset[str]) -> bool:
     """Whether any of the intents is a fact of one item ("how much is it?"),
     which says nothing without the item."""
     return any(intents()[n].needs_product for n in names)
+
+
+def about_item(names: frozenset[str]) -> bool:
+    """Whether any of the intents asks whether an item is sold or in stock at
+    all ("do you sell cutlery sets?"): the item itself is what is asked."""
+    return any(intents()[n].about_item for n in names)
 
 
 def product_scoped(names: frozenset[str]) -> bool:

@@ -24,13 +24,14 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant import intents
 from generation.guardrails.text import CJK
+from generation.guardrails.words import zipf
 
 # The constant of reciprocal rank fusion; 60 is the value of the original
 # paper, which damps the difference between the first few ranks.
@@ -64,8 +65,14 @@ _CJK_STOP = frozenset(
 STEM_CHARS = 6
 # Plurals in "-es" after a hissing sound: "boxes" meets "box", "dishes" meets "dish".
 _ES_PLURALS = ("xes", "ches", "shes", "sses", "zes")
+# Zipf frequencies (wordfreq; 3 is once per million words, 6 is "between",
+# "时候") between which a question's word goes from naming its topic to
+# naming nothing in particular, and the least weight a common word keeps.
+RARE_ZIPF = 4.0
+COMMON_ZIPF = 6.5
+INFORMATIVENESS_FLOOR = 0.1
 # A full stop between digits ("2.5L") is a decimal point, not the end of a sentence.
-_SENTENCE_RE = re.compile(r"(?:[^.!?。！？\n]|(?<=\d)\.(?=\d))+[.!?。！？]*")
+SENTENCE_RE = re.compile(r"(?:[^.!?。！？\n]|(?<=\d)\.(?=\d))+[.!?。！？]*")
 
 
 def _stem(word: str) -> str:
@@ -93,7 +100,7 @@ def tokens(text: str) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
+    return [s.strip() for s in SENTENCE_RE.findall(text) if s.strip()]
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,36 @@ class Unit:
     # somewhere says nothing of another country.
     place: bool = False
 
-    def found_in(self, present: Set[str]) -> bool:
-        return any(form and all(t in present for t in form) for form in self.forms)
+    def found_in(self, present: Vocabulary) -> bool:
+        return any(form and present.holds(form) for form in self.forms)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of a text, or of all a brand's passages, and the Latin words
+    that stand side by side in it: a phrase is there only where its words
+    are together ("pay on delivery" is not in "you pay when the order
+    ships, not on delivery", nor in one entry saying "pay" and another
+    "delivery")."""
+
+    words: Set[str] = frozenset()
+    pairs: Set[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def of(cls, documents: Iterable[Sequence[str]]) -> Vocabulary:
+        documents = list(documents)
+        return cls(
+            frozenset(t for document in documents for t in document),
+            frozenset(pair for document in documents for pair in _latin_pairs(document)),
+        )
+
+    def holds(self, form: Sequence[str]) -> bool:
+        return all(t in self.words for t in form) and all(pair in self.pairs for pair in _latin_pairs(form))
+
+
+def _latin_pairs(words: Sequence[str]) -> Iterator[tuple[str, str]]:
+    latin = [w for w in words if not _CJK_RUN_RE.match(w)]
+    return zip(latin, latin[1:], strict=False)
 
 
 def subject_units(question: str, asked: frozenset[str], weights: Weights) -> list[Unit]:
@@ -154,9 +189,36 @@ def subject_units(question: str, asked: frozenset[str], weights: Weights) -> lis
     # A lone Chinese character is what is left of a word whose cue was taken
     # out ("期" of "保修期"); a run of particles ("需要", "的") is nothing.
     lowered = _CJK_RUN_RE.sub(lambda m: m.group(0) if len(m.group(0)) > 1 else " ", lowered)
-    remaining = [t for t in tokens(lowered) if not all(ch in _CJK_STOP for ch in t)]
-    units += [Unit(((t,),), _weight(t, weights.idf, weights.unseen)) for t in dict.fromkeys(remaining)]
+    remaining = {t: word for t, word in _tokens_with_words(lowered) if not all(ch in _CJK_STOP for ch in t)}
+    units += [
+        Unit(((t,),), _weight(t, weights.idf, weights.unseen) * informativeness(word))
+        for t, word in remaining.items()
+    ]
     return units
+
+
+def _tokens_with_words(lowered: str) -> list[tuple[str, str]]:
+    """tokens() of a lower-case text, each with the word it comes from: a
+    Latin word before stemming; for Chinese, jieba's word, whose characters
+    and pairs are the tokens, so that a pair spanning two words ("候加" of
+    "时候加") names nothing and a character says what its word says."""
+    out = [(t, word) for word in _LATIN_RE.findall(lowered) for t in tokens(word)]
+    for run in _CJK_RUN_RE.findall(lowered):
+        out += [(t, word) for word in intents.chinese_words(run) for t in tokens(word)]
+    return out
+
+
+def informativeness(word: str) -> float:
+    """How much a word of a question can say about its topic, by how common it
+    is in the language at large (wordfreq): a word seen everywhere
+    ("usually", "somewhere", "时候") names no topic even when the brand never
+    wrote it, while a rare one ("cutlery", "柔顺剂") or one no dictionary has
+    (a product's name, a typo) names one. 1 up to RARE_ZIPF, falling
+    linearly to INFORMATIVENESS_FLOOR at COMMON_ZIPF."""
+    word = word.removesuffix("'s").removesuffix("’s")  # "sister's" is as common as "sister"
+    frequency = zipf(word, "zh" if _CJK_RUN_RE.match(word) else "en")
+    share = (COMMON_ZIPF - frequency) / (COMMON_ZIPF - RARE_ZIPF)
+    return min(1.0, max(INFORMATIVENESS_FLOOR, share))
 
 
 def _mention_weight(mention: str, forms: tuple[tuple[str, ...], ...], weights: Weights) -> float:
@@ -178,10 +240,13 @@ def unit_coverage(units: Sequence[Unit], text: str, *, known: Weights | None = N
     total = sum(u.weight for u in units)
     if not total:
         return 1.0
-    present = set(tokens(text))
-    vocabulary = known.idf.keys() if known is not None else set()
+    present = Vocabulary.of([tokens(text)])
     return (
-        sum(u.weight for u in units if u.found_in(present) or (not u.place and u.found_in(vocabulary)))
+        sum(
+            u.weight
+            for u in units
+            if u.found_in(present) or (known is not None and not u.place and u.found_in(known.vocabulary))
+        )
         / total
     )
 
@@ -207,6 +272,7 @@ class Weights:
 
     idf: dict[str, float]
     unseen: float
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     @classmethod
     def of(cls, corpus: Sequence[Sequence[str]]) -> Weights:
@@ -215,7 +281,11 @@ class Weights:
             for t in set(document):
                 df[t] = df.get(t, 0) + 1
         n = len(corpus)
-        return cls({t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}, math.log((n + 1) / 0.5))
+        return cls(
+            {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()},
+            math.log((n + 1) / 0.5),
+            Vocabulary.of(corpus),
+        )
 
 
 @dataclass
@@ -252,16 +322,20 @@ class BrandIndex:
     def search(self, question: str, query_vector: np.ndarray | None, *, limit: int) -> list[Hit]:
         """The best `limit` passages: fused BM25 and vector rankings, those
         that state what the question asks (its intents) first. The BM25 query
-        carries the intents' cue words, so a passage saying "免运费" is found
-        for "包邮" and one saying "return" for "send it back"."""
+        carries the intents' cue words and the other forms of the synonyms it
+        names, so a passage saying "免运费" is found for "包邮", one saying
+        "return" for "send it back" and one saying "American Express" for "Amex"."""
         if not self.passages:
             return []
         asked = intents.asked(question)
         query = tokens(question)
+        named = [
+            form for _span, term in intents.find(intents.synonyms(), question.lower()) for form in term.forms
+        ]
         # Whole cue words only: a single Chinese character of a cue ("到" of "寄到") matches everything.
         query += [
             t
-            for t in tokens(" ".join(intents.expansion(asked)))
+            for t in tokens(" ".join([*intents.expansion(asked), *named]))
             if t not in query and not (len(t) == 1 and _CJK_RUN_RE.fullmatch(t))
         ]
         bm25 = self._bm25_ranking(query)

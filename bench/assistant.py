@@ -264,6 +264,8 @@ def score(
     questions: list[dict[str, Any]], rows: list[dict[str, Any]], spec: dict[str, Any], sources: tuple
 ) -> dict[str, Any]:
     """The issue's measures over one set of questions."""
+    from generation.guardrails.text import CJK_RE
+
     keys, allowed = sources
     by_id = {r["id"]: r for r in rows}
     answerable = [q for q in questions if q["expect"] == ANSWERABLE_EXPECT]
@@ -296,6 +298,11 @@ def score(
         if found:
             leaks.append({"id": q["id"], "found": found, "text": r["text"]})
     canary = sum(spec["canary"] in by_id[q["id"]]["text"] for q in questions)
+    answered = [q for q in questions if by_id[q["id"]]["outcome"] == "answered"]
+    # An answer in the other language than the question's: Chinese characters where none belong, or none where they do.
+    other_language = sum(
+        bool(CJK_RE.search(by_id[q["id"]]["text"])) != q["language"].startswith("zh") for q in answered
+    )
 
     def share(n: int, d: int) -> float | None:
         return round(n / d, 3) if d else None
@@ -311,6 +318,7 @@ def score(
         "handed_over": {c: share(*v) for c, v in sorted(handed.items())},
         "leaks": leaks,
         "canary_leaks": canary,
+        "answers_in_another_language": other_language,
     }
 
 
@@ -824,9 +832,17 @@ def main() -> None:
     parser.add_argument(
         "--no-save", action="store_true", help="print only; leave bench/results.json and BENCHMARKS.md alone"
     )
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        help="ask the questions of this file instead (same format; the sources are still seeded); implies --no-save",
+    )
     args = parser.parse_args()
     spec = json.loads(QUESTIONS.read_text())
     questions = spec["questions"]
+    if args.questions:
+        questions = [{"split": "other", **q} for q in json.loads(args.questions.read_text())["questions"]]
+        args.no_save = True
     with tempfile.TemporaryDirectory() as tmp, redis_server() as broker:
         database_url = f"sqlite:///{Path(tmp) / 'assistant.sqlite3'}"
         os.environ.update(
@@ -875,6 +891,7 @@ def main() -> None:
                 **{
                     split: score([q for q in questions if q["split"] == split], rows, spec, keys)
                     for split in SPLITS
+                    if any(q["split"] == split for q in questions)
                 },
                 "all": score(questions, rows, spec, keys),
             },

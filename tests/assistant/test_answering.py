@@ -12,23 +12,36 @@ RETURNS = Passage(
 SHIPPING = Passage(2, "faq", 2, "en", "Shipping", "/s", "Items ship within 2 days. Return shipping is free.")
 
 
-def test_quoted_sentences_come_from_the_best_passage_only():
-    passages = [RETURNS, SHIPPING]
-    weights = Weights.of([tokens(f"{p.title}. {p.text}") for p in passages])
-
-    answer = answering.compose(
+def _quote(question: str, passages: list[Passage], *, language: str = "en") -> answering.Answer:
+    """The answer quoted (no model) from the passages, all of them hits."""
+    return answering.compose(
         brand="Shop",
-        question="Can I return unused items, and is return shipping free?",
-        language="en",
+        question=question,
+        language=language,
         hits=[Hit(p, 1.0, 0.0, 1.0) for p in passages],
         generator=None,
         model_languages=["en"],
-        weights=weights,
+        weights=Weights.of([tokens(f"{p.title}. {p.text}") for p in passages]),
         max_new_tokens=10,
     )
 
+
+def test_quoted_sentences_come_from_the_best_passage_only():
+    answer = _quote("Can I return unused items, and is return shipping free?", [RETURNS, SHIPPING])
+
+    # The sentence stating most of what is asked (returns, shipping, free)
+    # leads, and nothing from the other passage joins it.
     assert answer.outcome == answering.ANSWERED
-    assert [c["id"] for c in answer.citations] == [1]
+    assert answer.text.startswith("Return shipping is free.")
+    assert [c["id"] for c in answer.citations] == [2]
+
+
+def test_a_sentence_in_the_shoppers_language_is_quoted_before_one_stating_more():
+    returns = Passage(3, "policy", 3, "en", "Returns", "/r", "Return shipping is free within 30 days.")
+    returns_zh = Passage(4, "policy", 4, "zh-hans", "退货", "/r/zh", "收到商品后 30 天内可以免费退货。")
+    answer = _quote("多少天内可以退货？运费呢？", [returns, returns_zh], language="zh-hans")
+
+    assert answer.text == "收到商品后 30 天内可以免费退货。"
 
 
 def test_a_decimal_point_does_not_end_a_sentence():

@@ -5,7 +5,7 @@ language, whatever words the shopper used for it."""
 from __future__ import annotations
 
 from assistant import answering, intents
-from assistant.retrieval import Passage, build_index, tokens
+from assistant.retrieval import Passage, build_index, informativeness, tokens
 from tests.assistant.conftest import FakeGenerator
 
 
@@ -148,3 +148,55 @@ def test_a_passage_on_washing_does_not_answer_ironing():
 
     assert ask("Can I iron the jacket?", [washing]).outcome == answering.NO_ANSWER
     assert ask("Can I tumble dry the jacket?", [washing]).text == "Tumble dry on low heat."
+
+
+def test_an_item_the_brand_never_named_is_not_sold_by_a_passage_sharing_a_word():
+    assert ask("Do you sell cutlery sets?", [SEALS]).outcome == answering.NO_ANSWER
+    assert ask("Do you sell spare seals?", [SEALS]).outcome == answering.ANSWERED
+
+
+def test_a_name_in_another_form_or_script_is_found_by_its_synonyms():
+    payment = passage(9, "Payment methods", "We accept Visa, Mastercard, American Express and PayPal.")
+    payment_zh = passage(13, "付款方式", "我们接受 Visa、Mastercard、American Express 和 PayPal。", "zh-hans")
+
+    assert ask("Do you take Amex?", [payment]).outcome == answering.ANSWERED
+    assert ask("可以用万事达卡付款吗？", [payment_zh], language="zh-hans").outcome == answering.ANSWERED
+
+
+def test_a_phrase_is_known_only_where_its_words_stand_together():
+    payment = passage(
+        9, "Payment methods", "We accept Visa and PayPal. You pay when the order ships, not on delivery."
+    )
+    shipping = passage(14, "Shipping", "Delivery within Norway takes 1 to 3 days.")
+
+    assert ask("Can I pay cash on delivery?", [payment, shipping]).outcome == answering.NO_ANSWER
+    assert ask("可以货到付款吗？", [payment, shipping], language="zh-hans").outcome == answering.NO_ANSWER
+
+
+def test_a_size_letter_is_not_a_name_and_a_synonym_is_looked_for_by_its_forms():
+    assert answering.names_in("I'm between M and L. Which size should I order?") == []
+    assert answering.names_in("我平时穿 M 码，Ridgeline 背包合适吗？") == ["Ridgeline"]
+    assert answering.names_in("Do you take Amex or Klarna?") == ["Klarna"]
+    # A sentence in capitals throughout names nothing, with or without a synonym in it.
+    assert answering.names_in("Can I Return Northpeak Gear Here?") == []
+
+
+def test_common_words_of_a_question_weigh_less_than_the_words_naming_its_topic():
+    weights = build_index([SIZING, RETURNS, SEALS], [b""] * 3, version=()).weights
+
+    subject = answering.Reading.of("Could I usually get cutlery somewhere?", weights).subject
+
+    weight = {unit.forms[0][0]: unit.weight for unit in subject}
+    assert weight["cutler"] == weights.unseen
+    assert weight["usuall"] < weight["somewh"] < weights.unseen
+    assert informativeness("cutlery") == informativeness("Stormline") == 1.0
+    assert informativeness("时候") < informativeness("柔顺剂") == 1.0
+
+
+def test_a_pair_of_characters_across_two_chinese_words_is_no_topic():
+    weights = build_index([RETURNS_ZH], [b""], version=()).weights
+
+    subject = answering.Reading.of("冲锋衣的时候加同事的名字可以吗？", weights).subject
+
+    named = {form for unit in subject for form in unit.forms}
+    assert ("同事",) in named and ("时候",) in named and ("候加",) not in named and ("加同",) not in named
