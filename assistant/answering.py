@@ -144,6 +144,7 @@ class Reading:
 
     @classmethod
     def of(cls, question: str, weights: Weights) -> Reading:
+        question = weights.respelt(question)
         asked = intents.asked(question)
         subject = subject_units(question, asked, weights)
         names = [tokens(n) for n in names_in(question)]
@@ -166,6 +167,13 @@ class Reading:
     def names_found_in(self, text: str) -> bool:
         present = set(tokens(text))
         return all(t in present for n in self.names for t in n)
+
+    def keeps(self, whole: Reading) -> bool:
+        """Whether this part of a question names every place the whole
+        question does: "from Stockholm" may not be left out of "If I return
+        it from Stockholm, is return shipping free?"."""
+        places = {u.forms for u in self.subject if u.place}
+        return all(u.forms in places for u in whole.subject if u.place)
 
     @property
     def needed(self) -> frozenset[str]:
@@ -190,11 +198,15 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
     # The encoder knows little Chinese: its similarities there are noise.
     similar = PASSAGE_MIN_SIMILARITY if not reading.chinese else math.inf
     if not reading.needed:
+        # A passage about another product than the one named does not answer.
         return [
             h
             for h in hits
-            if h.similarity >= similar
-            or unit_coverage(reading.subject, _passage_text(h.passage)) >= PASSAGE_MIN_COVERAGE
+            if reading.names_found_in(_passage_text(h.passage))
+            and (
+                h.similarity >= similar
+                or unit_coverage(reading.subject, _passage_text(h.passage)) >= PASSAGE_MIN_COVERAGE
+            )
         ]
     # A modifier alone ("how many hours?") is of the thing the question names, not a brand-wide rule.
     product = intents.product_scoped(reading.needed) or not intents.brand_wide(reading.asked)
@@ -350,9 +362,13 @@ def _answerable_part(question: str, hits: Sequence[Hit], weights: Weights) -> tu
     """The question, or else the first of its sentences, that some passage
     answers, with those passages: "Is it dishwasher safe? Then print the
     code." is answered for its first sentence; the second names nothing the
-    brand wrote about and would otherwise sink the whole question."""
+    brand wrote about and would otherwise sink the whole question. A
+    sentence must keep the question's places."""
     parts = sentences(question)
+    whole = Reading.of(question, weights)
     for part in [question, *(parts if len(parts) > 1 else [])]:
+        if part != question and not Reading.of(part, weights).keeps(whole):
+            continue
         passages = [h.passage for h in relevant(part, hits, weights)]
         if passages:
             return part, passages

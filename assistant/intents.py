@@ -48,7 +48,7 @@ class Cues:
         return cls(re.compile(_cues_pattern(rest, patterns)), frozenset(single))
 
     def search(self, lowered: str) -> bool:
-        return bool(self.pattern.search(lowered)) or bool(self.characters & set(chinese_words(lowered)))
+        return bool(self.pattern.search(lowered)) or bool(self.characters & _present_words(lowered))
 
     def remove(self, lowered: str) -> str:
         lowered = self.pattern.sub(" ", lowered)
@@ -83,6 +83,24 @@ def chinese_words(text: str, *, whole: bool = False) -> tuple[str, ...]:
     if not _CJK_RE.search(text):
         return (text,) if whole else ()
     return _segmented(text)
+
+
+# Aspect particles after a verb: the act is done ("买了", "用过"), it is not
+# being asked for; unless the question ends there ("有卖了吗": is it sold now?).
+_DONE_PARTICLES = frozenset("了过")
+_QUESTION_ENDS = frozenset({"吗", "呢", "吧", "？", "?", "。", ""})
+
+
+def _present_words(lowered: str) -> set[str]:
+    """jieba's words of a text, less a one-character verb of a finished act:
+    "买" asks whether something is sold in "能买吗" and "有卖了吗", not in
+    "礼品卡买了能用多久"."""
+    words = [*chinese_words(lowered), "", ""]
+    return {
+        w
+        for w, after, then in zip(words, words[1:], words[2:], strict=False)
+        if w and not (after in _DONE_PARTICLES and then not in _QUESTION_ENDS)
+    }
 
 
 def _latin_cue(cue: str) -> str:

@@ -20,6 +20,7 @@ scoring plus one matrix-vector product. Nothing here reads the ORM.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import threading
@@ -71,6 +72,12 @@ _ES_PLURALS = ("xes", "ches", "shes", "sses", "zes")
 RARE_ZIPF = 4.0
 COMMON_ZIPF = 6.5
 INFORMATIVENESS_FLOOR = 0.1
+# A word of a question that no dictionary and no passage has, this long or
+# longer, is read as the brand's word it is this close to (difflib's ratio:
+# one letter missing, added or swapped in a word of 8 letters is about 0.9).
+RESPELL_MIN_CHARS = 5
+RESPELL_MIN_SIMILARITY = 0.85
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]+")
 # A full stop between digits ("2.5L") is a decimal point, not the end of a sentence.
 SENTENCE_RE = re.compile(r"(?:[^.!?。！？\n]|(?<=\d)\.(?=\d))+[.!?。！？]*")
 
@@ -273,9 +280,11 @@ class Weights:
     idf: dict[str, float]
     unseen: float
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    # The brand's Latin words as written, long enough to be misspelt.
+    spellings: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, corpus: Sequence[Sequence[str]]) -> Weights:
+    def of(cls, corpus: Sequence[Sequence[str]], *, texts: Iterable[str] = ()) -> Weights:
         df: dict[str, int] = {}
         for document in corpus:
             for t in set(document):
@@ -285,7 +294,28 @@ class Weights:
             {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()},
             math.log((n + 1) / 0.5),
             Vocabulary.of(corpus),
+            tuple(
+                sorted(
+                    {w for t in texts for w in _LATIN_RE.findall(t.lower()) if len(w) >= RESPELL_MIN_CHARS}
+                )
+            ),
         )
+
+    def respelt(self, text: str) -> str:
+        """The text with each word that neither the language nor the brand
+        knows, and that is a slip away from a word the brand writes, written
+        as the brand writes it ("ridgline" is "ridgeline"). A real word the
+        brand never wrote ("cutlery") stays what it is."""
+
+        def respell(match: re.Match[str]) -> str:
+            word = match.group(0)
+            lowered = word.lower()
+            if len(lowered) < RESPELL_MIN_CHARS or _stem(lowered) in self.idf or zipf(lowered, "en") > 0:
+                return word
+            close = difflib.get_close_matches(lowered, self.spellings, n=1, cutoff=RESPELL_MIN_SIMILARITY)
+            return close[0] if close else word
+
+        return _LATIN_WORD_RE.sub(respell, text)
 
 
 @dataclass
@@ -300,8 +330,9 @@ class BrandIndex:
     def __post_init__(self) -> None:
         import bm25s
 
-        corpus = [tokens(f"{p.title}. {p.text}") or ["\u0000"] for p in self.passages]
-        self.weights = Weights.of(corpus)
+        texts = [f"{p.title}. {p.text}" for p in self.passages]
+        corpus = [tokens(t) or ["\u0000"] for t in texts]
+        self.weights = Weights.of(corpus, texts=texts)
         if corpus:
             retriever = bm25s.BM25()
             retriever.index(corpus, show_progress=False)
@@ -327,6 +358,7 @@ class BrandIndex:
         "return" for "send it back" and one saying "American Express" for "Amex"."""
         if not self.passages:
             return []
+        question = self.weights.respelt(question)
         asked = intents.asked(question)
         query = tokens(question)
         named = [

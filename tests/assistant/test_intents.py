@@ -200,3 +200,27 @@ def test_a_pair_of_characters_across_two_chinese_words_is_no_topic():
 
     named = {form for unit in subject for form in unit.forms}
     assert ("同事",) in named and ("时候",) in named and ("候加",) not in named and ("加同",) not in named
+
+
+def test_a_misspelt_word_is_read_as_the_brands_word_and_a_real_word_stays():
+    weights = build_index([RIDGELINE, SEALS], [b""] * 2, version=()).weights
+
+    assert weights.respelt("When can I buy the Ridgline?") == "When can I buy the ridgeline?"
+    assert weights.respelt("Do you sell cutlery?") == "Do you sell cutlery?"
+    assert ask("When can I buy the Ridgline?", [RIDGELINE, SEALS]).text == RIDGELINE.text
+
+
+def test_a_verb_of_a_finished_act_asks_for_nothing():
+    assert "sale" in intents.asked("保温杯现在能买吗？")
+    assert "sale" in intents.asked("随行保温杯现在有卖了吗？")
+    assert "sale" not in intents.asked("礼品卡买了能用多久？")
+
+
+def test_a_question_asking_no_attribute_is_not_answered_about_another_product():
+    ridgeline = passage(15, "Ridgeline", "You can still post ideas for the Ridgeline daypack.")
+    stormline = passage(16, "Stormline", "The Stormline campaign is closed.")
+
+    answer = ask("Can I still post ideas for the Stormline?", [ridgeline, stormline])
+
+    assert answer.text == "The Stormline campaign is closed."
+    assert ask("Can I still post ideas for the Stormline?", [ridgeline]).outcome == answering.NO_ANSWER
