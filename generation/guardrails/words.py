@@ -129,21 +129,25 @@ FEATURE_SLOT_ENDS = frozenset(
     "until since without within inside outside about like against along among toward towards via per "
     "it you i we they he she there here "
     "is are was were be been being am can could will would shall should may might must do does did "
-    "not just also even too very really always never often already ever still once usually sometimes".split()
+    "not just also even too very really always never often already ever still once usually sometimes "
+    "together again".split()
 )
 # Closed-class words that stand in a feature slot without naming anything
-# and are rarer than FEATURE_SLOT_ZIPF: determiners, quantifiers and the
-# indefinite pronouns.
+# and are rarer than FEATURE_SLOT_ZIPF: determiners, quantifiers, the
+# indefinite pronouns and the words of identity ("the same", "different").
 FEATURE_SLOT_DETERMINERS = frozenset(
     "these those each every both either neither several various enough few fewer many much own another "
-    "same such lot lots plenty couple bit everything something nothing anything everyone someone".split()
+    "same different such else lot lots plenty couple bit everything something nothing anything everyone "
+    "someone".split()
 )
 # Irregular past participles: after "has", "have" or "had" ("has made",
 # "have got") a participle is a verb, not a feature; after a noun ("liners
 # made from wax", "a light called X") it starts a clause. Regular ones end in -ed.
 _PARTICIPLES = frozenset(
     "made got gotten become come done gone kept found given taken brought put seen shown held left lost won "
-    "built bought told said thought known heard felt grown run sold".split()
+    "built bought told said thought known heard felt grown run sold written chosen driven eaten fallen "
+    "forgotten hidden ridden spoken worn torn broken frozen woven sewn drawn thrown blown flown begun "
+    "paid laid meant met sent spent stood understood taught caught sought".split()
 )
 # Words after which a participle is an adjective inside the noun phrase
 # ("a padded seat", "with padded straps", "two folded towels").

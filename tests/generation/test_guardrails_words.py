@@ -95,6 +95,8 @@ def test_a_common_noun_in_a_feature_slot_must_be_supported(text, sources, invent
         ("The stroller has been made for the city.", STROLLER),
         ("I have always wanted a stroller that I can fold with one hand.", STROLLER),
         ("It comes with everything you need for a trip.", STROLLER),
+        ("It comes with two different pockets and nothing else.", ["Two pockets."]),
+        ("The basket has always been big enough for my shopping.", ["A big basket for my shopping."]),
         # Outside a feature slot a common word stays generic.
         ("My phone fits in the basket of the stroller.", [*STROLLER, "A big basket."]),
         ("饭盒配有厚厚的保温层。", LUNCH_JAR),
