@@ -65,6 +65,8 @@ class Intent:
     needs_product: bool  # a fact of one item: unanswerable for a question naming none
     about_item: bool  # whether the item is sold or in stock at all
     ask: Cues
+    values: Cues  # a value of the attribute named ("steel"): asks only when nothing else is asked
+    subsumes: frozenset[str]  # intents that asking this one asks already
     state: Cues
     expansion: tuple[str, ...]  # cue words added to a retrieval query asking for it
 
@@ -137,9 +139,10 @@ def intents() -> dict[str, Intent]:
     out = {}
     for name, spec in raw.items():
         both = list(spec.get("both", []))
+        values = sorted(spec.get("values", []), key=len, reverse=True)
         # Longest first, so that taking cues out of a question takes "warranty cover" whole.
         asks = sorted(both + list(spec.get("ask", [])), key=len, reverse=True)
-        states = sorted(both + list(spec.get("state", [])), key=len, reverse=True)
+        states = sorted(both + values + list(spec.get("state", [])), key=len, reverse=True)
         out[name] = Intent(
             name=name,
             scope=spec["scope"],
@@ -147,6 +150,8 @@ def intents() -> dict[str, Intent]:
             needs_product=spec.get("needs_product", False),
             about_item=spec.get("about_item", False),
             ask=Cues.of(asks),
+            values=Cues.of(values),
+            subsumes=frozenset(spec.get("subsumes", [])),
             state=Cues.of(states, tuple(spec.get("state_patterns", []))),
             expansion=tuple(c.replace("*", "") for c in states if "..." not in c),
         )
@@ -154,9 +159,16 @@ def intents() -> dict[str, Intent]:
 
 
 def asked(text: str) -> frozenset[str]:
-    """The intents a question asks about."""
+    """The intents a question asks about: by their cues, or else by a value
+    it names ("is it BPA-free?" asks for the material, "is the steel mug
+    dishwasher safe?" for the dishwasher only); less those another asked
+    intent takes in (the washing of "能放洗碗机里洗吗")."""
     lowered = text.lower()
-    return frozenset(i.name for i in intents().values() if i.ask.search(lowered))
+    named = {i.name for i in intents().values() if i.ask.search(lowered)}
+    if not named:
+        named = {i.name for i in intents().values() if i.values.search(lowered)}
+    subsumed = {s for n in named for s in intents()[n].subsumes}
+    return frozenset(named - subsumed)
 
 
 # Texts whose intents a process remembers: retrieval asks again for the
@@ -230,7 +242,7 @@ def without_cues(text: str, names: frozenset[str]) -> str:
     """The question less its intents' cues: what is left names its subject."""
     lowered = text.lower()
     for name in names:
-        lowered = intents()[name].ask.remove(lowered)
+        lowered = intents()[name].values.remove(intents()[name].ask.remove(lowered))
     return lowered
 
 

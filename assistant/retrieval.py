@@ -53,6 +53,8 @@ STOPWORDS = frozenset(
     get got please hi hello thanks thank s t its it's i'm don't doesn't many much long often
     haven't hasn't hadn't isn't aren't wasn't weren't won't can't couldn't didn't wouldn't shouldn't
     i've i'd i'll you're you've we're we've they're what's there's that's let's
+    im ive id ill youre weve theyre whats theres thats lets dont doesnt didnt isnt arent wasnt
+    cant couldnt wont wouldnt shouldnt havent hasnt u ur pls plz thx
     something anything everything nothing stuff still yet
     put go goes going make take takes want need know tell give come comes ok okay
     find choose pick select check see look another other""".split()
@@ -76,6 +78,9 @@ INFORMATIVENESS_FLOOR = 0.1
 # longer, is read as the brand's word it is this close to (difflib's ratio:
 # one letter missing, added or swapped in a word of 8 letters is about 0.9).
 RESPELL_MIN_CHARS = 5
+# ... and that the language at large sees less often than this (wordfreq's
+# Zipf): common slips ("shiping") are in its data, at the rare end.
+SLIP_MAX_ZIPF = 2.5
 RESPELL_MIN_SIMILARITY = 0.85
 _LATIN_WORD_RE = re.compile(r"[A-Za-z]+")
 # A full stop between digits ("2.5L") is a decimal point, not the end of a sentence.
@@ -302,15 +307,16 @@ class Weights:
         )
 
     def respelt(self, text: str) -> str:
-        """The text with each word that neither the language nor the brand
-        knows, and that is a slip away from a word the brand writes, written
-        as the brand writes it ("ridgline" is "ridgeline"). A real word the
-        brand never wrote ("cutlery") stays what it is."""
+        """The text with each word that the brand does not write and the
+        language hardly knows, and that is a slip away from a word the brand
+        writes, written as the brand writes it ("ridgline" is "ridgeline",
+        "shiping" is "shipping"). A real word the brand never wrote
+        ("cutlery") stays what it is."""
 
         def respell(match: re.Match[str]) -> str:
             word = match.group(0)
             lowered = word.lower()
-            if len(lowered) < RESPELL_MIN_CHARS or _stem(lowered) in self.idf or zipf(lowered, "en") > 0:
+            if len(lowered) < RESPELL_MIN_CHARS or _stem(lowered) in self.idf or zipf(lowered, "en") > SLIP_MAX_ZIPF:
                 return word
             close = difflib.get_close_matches(lowered, self.spellings, n=1, cutoff=RESPELL_MIN_SIMILARITY)
             return close[0] if close else word

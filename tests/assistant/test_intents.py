@@ -224,3 +224,10 @@ def test_a_question_asking_no_attribute_is_not_answered_about_another_product():
 
     assert answer.text == "The Stormline campaign is closed."
     assert ask("Can I still post ideas for the Stormline?", [ridgeline]).outcome == answering.NO_ANSWER
+
+
+def test_a_value_named_asks_for_its_attribute_only_when_nothing_else_is_asked():
+    assert intents.asked("Is the lunch box BPA-free?") == {"material"}
+    assert intents.asked("Is the steel mug dishwasher safe?") == {"dishwasher"}
+    assert intents.asked("不锈钢保温杯能直接扔洗碗机里洗吗？") == {"dishwasher"}
+    assert intents.asked("Does the black one come in XL?") == {"size"}
