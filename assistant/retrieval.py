@@ -316,7 +316,11 @@ class Weights:
         def respell(match: re.Match[str]) -> str:
             word = match.group(0)
             lowered = word.lower()
-            if len(lowered) < RESPELL_MIN_CHARS or _stem(lowered) in self.idf or zipf(lowered, "en") > SLIP_MAX_ZIPF:
+            if (
+                len(lowered) < RESPELL_MIN_CHARS
+                or _stem(lowered) in self.idf
+                or zipf(lowered, "en") > SLIP_MAX_ZIPF
+            ):
                 return word
             close = difflib.get_close_matches(lowered, self.spellings, n=1, cutoff=RESPELL_MIN_SIMILARITY)
             return close[0] if close else word
