@@ -14,7 +14,10 @@
    model (SmolLM2-135M, English only). Reported per split: the questions
    labelled `tune` were used to choose the relevance thresholds in
    assistant/answering.py (a sweep with quote-only answers, printed with
-   --sweep), those labelled `test` never were.
+   --sweep), those labelled `test` never were. Then the blind batches of
+   bench/data/assistant_blind_questions.json, each reported alone with the
+   role it has played ("about" there says how they were written).
+   --questions FILE asks another file's questions instead (a new blind batch).
 2. Retrieval at 10,000 sources: one synthetic brand with 10,000 FAQ entries
    (20,000 passages would be both languages; English only here), synced by
    indexing.passages_sync; then p50/p95 of indexing.retrieve (fingerprint
@@ -65,6 +68,8 @@ from bench.common import (  # noqa: E402
 from bench.redis_server import redis_server  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "data" / "assistant_questions.json"
+# Batches written blind (bench/data/assistant_blind_questions.json, "about").
+BLIND_QUESTIONS = ROOT / "bench" / "data" / "assistant_blind_questions.json"
 MODEL_DIR = ROOT / "var" / "models" / "smollm2-135m-instruct"
 SPLITS = ("tune", "test")
 SYNTHETIC_SOURCES = 10_000
@@ -705,6 +710,24 @@ def markdown(info: dict, spec: dict, results: dict[str, Any]) -> str:
         + " | ".join(f"{len(s[k]['leaks'])} / {s[k]['canary_leaks']}" for k in (*SPLITS, "all"))
         + " |"
     )
+    if blind := results.get("blind"):
+        lines += [
+            "",
+            "Blind batches (`bench/data/assistant_blind_questions.json`: 100 questions each, written by helpers who "
+            "saw only the demo brands' sources, never this code or another set; same run):",
+            "",
+            "| batch | role | answered, citing a right source | citation precision | unanswerable refused "
+            "or handed over | false refusals | hand-off person / angry / sensitive | answers in another "
+            "language | leaks / canary |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for split, b in blind.items():
+            handed = " / ".join(pct(b["handed_over"].get(c)) for c in ("person", "angry", "sensitive"))
+            lines.append(
+                f"| {split} | {b['role']} | {pct(b['grounded_answer_rate'])} | {pct(b['citation_precision'])} | "
+                f"{pct(b['refused_or_handed_over'])} | {pct(b['false_refusals'])} | {handed} | "
+                f"{b['answers_in_another_language']} | {len(b['leaks'])} / {b['canary_leaks']} |"
+            )
     r = results.get("retrieval")
     if r:
         lines += [
@@ -900,6 +923,18 @@ def main() -> None:
                 "p95": round(percentile([r["seconds"] for r in rows], 0.95), 3),
             },
         }
+        if not args.questions:
+            blind = json.loads(BLIND_QUESTIONS.read_text())
+            blind_rows = ask_all(blind["questions"], generator)
+            results["blind"] = {
+                split: {
+                    "role": role,
+                    **score([q for q in blind["questions"] if q["split"] == split], blind_rows, spec, keys),
+                }
+                for split, role in blind["batches"].items()
+            }
+            if args.misses:
+                print("\n".join(misses(blind["questions"], blind_rows, keys)))
         missed = misses(questions, rows, keys)
         if args.misses:
             print("\n".join(missed))
