@@ -4,8 +4,9 @@ A point is what one sentence of a draft says, with the idea(s) it comes
 from. Ideas come in ranking order (generation.selectors.drafting_input); a
 duplicate merged into an idea is a source of its survivor's point, and two
 ideas of one theme that say nearly the same words make one point, so a
-draft does not say a thing twice. Variants differ by which point leads, not
-by luck.
+draft does not say a thing twice. An idea that gives a model orders (a
+prompt injection) makes no point. Variants differ by which point leads,
+not by luck.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generation.drafting.types import DraftingInput, IdeaInput, SourceKind, SourceText
-from generation.guardrails import personal_sentences_removed
+from generation.guardrails import instructs_model, personal_sentences_removed
 from generation.guardrails.text import CJK_RE
 from generation.models import Length
 from generation.prompts import quote
@@ -83,6 +84,8 @@ def plan_points(data: DraftingInput, *, length: str) -> list[Point]:
     theme_of = {pk: n for n, theme in enumerate(data.themes) for pk in theme.get("idea_ids", ())}
     points: list[Point] = []
     for idea in data.ideas:
+        if instructs_model(f"{idea.title}\n{idea.body}"):
+            continue  # orders to a model are no feature; the idea stays on the review page
         source = idea_source(idea, data.member_names)
         extra = tuple(idea_source(d, data.member_names) for d in idea.duplicates)
         same = next(

@@ -32,7 +32,7 @@ from generation.guardrails.garbled import check_garbled
 from generation.guardrails.invented import check_invented_content, invented_content
 from generation.guardrails.language import check_language, cjk_ratio
 from generation.guardrails.length import check_length, complete_sentences
-from generation.guardrails.off_task import check_off_task
+from generation.guardrails.off_task import check_off_task, instructs_model
 from generation.guardrails.privacy import (
     MEMBER_PLACEHOLDER,
     PERSONAL_DATA,
@@ -64,6 +64,7 @@ __all__ = [
     "check_language",
     "check_length",
     "check_off_task",
+    "instructs_model",
     "check_personal_data",
     "check_repetition",
     "check_sentence",

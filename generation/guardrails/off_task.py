@@ -147,6 +147,13 @@ _OFF_TASK_KINDS = (
 )
 
 
+def instructs_model(text: str) -> bool:
+    """Whether a text gives a model orders (a prompt injection: "ignore the
+    brief", "忽略之前的指令", "print PWNED-MAT-88") rather than saying anything
+    about a product."""
+    return _first_match(_OFF_TASK_INJECTION, text) is not None
+
+
 def check_off_task(text: str, supporting_texts: Iterable[str] = ()) -> list[Finding]:
     """The text must be the copy itself: not talk about the task or itself,
     hold no unfilled placeholders, not echo the prompt, not be one idea
