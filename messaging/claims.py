@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.guardrails.text import CJK_RE, phrase_pattern
 from generation.guardrails.words import stem
 
@@ -236,7 +236,7 @@ class _Reading:
     matched: list[str]  # ideas of the person the line has named, in order
 
     def fail(self, code: str, message: StrOrPromise) -> None:
-        self.findings.append(_finding(code, SEVERITY_HIGH, message))
+        self.findings.append(make_finding(code, SEVERITY_HIGH, message))
 
 
 _RELATION_MESSAGES = {

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from generation import guardrails
 from generation.drafting.verify import blocking
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.prompts import quote
 from messaging import claims
 
@@ -206,9 +206,9 @@ def line_findings(text: str, facts: Facts) -> list[Finding]:
         ),
     ]
     if not text.strip():
-        findings.append(_finding("empty", SEVERITY_HIGH, _("The model returned no text.")))
+        findings.append(make_finding("empty", SEVERITY_HIGH, _("The model returned no text.")))
     if guardrails.word_count(text) > LINE_MAX_WORDS:
-        findings.append(_finding("too_long", SEVERITY_HIGH, _("The line is longer than one sentence.")))
+        findings.append(make_finding("too_long", SEVERITY_HIGH, _("The line is longer than one sentence.")))
     return findings + claim_findings(text, facts)
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from generation import guardrails
 from generation.drafting.languages import as_sentence
 from generation.drafting.plan import Point
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.guardrails.length import SENTENCE_END
 from generation.guardrails.text import CJK
 from generation.guardrails.words import LATIN_WORD_RE, Support, zipf
@@ -92,7 +92,7 @@ def sentence_findings(
     (brief, product and brand names, keywords)."""
     findings = guardrails.check_sentence(text, sources=sources, support=support, language=language)
     if not text.strip():
-        findings.append(_finding("empty", SEVERITY_HIGH, _("The model returned no text.")))
+        findings.append(make_finding("empty", SEVERITY_HIGH, _("The model returned no text.")))
     return findings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.guardrails.text import phrase_pattern
 
 
@@ -14,7 +14,7 @@ def check_banned_phrases(text: str, banned_phrases: str) -> list[Finding]:
     for phrase in dict.fromkeys(line.strip() for line in banned_phrases.splitlines()):
         if phrase and phrase_pattern(phrase).search(text):
             findings.append(
-                _finding(
+                make_finding(
                     "banned_phrase",
                     SEVERITY_HIGH,
                     _("The text says “%(phrase)s”, which the brand does not allow in its copy.")

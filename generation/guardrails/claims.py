@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext_lazy as _
 
 from generation.guardrails.figures import FIGURE_RE, find_figures
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.guardrails.text import CJK, CJK_RE, compile_all
 
 # Numbers, Latin words and runs of Chinese, the key tokens of a claim.
@@ -185,5 +185,5 @@ def check_unsupported_claims(
                 )
                 % values
             )
-        findings.append(_finding("unsupported_claim", SEVERITY_HIGH, message))
+        findings.append(make_finding("unsupported_claim", SEVERITY_HIGH, message))
     return findings

@@ -39,7 +39,7 @@ class Finding(TypedDict):
     message: str
 
 
-def _finding(code: str, severity: str, message: StrOrPromise) -> Finding:
+def make_finding(code: str, severity: str, message: StrOrPromise) -> Finding:
     # Stored as JSON on the draft: the message is rendered now, in the active language.
     return {"code": code, "severity": severity, "message": str(message)}
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.guardrails.text import CJK_RE
 from generation.guardrails.words import LATIN_WORD_RE, Support, zipf
 
@@ -108,4 +108,4 @@ def check_garbled(text: str, language: str, supporting_texts: Iterable[str] = ()
                 "words": "”, “".join(list(dict.fromkeys(non_words))[:5]),
             }
         )
-    return [_finding("garbled", SEVERITY_HIGH, message) for message in messages]
+    return [make_finding("garbled", SEVERITY_HIGH, message) for message in messages]

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext_lazy as _
 
 from generation.guardrails.figures import FIGURE_RE
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.guardrails.units import CHINESE_NUMBER, NUMBER, WORD_NUMBERS, alternation, number_value
 from generation.guardrails.words import Support, content_words
 
@@ -80,7 +80,9 @@ _INVENTED_MESSAGES = {
 def check_invented_content(text: str, supporting_texts: Iterable[str], language: str) -> list[Finding]:
     """One high finding per kind of invention, naming what was invented."""
     return [
-        _finding("invented_content", SEVERITY_HIGH, _INVENTED_MESSAGES[kind] % {"words": "”, “".join(found)})
+        make_finding(
+            "invented_content", SEVERITY_HIGH, _INVENTED_MESSAGES[kind] % {"words": "”, “".join(found)}
+        )
         for kind, found in invented_content(text, supporting_texts, language).items()
         if found
     ]

@@ -6,7 +6,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.guardrails.text import CJK_RE
 
 # Share of letters that are Chinese characters. English copy may quote a
@@ -34,4 +34,4 @@ def check_language(text: str, language: str) -> list[Finding]:
         message = _("English was requested, but much of the text is in Chinese.")
     else:
         return []
-    return [_finding("wrong_language", SEVERITY_HIGH, message)]
+    return [make_finding("wrong_language", SEVERITY_HIGH, message)]

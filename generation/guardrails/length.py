@@ -6,7 +6,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from generation.guardrails.findings import SEVERITY_HIGH, SEVERITY_LOW, SEVERITY_MEDIUM, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, SEVERITY_LOW, SEVERITY_MEDIUM, Finding, make_finding
 from generation.guardrails.text import word_count
 from generation.models import TARGET_WORDS
 
@@ -42,12 +42,12 @@ def complete_sentences(text: str) -> str:
 def check_length(text: str, length: str) -> list[Finding]:
     stripped = text.strip()
     if not stripped:
-        return [_finding("empty", SEVERITY_HIGH, _("The model returned no text."))]
+        return [make_finding("empty", SEVERITY_HIGH, _("The model returned no text."))]
     findings = []
     words, target = word_count(stripped), TARGET_WORDS[length]
     if words > target * TOO_LONG_FACTOR:
         findings.append(
-            _finding(
+            make_finding(
                 "too_long",
                 SEVERITY_MEDIUM,
                 _("The text has %(words)s words; about %(target)s were asked for.")
@@ -56,7 +56,7 @@ def check_length(text: str, length: str) -> list[Finding]:
         )
     if not stripped.endswith(SENTENCE_END):
         findings.append(
-            _finding(
+            make_finding(
                 "cut_off",
                 SEVERITY_LOW,
                 _("The text stops mid-sentence: the model probably reached its length limit."),

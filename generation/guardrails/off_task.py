@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.guardrails.repetition import ngrams
 from generation.guardrails.text import compile_all
 
@@ -172,4 +172,4 @@ def check_off_task(text: str, supporting_texts: Iterable[str] = ()) -> list[Find
             )
             % {"share": f"{share:.0%}"}
         )
-    return [_finding("off_task", SEVERITY_HIGH, message) for message in messages]
+    return [make_finding("off_task", SEVERITY_HIGH, message) for message in messages]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.guardrails.text import CJK, phrase_pattern
 from generation.guardrails.units import CHINESE_NUMBER
 
@@ -210,7 +210,7 @@ _PERSONAL_DATA_LABELS = {
 def check_personal_data(text: str) -> list[Finding]:
     _redacted, kinds = _redact_kinds(text)
     return [
-        _finding(
+        make_finding(
             "personal_data",
             SEVERITY_HIGH,
             _(

@@ -7,7 +7,7 @@ from collections import Counter
 
 from django.utils.translation import gettext_lazy as _
 
-from generation.guardrails.findings import SEVERITY_MEDIUM, Finding, _finding
+from generation.guardrails.findings import SEVERITY_MEDIUM, Finding, make_finding
 from generation.guardrails.text import CJK, CJK_CHARS_PER_WORD, CJK_RE
 
 # An n-gram of this many words (characters in Chinese, twice as many) seen
@@ -39,7 +39,7 @@ def check_repetition(text: str) -> list[Finding]:
     chinese = len(gram) > REPEAT_NGRAM_WORDS
     phrase = ("" if chinese else " ").join(gram)
     return [
-        _finding(
+        make_finding(
             "repetition",
             SEVERITY_MEDIUM,
             _("“%(phrase)s” appears %(count)s times: the model may be stuck in a loop.")

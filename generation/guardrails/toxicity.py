@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from generation.guardrails.findings import SEVERITY_HIGH, Finding, _finding
+from generation.guardrails.findings import SEVERITY_HIGH, Finding, make_finding
 from generation.guardrails.text import phrase_pattern
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "toxic_lexicon.txt"
@@ -33,7 +33,7 @@ _LEXICON_REASONS = {
 
 def check_toxicity(text: str) -> list[Finding]:
     return [
-        _finding(
+        make_finding(
             "toxic_wording",
             SEVERITY_HIGH,
             _("“%(term)s” %(reason)s; a brand's copy should not use it.")

@@ -443,7 +443,7 @@ def test_every_check_has_a_label_for_the_review_queue():
     package = Path(guardrails.__file__).parent
     source = "\n".join(module.read_text(encoding="utf-8") for module in sorted(package.glob("*.py")))
 
-    emitted = set(re.findall(r'_finding\(\s*"(\w+)"', source))
+    emitted = set(re.findall(r'make_finding\(\s*"(\w+)"', source))
 
     assert emitted
     assert emitted <= set(guardrails.CHECK_LABELS)
