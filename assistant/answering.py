@@ -8,10 +8,13 @@ redacted), the hits and a generator, and store what comes back.
    by a passage stating it, and about its subject: the very product it names
    for a product's fact, anything the brand sells for a brand-wide rule, the
    country it names (or a region around it) for shipping. A question asking
-   for none must have its rare words (IDF-weighted, over the brand's own
-   passages) in the passage, or be close to it in meaning (English only). A
-   name the brand never wrote ("Alipay", "Rotterdam") leaves nothing
-   relevant, whatever BM25 and the vectors rank first.
+   for none must have its rare words (weighted by IDF over the brand's own
+   passages and by how rare they are in the language) in the passage, or be
+   close to it in meaning (English only), and name what the question names.
+   A name the brand never wrote ("Alipay", "Rotterdam") leaves nothing
+   relevant, whatever BM25 and the vectors rank first, and so does asking
+   whether the brand sells a thing it never wrote of ("cutlery sets"). A
+   slip ("ridgline") is read as the brand's word first.
 2. Quote: the answer is the passages' own best sentences, each stating
    something the question asks, when some sentence does. The brand's own
    approved words are the best grounded answer there is, and quoting takes
