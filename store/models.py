@@ -176,6 +176,9 @@ class StoreImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # When a worker took it: a claim older than the task's hard time limit
+    # belongs to no live worker, and the next run takes the import over.
+    claimed_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

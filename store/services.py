@@ -11,6 +11,7 @@ transaction per call, so a call or a file is imported whole or not at all.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Brand
@@ -33,6 +35,16 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 LINK_SALT = "store.link"
+STORE_IMPORT_TASK = "store.tasks.store_import_task"
+# An import of a million lines fits well inside the soft limit; the hard one
+# gives the soft one's handler time to leave the row clean (store/tasks.py).
+IMPORT_SOFT_TIME_LIMIT = 30 * 60
+IMPORT_HARD_TIME_LIMIT = IMPORT_SOFT_TIME_LIMIT + 60
+# A claim this old belongs to no live worker: past the hard limit, and then
+# some for a clock apart between hosts.
+IMPORT_CLAIM_EXPIRES = IMPORT_HARD_TIME_LIMIT + 5 * 60
+# Imports published again per resume run.
+IMPORT_RESUME_BATCH = 100
 PRODUCT_FIELDS = ("name", "description", "price", "currency", "stock", "language", "url", "image_url")
 
 
@@ -146,15 +158,21 @@ def _customers_upsert(brand: Brand, orders: list[OrderData]) -> dict[str, int]:
 def store_import_create(*, brand: Brand, kind: str, file: UploadedFile, user: User | None) -> StoreImport:
     """Keep the uploaded file and queue its import (store/tasks.py)."""
     job = StoreImport.objects.create(brand=brand, kind=kind, file=file, created_by=user)
-    publish_after_commit("store.tasks.store_import_task", job.pk)
+    publish_after_commit(STORE_IMPORT_TASK, job.pk)
     return job
 
 
-def store_import_run(*, import_id: int) -> StoreImport | None:
+def store_import_run(*, import_id: int, now: datetime | None = None) -> StoreImport | None:
     """Check every row of the file, then import it whole, or report the bad rows
-    and import nothing. A redelivered task finds the import claimed: a no-op."""
-    claimed = StoreImport.objects.filter(pk=import_id, status=StoreImport.Status.QUEUED).update(
-        status=StoreImport.Status.VALIDATING
+    and import nothing. A redelivered task finds the import claimed: a no-op,
+    unless the claim is older than the task's hard time limit, so its worker
+    died (the file is written in one transaction: nothing half-imported to
+    undo); then this run takes it over from the start."""
+    now = now or timezone.now()
+    claimed = (
+        StoreImport.objects.filter(pk=import_id)
+        .filter(_claimable(now))
+        .update(status=StoreImport.Status.VALIDATING, claimed_at=now, rows_done=0)
     )
     if not claimed:
         return None
@@ -172,6 +190,31 @@ def store_import_run(*, import_id: int) -> StoreImport | None:
         orders_upsert(brand=job.brand, orders=checked.orders)
     _import_finish(job, StoreImport.Status.DONE, errors=[])
     return job
+
+
+def _claimable(now: datetime) -> Q:
+    """Queued, or claimed by a worker that can no longer be running."""
+    dead = now - timedelta(seconds=IMPORT_CLAIM_EXPIRES)
+    return Q(status=StoreImport.Status.QUEUED) | Q(
+        status__in=[StoreImport.Status.VALIDATING, StoreImport.Status.WRITING], claimed_at__lt=dead
+    )
+
+
+def store_imports_resume(*, now: datetime | None = None) -> int:
+    """Publish again the imports a worker died on, and those queued for as
+    long (their message lost): the beat's run (store-imports-resume)."""
+    now = now or timezone.now()
+    waiting = Q(
+        status=StoreImport.Status.QUEUED, created_at__lt=now - timedelta(seconds=IMPORT_CLAIM_EXPIRES)
+    )
+    ids = list(
+        StoreImport.objects.filter(waiting | (_claimable(now) & ~Q(status=StoreImport.Status.QUEUED)))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:IMPORT_RESUME_BATCH]
+    )
+    for pk in ids:
+        publish_after_commit(STORE_IMPORT_TASK, pk)
+    return len(ids)
 
 
 def store_import_progress(*, job: StoreImport, rows_done: int, rows_total: int) -> None:

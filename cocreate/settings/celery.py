@@ -102,6 +102,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "store.tasks.recommender_train_task",
         "schedule": STORE_RECOMMENDER_TRAIN_SECONDS,
     },
+    # Imports whose worker died (or whose message was lost) start again.
+    "store-imports-resume": {"task": "store.tasks.store_imports_resume_task", "schedule": 5 * 60},
     # Approved message campaigns whose send time has come start preparing;
     # the same run resumes campaigns whose worker died.
     "messaging-due": {"task": "messaging.tasks.message_campaigns_due_task", "schedule": 60},

@@ -4,11 +4,13 @@ and nothing of their file is imported."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from store import services
 from store.models import Order, OrderLine, Product, StoreCustomer, StoreImport
@@ -162,6 +164,51 @@ def test_a_redelivered_import_task_is_a_no_op(brand):
 
     assert services.store_import_run(import_id=job.pk) is None
     assert Product.objects.count() == 1
+
+
+def _claimed_and_abandoned(brand, *, status, claimed_seconds_ago):
+    """An import a worker claimed that long ago and never finished."""
+    upload = SimpleUploadedFile("data.csv", b"sku,name,price\nA,Pack,1.00\n", content_type="text/csv")
+    job = services.store_import_create(brand=brand, kind=StoreImport.Kind.PRODUCTS, file=upload, user=None)
+    claimed_at = timezone.now() - timedelta(seconds=claimed_seconds_ago)
+    StoreImport.objects.filter(pk=job.pk).update(status=status, claimed_at=claimed_at, created_at=claimed_at)
+    return job
+
+
+@pytest.mark.parametrize("status", [StoreImport.Status.VALIDATING, StoreImport.Status.WRITING])
+def test_an_import_whose_worker_died_is_taken_over_and_finished(brand, status):
+    job = _claimed_and_abandoned(brand, status=status, claimed_seconds_ago=services.IMPORT_CLAIM_EXPIRES + 1)
+
+    assert services.store_import_run(import_id=job.pk) is not None
+    job.refresh_from_db()
+    assert job.status == StoreImport.Status.DONE
+    assert Product.objects.filter(brand=brand, sku="A").count() == 1
+
+
+def test_an_import_a_live_worker_holds_is_left_alone(brand):
+    job = _claimed_and_abandoned(
+        brand, status=StoreImport.Status.WRITING, claimed_seconds_ago=services.IMPORT_HARD_TIME_LIMIT
+    )
+
+    assert services.store_import_run(import_id=job.pk) is None
+    job.refresh_from_db()
+    assert job.status == StoreImport.Status.WRITING
+    assert not Product.objects.exists()
+
+
+def test_the_resume_run_publishes_only_imports_no_worker_holds(brand, monkeypatch):
+    published = []
+    monkeypatch.setattr(services, "publish_after_commit", lambda task, pk: published.append((task, pk)))
+    expired = services.IMPORT_CLAIM_EXPIRES + 1
+    dead = _claimed_and_abandoned(brand, status=StoreImport.Status.VALIDATING, claimed_seconds_ago=expired)
+    lost = _claimed_and_abandoned(brand, status=StoreImport.Status.QUEUED, claimed_seconds_ago=expired)
+    _claimed_and_abandoned(brand, status=StoreImport.Status.WRITING, claimed_seconds_ago=60)
+    _claimed_and_abandoned(brand, status=StoreImport.Status.QUEUED, claimed_seconds_ago=60)
+    _claimed_and_abandoned(brand, status=StoreImport.Status.DONE, claimed_seconds_ago=expired)
+    published.clear()  # the uploads' own messages
+
+    assert services.store_imports_resume() == 2
+    assert published == [(services.STORE_IMPORT_TASK, dead.pk), (services.STORE_IMPORT_TASK, lost.pk)]
 
 
 def test_the_admin_upload_queues_an_import_and_shows_its_errors(client, brand, settings):
