@@ -367,13 +367,15 @@ def _answerable_part(question: str, hits: Sequence[Hit], weights: Weights) -> tu
     code." is answered for its first sentence; the second names nothing the
     brand wrote about and would otherwise sink the whole question. A
     sentence must keep the question's places."""
+    passages = [h.passage for h in relevant(question, hits, weights)]
     parts = sentences(question)
+    if passages or len(parts) < 2:
+        return question, passages
     whole = Reading.of(question, weights)
-    for part in [question, *(parts if len(parts) > 1 else [])]:
-        if part != question and not Reading.of(part, weights).keeps(whole):
-            continue
-        passages = [h.passage for h in relevant(part, hits, weights)]
-        if passages:
+    for part in parts:
+        if Reading.of(part, weights).keeps(whole) and (
+            passages := [h.passage for h in relevant(part, hits, weights)]
+        ):
             return part, passages
     return question, []
 
