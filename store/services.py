@@ -192,23 +192,25 @@ def store_import_run(*, import_id: int, now: datetime | None = None) -> StoreImp
     return job
 
 
-def _claimable(now: datetime) -> Q:
-    """Queued, or claimed by a worker that can no longer be running."""
-    dead = now - timedelta(seconds=IMPORT_CLAIM_EXPIRES)
-    return Q(status=StoreImport.Status.QUEUED) | Q(
-        status__in=[StoreImport.Status.VALIDATING, StoreImport.Status.WRITING], claimed_at__lt=dead
+def _abandoned(now: datetime) -> Q:
+    """Claimed by a worker that can no longer be running."""
+    return Q(
+        status__in=[StoreImport.Status.VALIDATING, StoreImport.Status.WRITING],
+        claimed_at__lt=now - timedelta(seconds=IMPORT_CLAIM_EXPIRES),
     )
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(status=StoreImport.Status.QUEUED) | _abandoned(now)
 
 
 def store_imports_resume(*, now: datetime | None = None) -> int:
     """Publish again the imports a worker died on, and those queued for as
     long (their message lost): the beat's run (store-imports-resume)."""
     now = now or timezone.now()
-    waiting = Q(
-        status=StoreImport.Status.QUEUED, created_at__lt=now - timedelta(seconds=IMPORT_CLAIM_EXPIRES)
-    )
+    lost = Q(status=StoreImport.Status.QUEUED, created_at__lt=now - timedelta(seconds=IMPORT_CLAIM_EXPIRES))
     ids = list(
-        StoreImport.objects.filter(waiting | (_claimable(now) & ~Q(status=StoreImport.Status.QUEUED)))
+        StoreImport.objects.filter(lost | _abandoned(now))
         .order_by("pk")
         .values_list("pk", flat=True)[:IMPORT_RESUME_BATCH]
     )
