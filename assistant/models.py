@@ -36,6 +36,11 @@ URL_MAX = 300
 # went wrong ("charge but", "charge order cancel": "charged for an order you
 # cancelled", "被扣", "扣了 钱"), fire and bursting with the event ("burst
 # open", "started smoking") so "burst-proof" and "smoke-free" stay answered.
+# A charge taken twice is named with what shows it ("two charges on my",
+# "charge same order"), since "If I buy two, are there extra charges?" is
+# answered; a fall or blow by its wound (摔伤, 砸伤), since "防摔" is a
+# product's feature; a claim by "compensation" and 赔偿, at the price of
+# handing over "is there compensation for late delivery?" too.
 DEFAULT_SENSITIVE_TOPICS = "\n".join(
     (
         "refund",
@@ -45,6 +50,11 @@ DEFAULT_SENSITIVE_TOPICS = "\n".join(
         "dispute the charge",
         "charge twice",
         "double charge",
+        "duplicate charge",
+        "charge same order",
+        "two charges on my",
+        "charged two times",
+        "charged double",
         "overcharge",
         "charge the wrong amount",
         "unauthorised charge",
@@ -134,6 +144,9 @@ DEFAULT_SENSITIVE_TOPICS = "\n".join(
         "charge again",
         "charge without",
         "money deduct",
+        "compensation",
+        "compensate me",
+        "sprain",
         "退款",
         "退钱",
         "拒付",
@@ -156,6 +169,11 @@ DEFAULT_SENSITIVE_TOPICS = "\n".join(
         "受伤",
         "烫伤",
         "划伤",
+        "摔伤",
+        "扭伤",
+        "砸伤",
+        "夹伤",
+        "撞伤",
         "安全隐患",
         "安全 问题",
         "过敏",
@@ -180,9 +198,14 @@ DEFAULT_SENSITIVE_TOPICS = "\n".join(
         "钱 扣了",
         "已扣款",
         "已经扣款",
+        "两笔扣款",
+        "扣了两笔",
+        "重复收费",
         "扣款 取消",
         "扣款 没",
         "退款 没到",
+        "赔偿",
+        "索赔",
     )
 )
 

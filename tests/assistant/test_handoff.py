@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from assistant import handoff
-from assistant.models import DEFAULT_SENSITIVE_TOPICS
+from assistant.models import DEFAULT_SENSITIVE_TOPICS, AssistantSettings
+from tests.factories import BrandFactory
 
 TOPICS = DEFAULT_SENSITIVE_TOPICS.splitlines()
 
@@ -243,3 +247,92 @@ def test_the_new_defaults_keep_every_topic_of_the_previous_ones():
     previous = importlib.import_module("assistant.migrations.0003_sensitive_topics_injury_payment")
 
     assert set(previous.OLD_DEFAULT_TOPICS.splitlines()) < set(TOPICS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I see two charges for the same order on my Visa statement",
+        "There are two charges on my card",
+        "I was charged two times",
+        "There is a duplicate charge on my account",
+        "You charged me double",
+        "You charged me twice",
+        "我的账单上有两笔扣款",
+        "同一个订单扣了两笔",
+        "你们重复收费了",
+    ],
+)
+def test_a_charge_taken_twice_hands_over_however_it_is_worded(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) == handoff.SENSITIVE_TOPIC
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I sprained my ankle when the strap gave way",
+        "我摔伤了膝盖",
+        "背带断了，我的脚扭伤了",
+        "杯子掉下来砸伤了脚",
+        "盖子把手夹伤了",
+        "被门撞伤了头",
+        "摔倒受伤了",
+    ],
+)
+def test_an_injury_by_a_fall_or_a_blow_hands_over(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) == handoff.SENSITIVE_TOPIC
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want compensation for the ruined jacket",
+        "Please compensate me for the broken lid",
+        "我想要求赔偿",
+        "我要索赔",
+    ],
+)
+def test_a_claim_for_compensation_hands_over(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) == handoff.SENSITIVE_TOPIC
+
+
+# Ordinary questions near the words of the topics above.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When is my card charged?",
+        "Is the gift card valid abroad?",
+        "什么时候扣款？",
+        "Do you charge for shipping?",
+        "两个颜色有什么区别",
+        "If I buy two, are there extra charges?",
+        "Is there a shipping charge if I add items to the same order?",
+        "Does the strap compensate for heavy loads?",
+        "两笔订单可以合并发货吗？",
+        "这个包防摔吗？",
+    ],
+)
+def test_questions_near_the_charge_fall_and_claim_topics_stay_with_the_assistant(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) is None
+
+
+def test_the_defaults_keep_every_topic_of_the_ones_0004_replaces():
+    previous = importlib.import_module("assistant.migrations.0004_sensitive_topics_charges_falls_claims")
+
+    assert set(previous.OLD_DEFAULT_TOPICS.splitlines()) < set(TOPICS)
+
+
+@pytest.mark.django_db
+def test_0004_gives_the_new_defaults_to_brands_that_kept_the_old_ones_only():
+    migration = importlib.import_module("assistant.migrations.0004_sensitive_topics_charges_falls_claims")
+    kept = AssistantSettings.objects.create(
+        brand=BrandFactory(), sensitive_topics=migration.OLD_DEFAULT_TOPICS
+    )
+    edited = AssistantSettings.objects.create(brand=BrandFactory(), sensitive_topics="refund\nlawyer")
+
+    migration.forwards(apps, None)
+
+    kept.refresh_from_db()
+    edited.refresh_from_db()
+    assert kept.sensitive_topics == DEFAULT_SENSITIVE_TOPICS
+    assert edited.sensitive_topics == "refund\nlawyer"
