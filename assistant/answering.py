@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -151,7 +151,7 @@ class Reading:
         question = weights.respelt(question)
         asked = intents.asked(question)
         subject = subject_units(question, asked, weights)
-        names = [tokens(n) for n in names_in(question)]
+        names = [tokens(n) for n in names_in(question, weights.knows)]
         names = [n for n in names if n]
         return cls(
             asked,
@@ -202,18 +202,24 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
     # The encoder knows little Chinese: its similarities there are noise.
     similar = PASSAGE_MIN_SIMILARITY if not reading.chinese else math.inf
     if not reading.needed:
-        # A passage about another product than the one named does not answer.
+        # A passage about another product than the one named does not answer;
+        # a place says where, not what: the rest must be covered, the place be there.
+        things = [u for u in reading.subject if not u.place] or reading.subject
         return [
             h
             for h in hits
             if reading.names_found_in(_passage_text(h.passage))
+            and reading.places_found_in(_passage_text(h.passage))
             and (
                 h.similarity >= similar
-                or unit_coverage(reading.subject, _passage_text(h.passage)) >= PASSAGE_MIN_COVERAGE
+                or unit_coverage(things, _passage_text(h.passage)) >= PASSAGE_MIN_COVERAGE
             )
         ]
     # A modifier alone ("how many hours?") is of the thing the question names, not a brand-wide rule.
-    product = intents.product_scoped(reading.needed) or not intents.brand_wide(reading.asked)
+    # So is one naming where the shopper is: "how many days to Munich?" asks about shipping there.
+    product = intents.product_scoped(reading.needed) or not (
+        intents.brand_wide(reading.asked) or any(u.place for u in reading.subject)
+    )
     if intents.needs_product(reading.must) and not reading.subject:
         return []  # a price or a stock level, but of which product?
     if intents.about_item(reading.must) and reading.names_unknown_thing:
@@ -237,17 +243,20 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
     ]
 
 
-def names_in(question: str) -> list[str]:
+def names_in(question: str, known: Callable[[str], bool] = lambda name: False) -> list[str]:
     """Words written as names: capitalised inside an English sentence
     ("the Ridgeline", "PayPal"), or any Latin word in a Chinese question
     ("Ridgeline 背包"). A question in capitals throughout names nothing; a
     place or a word of the synonym lists ("Amex" for "American Express") is
     looked for by its forms instead, and one letter ("M", "L") is a size or
-    an initial, not a name."""
+    an initial, not a name. A city is a place unless it is `known` to the
+    brand ("Bergen", where its warehouse is): then it is a name."""
     blanked = question
-    for terms in (intents.places(), intents.synonyms()):
-        for (start, end), _term in intents.find(terms, blanked.lower()):
-            blanked = blanked[:start] + " " * (end - start) + blanked[end:]
+    for (start, end), _term in [
+        *intents.places_in(question, known),
+        *intents.find(intents.synonyms(), question.lower()),
+    ]:
+        blanked = blanked[:start] + " " * (end - start) + blanked[end:]
     if _CJK_RE.search(blanked):
         return [w for w in _LATIN_WORD_RE.findall(blanked) if len(w) > 1]
     names = []
@@ -343,7 +352,7 @@ def _quoted_sentences(reading: Reading, passages: Sequence[Passage]) -> list[Ans
         for position, sentence in enumerate(sentences(p.text)):
             if not reading.answers(sentence):
                 continue
-            states = len(reading.needed & intents.stated(sentence))
+            states = len((reading.needed | intents.outranked(reading.asked)) & intents.stated(sentence))
             score = unit_coverage(reading.subject, sentence)
             if states or score >= QUOTE_MIN_COVERAGE:
                 # Ties go to the passage whose title names what is asked: it is about it.

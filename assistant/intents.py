@@ -18,10 +18,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from assistant.places import cities_in
 from generation.guardrails.text import CJK
 
 DATA = Path(__file__).with_name("intents.json")
@@ -67,6 +69,11 @@ class Intent:
     ask: Cues
     values: Cues  # a value of the attribute named ("steel"): asks only when nothing else is asked
     subsumes: frozenset[str]  # intents that asking this one asks already
+    # Rules this one is the more specific of, asked together: a passage on
+    # delivery does not say who pays for a return's postage.
+    outranks: frozenset[str]
+    # Phrases that ask this intent alone, though they hold another's cue: "return postage".
+    compounds: Cues
     state: Cues
     expansion: tuple[str, ...]  # cue words added to a retrieval query asking for it
 
@@ -141,7 +148,8 @@ def intents() -> dict[str, Intent]:
         both = list(spec.get("both", []))
         values = sorted(spec.get("values", []), key=len, reverse=True)
         # Longest first, so that taking cues out of a question takes "warranty cover" whole.
-        asks = sorted(both + list(spec.get("ask", [])), key=len, reverse=True)
+        compounds = list(spec.get("compounds", []))
+        asks = sorted(both + compounds + list(spec.get("ask", [])), key=len, reverse=True)
         states = sorted(both + values + list(spec.get("state", [])), key=len, reverse=True)
         out[name] = Intent(
             name=name,
@@ -152,6 +160,8 @@ def intents() -> dict[str, Intent]:
             ask=Cues.of(asks),
             values=Cues.of(values),
             subsumes=frozenset(spec.get("subsumes", [])),
+            compounds=Cues.of(compounds),
+            outranks=frozenset(spec.get("outranks", [])),
             state=Cues.of(states, tuple(spec.get("state_patterns", []))),
             expansion=tuple(c.replace("*", "") for c in states if "..." not in c),
         )
@@ -162,9 +172,13 @@ def asked(text: str) -> frozenset[str]:
     """The intents a question asks about: by their cues, or else by a value
     it names ("is it BPA-free?" asks for the material, "is the steel mug
     dishwasher safe?" for the dishwasher only); less those another asked
-    intent takes in (the washing of "能放洗碗机里洗吗")."""
+    intent takes in (the washing of "能放洗碗机里洗吗"). A compound asks for
+    its own intent only: "return postage" asks about returns, not shipping."""
     lowered = text.lower()
-    named = {i.name for i in intents().values() if i.ask.search(lowered)}
+    named = {i.name for i in intents().values() if i.compounds.search(lowered)}
+    for intent in intents().values():
+        lowered = intent.compounds.remove(lowered)
+    named |= {i.name for i in intents().values() if i.ask.search(lowered)}
     if not named:
         named = {i.name for i in intents().values() if i.values.search(lowered)}
     subsumed = {s for n in named for s in intents()[n].subsumes}
@@ -196,8 +210,20 @@ def must_state(names: frozenset[str]) -> frozenset[str]:
 def topics(names: frozenset[str]) -> frozenset[str]:
     """Of the intents asked, the brand's rules (returns, shipping, payment):
     "can I return it, and is return shipping free?" is answered by a passage
-    stating one of them."""
+    stating one of them; not one another asked rule outranks ("return
+    shipping" is answered by the returns rule, not by delivery times)."""
+    return _rules(names) - outranked(names)
+
+
+def _rules(names: frozenset[str]) -> frozenset[str]:
     return frozenset(n for n in names if intents()[n].required and intents()[n].scope == POLICY)
+
+
+def outranked(names: frozenset[str]) -> frozenset[str]:
+    """The rules asked that another asked rule outranks: not needed, yet a
+    sentence stating one says more ("Return shipping is free")."""
+    rules = _rules(names)
+    return frozenset(o for n in rules for o in intents()[n].outranks if o in rules)
 
 
 def brand_wide(names: frozenset[str]) -> bool:
@@ -280,6 +306,34 @@ def places() -> tuple[Term, ...]:
         Term.of(c["names"], [*c["names"], *(form for region in c["in"] for form in regions[region])])
         for c in raw["countries"]
     )
+
+
+def places_in(
+    text: str, known: Callable[[str], bool] = lambda name: False
+) -> list[tuple[tuple[int, int], Term]]:
+    """The countries a text names, and its cities as their country
+    (assistant/places.py), with their spans, first found first. A city that
+    is `known` (the brand writes it: "our warehouse in Bergen") is the
+    brand's place, a name, not a country; nor is a word of the synonym lists."""
+    found = find(places(), text.lower())
+    taken = [span for span, _term in [*found, *find(synonyms(), text.lower())]]
+    for span, city in cities_in(text, chinese_words):
+        if not known(city.name) and not any(start < span[1] and span[0] < end for start, end in taken):
+            found.append((span, _city_term(city.name.lower(), city.country, city.in_europe)))
+    return sorted(found, key=lambda item: item[0])
+
+
+@lru_cache(maxsize=1024)
+def _city_term(name: str, country: str, in_europe: bool) -> Term:
+    """A city found by its own name, its country's forms and the regions
+    those take in; a country intents.json does not list, by its continent."""
+    country = country.removeprefix("the ")  # GeoNames' "The Netherlands"
+    listed = next((term for term in places() if country in term.forms), None)
+    if listed is not None:
+        return Term.of([name], [name, *listed.forms])
+    regions: dict[str, list[str]] = _data()["places"]["regions"]  # type: ignore[index]
+    around = ["europe"] if in_europe else ["outside europe", "outside the eu"]
+    return Term.of([name], [name, country, *(form for region in around for form in regions[region])])
 
 
 def find(terms: tuple[Term, ...], text: str) -> list[tuple[tuple[int, int], Term]]:

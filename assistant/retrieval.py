@@ -182,16 +182,17 @@ def _latin_pairs(words: Sequence[str]) -> Iterator[tuple[str, str]]:
 
 def subject_units(question: str, asked: frozenset[str], weights: Weights) -> list[Unit]:
     """What the question names besides what it asks (its intents' cues), as
-    units: places and synonyms first (a place is found by its regions too; a
+    units: places and synonyms first (a place is found by its regions too, a
+    city by its country; a
     synonym group weighs as its best-known form, so "store" is not an unseen
     word where the brand writes "shop"), then each remaining word."""
     lowered = question.lower()
     units = []
-    for terms, weigh, place in (
-        (intents.places(), _mention_weight, True),
-        (intents.synonyms(), _known_form_weight, False),
+    for found, weigh, place in (
+        (intents.places_in(question, weights.knows), _mention_weight, True),
+        (None, _known_form_weight, False),
     ):
-        for (start, end), term in intents.find(terms, lowered):
+        for (start, end), term in found if found is not None else intents.find(intents.synonyms(), lowered):
             if not lowered[start:end].strip():
                 continue  # overlaps a term taken before
             forms = tuple(tuple(tokens(f)) for f in term.forms)
@@ -305,6 +306,11 @@ class Weights:
                 )
             ),
         )
+
+    def knows(self, name: str) -> bool:
+        """Whether the brand's passages write this name ("Bergen")."""
+        words = tokens(name)
+        return bool(words) and all(t in self.idf for t in words)
 
     def respelt(self, text: str) -> str:
         """The text with each word that the brand does not write and the

@@ -96,11 +96,14 @@ _OFF_TASK_ECHO = compile_all(
 _OFF_TASK_INJECTION = compile_all(
     (
         r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?"
-        r"(?:previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+)?(?:instructions|prompts?|rules|task|brief)\b",
+        r"(?:previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+)?(?:instructions|prompts?|rules|task|brief|text|messages?|context)\b",
         r"\b(?:code|secret|magic|safe)\s+word\b",
         r"^\W*system\s*[:：]",
-        r"\b(?:print|output|reply\s+with|respond\s+with|say|write|repeat)s?\b[^.!?\n]{0,40}\btimes\b",
-        r"\bnothing\s+else\b",
+        # A count of repeats, not "how many times can I wash it".
+        r"\b(?:print|output|reply\s+with|respond\s+with|say|write|repeat)s?\b[^.!?\n]{0,40}"
+        r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|thousand)\s+times\b",
+        # "Reply with this and nothing else", not "the blue one and nothing else".
+        r"\b(?:print|output|reply|respond|answer|say|write|repeat|return)\b[^.!?\n]{0,80}\bnothing\s+else\b",
         # A token such as PWNED-MAT-88: what an injection asks the model to write.
         r"\b[A-Z]{4,}(?:-[A-Z]+)*-\d{2,}\b",
         "忽略(?:之前|以上|上述|前面|上面|先前)?的?(?:所有|全部)?(?:指令|要求|提示|说明|规则)",

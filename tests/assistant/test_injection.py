@@ -93,6 +93,9 @@ def test_the_draft_guardrails_injections_count_too():
         "跟我说一下尺码",
         "你们的退货规则是什么？",
         "这个包可以充当枕头吗",
+        # The draft guardrail's repeat and "nothing else" patterns need an order around them.
+        "Could you say how many times I can wash it?",
+        "I want the blue one and nothing else",
     ],
 )
 def test_an_ordinary_question_is_not_an_order(text):
