@@ -799,12 +799,16 @@ def latency_markdown(info: dict, lat: dict[str, Any]) -> str:
     return text
 
 
+def _section_body() -> str:
+    section = re.search(r"^## Shopper assistant\n\n(.*?)(?=^## |\Z)", BENCHMARKS_MD.read_text(), re.M | re.S)
+    return section[1] if section else ""
+
+
 def save_latency(info: dict, lat: dict[str, Any]) -> None:
     """--latency-only: the latency paragraph and result, the rest of the section as it is."""
     results = json.loads(RESULTS.read_text()).get("assistant", {}) if RESULTS.exists() else {}
     save_results("assistant", {**results, "latency": lat})
-    section = re.search(r"^## Shopper assistant\n\n(.*?)(?=^## |\Z)", BENCHMARKS_MD.read_text(), re.M | re.S)
-    body = section[1] if section else ""
+    body = _section_body()
     paragraph = latency_markdown(info, lat)
     if re.search(r"^Answer latency", body, re.M):
         body = re.sub(r"^Answer latency.*?(?=\n\n|\Z)", lambda _: paragraph, body, count=1, flags=re.M | re.S)
@@ -813,23 +817,30 @@ def save_latency(info: dict, lat: dict[str, Any]) -> None:
     save_markdown_section("Shopper assistant", body)
 
 
+# Hand-written notes on a run (what changed, what was tried): from a paragraph
+# opening with "Reading" to the end of the section; every rewrite keeps them.
+READING_RE = re.compile(r"^Reading\b.*", re.M | re.S)
+
+
 def save_results_keeping_latency(info: dict, spec: dict, results: dict[str, Any]) -> None:
     """The section and result; a run without the latency part (--no-latency)
-    keeps the latency result and paragraph of the last run that had it."""
-    if "latency" not in results:
+    keeps the latency result and paragraph of the last run that had it, and
+    every run keeps the hand-written Reading notes."""
+    previous_body = _section_body()
+    reading = READING_RE.search(previous_body)
+    parts = [markdown(info, spec, {k: v for k, v in results.items() if k != "latency"}).rstrip()]
+    if "latency" in results:
+        parts.append(latency_markdown(info, results["latency"]))
+    else:
         previous = json.loads(RESULTS.read_text()).get("assistant", {}) if RESULTS.exists() else {}
         if "latency" in previous:
             results = {**results, "latency": previous["latency"]}
-        section = re.search(
-            r"^## Shopper assistant\n\n(.*?)(?=^## |\Z)", BENCHMARKS_MD.read_text(), re.M | re.S
-        )
-        kept = re.search(r"^Answer latency.*?(?=\n\n|\Z)", section[1], re.M | re.S) if section else None
-        save_results("assistant", results)
-        body = markdown(info, spec, {k: v for k, v in results.items() if k != "latency"})
-        save_markdown_section("Shopper assistant", f"{body.rstrip()}\n\n{kept[0]}" if kept else body)
-        return
+        if kept := re.search(r"^Answer latency.*?(?=\n\n|\Z)", previous_body, re.M | re.S):
+            parts.append(kept[0])
+    if reading:
+        parts.append(reading[0].rstrip())
     save_results("assistant", results)
-    save_markdown_section("Shopper assistant", markdown(info, spec, results))
+    save_markdown_section("Shopper assistant", "\n\n".join(parts))
 
 
 def main() -> None:
