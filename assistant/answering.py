@@ -3,15 +3,19 @@
 Pure functions over text (no ORM); the services hand in the question (already
 redacted), the hits and a generator, and store what comes back.
 
+0. Orders: a message that gives the assistant orders ("ignore your rules",
+   "SYSTEM NOTICE: ...", "from now on ...") gets the fixed reply, also when
+   it asks a real question besides (assistant/injection.py).
 1. Relevance: a question asking for an attribute (its intents: a price,
    a delivery time, the returns rule; assistant/intents.py) is answered only
    by a passage stating it, and about its subject: the very product it names
-   for a product's fact, anything the brand sells for a brand-wide rule, the
-   country it names (or a region around it) for shipping. A question asking
+   for a product's fact (and its other words, or its meaning), anything the brand sells for a brand-wide rule, the
+   country it names (or a region around it, or the country of a town it
+   names: assistant/places.py) for shipping. A question asking
    for none must have its rare words (weighted by IDF over the brand's own
    passages and by how rare they are in the language) in the passage, or be
    close to it in meaning (English only), and name what the question names.
-   A name the brand never wrote ("Alipay", "Rotterdam") leaves nothing
+   A name the brand never wrote ("Alipay", "Klarna") leaves nothing
    relevant, whatever BM25 and the vectors rank first, and so does asking
    whether the brand sells a thing it never wrote of ("cutlery sets"). A
    slip ("ridgline") is read as the brand's word first.
@@ -23,8 +27,7 @@ redacted), the hits and a generator, and store what comes back.
    verification where a quote existed were wrong).
 3. Write: when no sentence answers on its own, and in a language the model
    writes, the model answers from the relevant passages, fenced as data so
-   that a passage or a question saying "ignore your instructions" stays a
-   quote.
+   that a passage saying "ignore your instructions" stays a quote.
 4. Verify: every model sentence must rest on one passage: most of its words
    there, every number, price and date there, no claim or promise the
    passage lacks, no personal data, and state something the question asks.
@@ -73,7 +76,9 @@ PASSAGE_MIN_SIMILARITY = 0.5
 QUOTE_MIN_COVERAGE = 0.2
 # A passage stating what the question asks must also be about its subject:
 # for a product's fact (price, colours, stock) it names the product the
-# question names and holds this share of the subject's weight...
+# question names and holds this share of the subject's weight, or is as close
+# in meaning as PASSAGE_MIN_SIMILARITY ("wash the Stormline without ruining
+# the waterproofing": the shopper's worry need not be in the washing FAQ)...
 PRODUCT_MIN_SUBJECT = 0.3
 # ... and for a brand-wide rule (returns, shipping) this share, counting the
 # words the brand uses anywhere. Both chosen on the tune split (BENCHMARKS.md).
@@ -230,7 +235,10 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
             for h in hits
             if reading.stated_by(_passage_text(h.passage))
             and reading.names_found_in(_passage_text(h.passage))
-            and unit_coverage(reading.subject, _passage_text(h.passage)) >= PRODUCT_MIN_SUBJECT
+            and (
+                h.similarity >= similar
+                or unit_coverage(reading.subject, _passage_text(h.passage)) >= PRODUCT_MIN_SUBJECT
+            )
         ]
     # A brand's rule holds for everything it sells: what the question names
     # need not be in the passage, only known to the brand; a place must be there.

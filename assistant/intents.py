@@ -157,7 +157,7 @@ def intents() -> dict[str, Intent]:
             required=spec.get("required", True),
             needs_product=spec.get("needs_product", False),
             about_item=spec.get("about_item", False),
-            ask=Cues.of(asks),
+            ask=Cues.of(asks, tuple(spec.get("ask_patterns", []))),
             values=Cues.of(values),
             subsumes=frozenset(spec.get("subsumes", [])),
             compounds=Cues.of(compounds),

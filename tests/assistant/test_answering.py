@@ -49,3 +49,32 @@ def test_a_decimal_point_does_not_end_a_sentence():
         "The Stormline is a 2.5-layer shell.",
         "It packs small.",
     ]
+
+
+def test_a_product_fact_close_in_meaning_is_answered_despite_the_shoppers_own_words():
+    washing = Passage(
+        5,
+        "faq",
+        5,
+        "en",
+        "Washing the Stormline",
+        "/w",
+        "Wash the Stormline at 30 degrees with a technical detergent.",
+    )
+    question = "whats the right way to wash the stormline without ruining the waterproofing"
+
+    def answer(similarity: float) -> answering.Answer:
+        return answering.compose(
+            brand="Shop",
+            question=question,
+            language="en",
+            hits=[Hit(washing, 1.0, similarity, 1.0)],
+            generator=None,
+            model_languages=["en"],
+            weights=Weights.of([tokens(f"{washing.title}. {washing.text}")]),
+            max_new_tokens=10,
+        )
+
+    # "ruining the waterproofing" is the shopper's worry, not in the entry: its meaning carries it.
+    assert answer(answering.PASSAGE_MIN_SIMILARITY).text == washing.text
+    assert answer(0.0).outcome == answering.NO_ANSWER

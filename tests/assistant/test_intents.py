@@ -233,3 +233,62 @@ def test_a_value_named_asks_for_its_attribute_only_when_nothing_else_is_asked():
     assert intents.asked("Is the steel mug dishwasher safe?") == {"dishwasher"}
     assert intents.asked("不锈钢保温杯能直接扔洗碗机里洗吗？") == {"dishwasher"}
     assert intents.asked("Does the black one come in XL?") == {"size"}
+
+
+def test_engraving_is_answered_by_the_entry_on_it_in_either_language():
+    engraving = passage(30, "Engraving", "We do not offer engraving or personalisation at the moment.")
+    engraving_zh = passage(31, "刻字", "我们目前不提供刻字或个性化定制服务。", "zh-hans")
+    mug = passage(32, "The travel mug", "The Lumen travel mug is not on sale yet.")
+    box = passage(39, "Lunch boxes", "Our lunch boxes go in the dishwasher.")
+
+    assert ask("Could you engrave a name on the lunch box?", [engraving, mug, box]).text == engraving.text
+    assert ask("Do you do personalised lunch boxes?", [engraving, mug, box]).text == engraving.text
+    mug_zh = passage(40, "随行保温杯", "随行保温杯的杯子还没有开售。", "zh-hans")
+    answer = ask("杯子上可以刻名字吗", [engraving_zh, mug_zh], language="zh-hans")
+    assert answer.citations[0]["id"] == engraving_zh.object_id
+
+
+def test_which_courier_is_not_answered_by_delivery_times():
+    shipping = passage(33, "Shipping", "Delivery within Norway takes 1 to 3 working days.")
+    shipping_zh = passage(34, "配送", "挪威境内配送需要 1 到 3 个工作日。", "zh-hans")
+
+    assert intents.topics(intents.asked("Which courier do you use for Norway?")) == {"carrier"}
+    assert (
+        ask("which courier do you use in norway, posten or dhl?", [shipping]).outcome == answering.NO_ANSWER
+    )
+    assert ask("你们发货用什么快递", [shipping_zh], language="zh-hans").outcome == answering.NO_ANSWER
+    carrier = passage(35, "Shipping", "We use PostNord; delivery within Norway takes 1 to 3 working days.")
+    assert ask("Which courier do you use?", [carrier]).outcome == answering.ANSWERED
+
+
+def test_a_time_of_day_is_answered_only_by_a_time():
+    shipping = passage(
+        36, "Shipping", "Shipping is free on orders over 1000 NOK. Orders ship within 2 working days."
+    )
+    cutoff = passage(37, "Shipping", "Orders placed before 14:00 leave the same day.")
+
+    question = "What time of day do orders need to be in to go out the same day?"
+    assert ask(question, [shipping]).outcome == answering.NO_ANSWER
+    assert ask(question, [cutoff]).text == cutoff.text
+
+
+def test_two_size_letters_ask_for_the_size_and_litres_do_not():
+    assert intents.asked("im between M and L, which should i get") == {"size"}
+    assert intents.asked("我穿M和L好像都行，选哪个") == {"size"}
+    assert intents.asked("平时穿M码") == {"size"}
+    assert "size" not in intents.asked("Is it 30l or 2.5l?")
+    assert "size" not in intents.asked("I'm fine, and I'll take it")
+
+
+def test_after_ordering_asks_about_delivery_not_about_buying():
+    asked = intents.asked("人在奥斯陆，下单后一般几天能收到啊")
+    assert "shipping" in asked and "sale" not in asked
+
+
+def test_fabric_softener_is_washing_and_fabric_is_material():
+    wash = passage(38, "Washing", "Wash at 30 degrees. Do not use fabric softener.")
+
+    assert intents.asked("Can I use fabric softener on it?") == {"washing"}
+    assert "material" in intents.asked("What fabric is the shell?")
+    assert "material" not in intents.stated("Do not use fabric softener.")
+    assert ask("What's the waterproof rating of the fabric, in mm?", [wash]).outcome == answering.NO_ANSWER
