@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -156,7 +156,7 @@ class Reading:
         question = weights.respelt(question)
         asked = intents.asked(question)
         subject = subject_units(question, asked, weights)
-        names = [tokens(n) for n in names_in(question, weights.knows)]
+        names = [tokens(n) for n in names_in(question, weights.knows, weights.names)]
         names = [n for n in names if n]
         return cls(
             asked,
@@ -251,14 +251,17 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
     ]
 
 
-def names_in(question: str, known: Callable[[str], bool] = lambda name: False) -> list[str]:
+def names_in(
+    question: str, known: Callable[[str], bool] = lambda name: False, brand_names: Set[str] = frozenset()
+) -> list[str]:
     """Words written as names: capitalised inside an English sentence
     ("the Ridgeline", "PayPal"), or any Latin word in a Chinese question
     ("Ridgeline 背包"). A question in capitals throughout names nothing; a
     place or a word of the synonym lists ("Amex" for "American Express") is
     looked for by its forms instead, and one letter ("M", "L") is a size or
     an initial, not a name. A city is a place unless it is `known` to the
-    brand ("Bergen", where its warehouse is): then it is a name."""
+    brand ("Bergen", where its warehouse is): then it is a name. One of the
+    brand's own names is a name in lower case too ("the stormline")."""
     blanked = question
     for (start, end), _term in [
         *intents.places_in(question, known),
@@ -274,6 +277,7 @@ def names_in(question: str, known: Callable[[str], bool] = lambda name: False) -
             continue
         kept = _LATIN_WORD_RE.findall(blanked[match.start() : match.end()])
         names += [w for w in kept if w[0].isupper() and len(w) > 1 and w not in _NOT_NAMES and w != words[0]]
+        names += [w for w in kept if w[0].islower() and w in brand_names]
     return names
 
 

@@ -292,3 +292,16 @@ def test_fabric_softener_is_washing_and_fabric_is_material():
     assert "material" in intents.asked("What fabric is the shell?")
     assert "material" not in intents.stated("Do not use fabric softener.")
     assert ask("What's the waterproof rating of the fabric, in mm?", [wash]).outcome == answering.NO_ANSWER
+
+
+def test_a_brand_name_typed_in_lower_case_is_still_a_name():
+    warranty = passage(41, "Warranty", "After the warranty our Bergen workshop repairs jackets at cost.")
+    stormline = passage(42, "The Stormline", "The Stormline is our three-layer rain jacket.")
+    index = build_index([warranty, stormline], [b"", b""], version=())
+
+    assert {"bergen", "stormline"} <= index.weights.names
+    names = answering.names_in("how much is the stormline jacket", brand_names=index.weights.names)
+    assert names == ["stormline"]
+    # "at cost" states a price of jackets, but not the Stormline's.
+    assert ask("how much is the stormline jacket", [warranty, stormline]).outcome == answering.NO_ANSWER
+    assert ask("how much does a jacket repair cost", [warranty, stormline]).outcome == answering.ANSWERED
