@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+import jieba.posseg
+
 from assistant.places import cities_in
 from generation.guardrails.text import CJK
 
@@ -92,6 +94,13 @@ def chinese_words(text: str, *, whole: bool = False) -> tuple[str, ...]:
     if not _CJK_RE.search(text):
         return (text,) if whole else ()
     return _segmented(text)
+
+
+@lru_cache(maxsize=4096)
+def names_a_thing(word: str) -> bool:
+    """Whether jieba's dictionary tags a Chinese word as a noun of some kind
+    (or a verbal noun, or a Latin word among Chinese)."""
+    return any(pair.flag.startswith(("n", "vn", "eng")) for pair in jieba.posseg.cut(word, HMM=False))
 
 
 # Aspect particles after a verb: the act is done ("买了", "用过"), it is not

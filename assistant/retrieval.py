@@ -77,6 +77,10 @@ _ES_PLURALS = ("xes", "ches", "shes", "sses", "zes")
 RARE_ZIPF = 3.5
 COMMON_ZIPF = 6.0
 INFORMATIVENESS_FLOOR = 0.1
+# A Chinese word that jieba's dictionary does not tag as a noun (a verb, an
+# adverb: "扔", "直接", "好像") tells what the shopper does, not what they ask
+# about: it keeps this share of its weight. English has no such tagger here.
+CJK_NOT_A_THING = 0.3
 # A word of a question that no dictionary and no passage has, this long or
 # longer, is read as the brand's word it is this close to (difflib's ratio:
 # one letter missing, added or swapped in a word of 8 letters is about 0.9).
@@ -230,10 +234,14 @@ def informativeness(word: str) -> float:
     ("usually", "somewhere", "时候") names no topic even when the brand never
     wrote it, while a rare one ("cutlery", "柔顺剂") or one no dictionary has
     (a product's name, a typo) names one. 1 up to RARE_ZIPF, falling
-    linearly to INFORMATIVENESS_FLOOR at COMMON_ZIPF."""
+    linearly to INFORMATIVENESS_FLOOR at COMMON_ZIPF; a Chinese word that is
+    no noun, CJK_NOT_A_THING of that."""
     word = word.removesuffix("'s").removesuffix("’s")  # "sister's" is as common as "sister"
-    frequency = zipf(word, "zh" if _CJK_RUN_RE.match(word) else "en")
+    chinese = bool(_CJK_RUN_RE.match(word))
+    frequency = zipf(word, "zh" if chinese else "en")
     share = (COMMON_ZIPF - frequency) / (COMMON_ZIPF - RARE_ZIPF)
+    if chinese and not intents.names_a_thing(word):
+        share *= CJK_NOT_A_THING
     return min(1.0, max(INFORMATIVENESS_FLOOR, share))
 
 

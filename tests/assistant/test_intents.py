@@ -305,3 +305,12 @@ def test_a_brand_name_typed_in_lower_case_is_still_a_name():
     # "at cost" states a price of jackets, but not the Stormline's.
     assert ask("how much is the stormline jacket", [warranty, stormline]).outcome == answering.NO_ANSWER
     assert ask("how much does a jacket repair cost", [warranty, stormline]).outcome == answering.ANSWERED
+
+
+def test_a_chinese_verb_or_adverb_weighs_less_than_a_noun():
+    # What the shopper does ("扔", "直接") against what they ask about ("凭证", "内胆").
+    assert informativeness("扔") < informativeness("凭证")
+    assert informativeness("直接") < informativeness("内胆")
+    dishwasher = passage(43, "洗碗机", "所有饭盒和盖子都可以放进洗碗机上层清洗。", "zh-hans")
+    mug = passage(44, "保温杯", "随行保温杯还没有开售。", "zh-hans")
+    assert ask("饭盒能不能直接扔洗碗机", [dishwasher, mug], language="zh-hans").outcome == answering.ANSWERED
