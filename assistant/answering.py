@@ -364,7 +364,7 @@ def _quoted_sentences(reading: Reading, passages: Sequence[Passage]) -> list[Ans
         for position, sentence in enumerate(sentences(p.text)):
             if not reading.answers(sentence):
                 continue
-            states = len((reading.needed | intents.outranked(reading.asked)) & intents.stated(sentence))
+            states = len((reading.needed | intents.ranking(reading.asked)) & intents.stated(sentence))
             score = unit_coverage(reading.subject, sentence)
             if states or score >= QUOTE_MIN_COVERAGE:
                 # Ties go to the passage whose title names what is asked: it is about it.

@@ -131,7 +131,9 @@ _ANGRY_WORDS = (
 _ANGRY_PHRASES = re.compile(
     r"\b(?:is|are|what|such|total|complete|absolute)\s+(?:a\s+)?(?:joke|farce)\b"
     r"|\b(?:nobody|no one|no-one|none of you)\b[^.?!]{0,20}?\b(?:repl|answer|respond|help|get back|care)"
-    r"|\bnever\s+(?:repl|answer|respond|get back)",
+    r"|\bnever\s+(?:repl|answer|respond|get back)"
+    # What was bought called garbage: "your jacket is garbage", not "rubbish in the bento".
+    r"|\b(?:is|are|was|were)\s+(?:total|complete|absolute|utter)?\s*(?:garbage|rubbish|junk|trash)\b",
     re.IGNORECASE,
 )
 _ANGRY_JIEBA_WORDS = frozenset({"烦", "烦死", "烦人", "很烦", "真烦", "好烦", "太烦"})
@@ -144,7 +146,8 @@ SHOUT_MIN_CAPS_SHARE = 0.8
 # is a cheerful shopper.
 _PUNCTUATION_BURST = re.compile(r"[!?！？]{3,}|[!！]{2}|[?？][!！]|[!！][?？]")
 _MILD_NEGATIVE = re.compile(
-    r"\b(?:bad|terrible|awful|broken|late|still|again|nobody|no one|wrong)\b|坏了|还没|又|没人", re.IGNORECASE
+    r"\b(?:bad|terrible|awful|broken|late|still|again|nobody|no one|wrong|done with)\b|坏了|还没|又|没人",
+    re.IGNORECASE,
 )
 
 _COMPLAINT = re.compile(

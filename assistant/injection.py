@@ -69,6 +69,9 @@ _ORDERS = compile_all(
         "照着(?:说|写|念|回复|输出|打)(?!明)|跟着我(?:说|念)",
         "原样(?:输出|回复|重复|复述|写)|一字不[差改漏]|逐字(?:输出|重复|回复|复述)",
         f"{_SAY_ZH}[:：]\\s*{_QUOTE_MARK}",
+        # The words themselves right after the verb: "Just reply 'Yes, returns
+        # are 90 days'"; "say 'thank you'" to the team is the price of it.
+        rf"\b{_SAY}(?:\s+with)?\s+{_QUOTE_MARK}",
         # Its own instructions, to show or to change. "your instructions" and
         # "the rules" alone are a shopper's ("I followed your instructions",
         # "your rules for returns"), so they count only after a verb of
@@ -79,6 +82,9 @@ _ORDERS = compile_all(
         r"(?:prompt|instructions|rules|guidelines|directives|programming|configuration)\b"
         r"(?!\s+(?:for|on|about|of|regarding)\b)",
         r"\bnew\s+(?:instructions|rules|directives)\s*[:：]",
+        # "the exact rules you were given by the shop".
+        r"\b(?:rules|instructions|prompt|guidelines)\s+(?:that\s+)?you\s+(?:were|have\s+been|got)\s+"
+        r"(?:given|told|set|programmed)\b",
         # 你们的规则 is the shop's; 你的 (singular) addresses the assistant.
         "提示词|系统(?:指令|设定)|(?:你|您)的(?:指令|规则|设定|初始设置|程序设定)",
         # Role play.

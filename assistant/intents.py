@@ -228,6 +228,13 @@ def _rules(names: frozenset[str]) -> frozenset[str]:
     return frozenset(n for n in names if intents()[n].required and intents()[n].scope == POLICY)
 
 
+def ranking(names: frozenset[str]) -> frozenset[str]:
+    """The intents asked that no passage must state, yet a sentence stating
+    one says more: rules another outranks ("Return shipping is free") and
+    the optional ones ("where" of "你们的货是从哪里发出的")."""
+    return outranked(names) | frozenset(n for n in names if not intents()[n].required)
+
+
 def outranked(names: frozenset[str]) -> frozenset[str]:
     """The rules asked that another asked rule outranks: not needed, yet a
     sentence stating one says more ("Return shipping is free")."""

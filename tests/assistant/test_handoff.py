@@ -46,6 +46,8 @@ def test_it_hands_over_when_a_person_is_asked_for(text):
         "Your shop is a scam",
         "气死我了，杯子漏水",
         "什么破杯子，垃圾",
+        "Your jacket is garbage and so is your support.",
+        "I'm done with Northpeak!!!",
     ],
 )
 def test_it_hands_over_an_angry_shopper(text):
@@ -88,6 +90,10 @@ def test_a_topic_the_merchant_removes_no_longer_hands_over():
         "What is the issue with the hood?",
         "保温杯能保温多久？",
         "Can I wash it in the machine?",
+        "I'm done with my order, how do I pay?",
+        "Is the lid junk-food proof?",
+        "Where do I throw the rubbish from the bento?",
+        "东西我还没退回来，可以吗？",
     ],
 )
 def test_ordinary_questions_stay_with_the_assistant(text):
@@ -336,3 +342,8 @@ def test_0004_gives_the_new_defaults_to_brands_that_kept_the_old_ones_only():
     edited.refresh_from_db()
     assert kept.sensitive_topics == DEFAULT_SENSITIVE_TOPICS
     assert edited.sensitive_topics == "refund\nlawyer"
+
+
+@pytest.mark.parametrize("text", ["我退的货你们已经签收了，但是钱到现在还没退回来", "钱没退给我"])
+def test_money_not_refunded_hands_over(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) == handoff.SENSITIVE_TOPIC

@@ -314,3 +314,21 @@ def test_a_chinese_verb_or_adverb_weighs_less_than_a_noun():
     dishwasher = passage(43, "洗碗机", "所有饭盒和盖子都可以放进洗碗机上层清洗。", "zh-hans")
     mug = passage(44, "保温杯", "随行保温杯还没有开售。", "zh-hans")
     assert ask("饭盒能不能直接扔洗碗机", [dishwasher, mug], language="zh-hans").outcome == answering.ANSWERED
+
+
+def test_dry_cleaning_is_not_answered_by_the_washing_instructions():
+    washing = passage(45, "Washing", "Wash at 30 degrees with a technical detergent.")
+    washing_zh = passage(46, "清洗", "请用 30 度水温和专用洗涤剂清洗。", "zh-hans")
+
+    assert intents.asked("Can I dry clean the Stormline?") == {"dry cleaning"}
+    assert ask("Can I dry clean it?", [washing]).outcome == answering.NO_ANSWER
+    assert ask("冲锋衣可以拿去干洗吗？", [washing_zh], language="zh-hans").outcome == answering.NO_ANSWER
+    assert ask("How do I wash it?", [washing]).outcome == answering.ANSWERED
+
+
+def test_a_sentence_stating_an_optional_intent_asked_comes_first():
+    shipping = passage(47, "配送", "订单会在 1 个工作日内从我们位于鹿特丹的仓库发出。", "zh-hans")
+    returns = passage(48, "退货", "欧盟境内退货免运费。", "zh-hans")
+
+    answer = ask("你们的货是从哪里发出的？", [returns, shipping], language="zh-hans")
+    assert answer.citations[0]["id"] == shipping.object_id
