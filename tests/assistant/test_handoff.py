@@ -347,3 +347,15 @@ def test_0004_gives_the_new_defaults_to_brands_that_kept_the_old_ones_only():
 @pytest.mark.parametrize("text", ["我退的货你们已经签收了，但是钱到现在还没退回来", "钱没退给我"])
 def test_money_not_refunded_hands_over(text):
     assert handoff.handoff_reason(text, topics=TOPICS) == handoff.SENSITIVE_TOPIC
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hot tea went all over my hand. I had to see a doctor for the burn.",
+        "My son ended up in hospital after the strap snapped",
+        "盖子弹开烫到手，还去医院看了",
+    ],
+)
+def test_a_visit_to_a_doctor_hands_over(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) == handoff.SENSITIVE_TOPIC

@@ -332,3 +332,20 @@ def test_a_sentence_stating_an_optional_intent_asked_comes_first():
 
     answer = ask("你们的货是从哪里发出的？", [returns, shipping], language="zh-hans")
     assert answer.citations[0]["id"] == shipping.object_id
+
+
+def test_a_minimum_spend_is_answered_by_the_threshold_over_which_shipping_is_free():
+    shipping = passage(49, "Shipping", "Shipping is free on orders over 1000 NOK.")
+    shipping_zh = passage(50, "配送", "订单满 1000 挪威克朗免运费。", "zh-hans")
+
+    assert ask("whats the minimum spend for free delivery", [shipping]).text == shipping.text
+    assert ask("最低消费多少可以免运费？", [shipping_zh], language="zh-hans").text == shipping_zh.text
+
+
+def test_having_to_pay_asks_what_it_costs_and_a_name_put_on_asks_for_engraving():
+    assert intents.asked("Will I have to pay postage on top of that?") == {"price", "shipping"}
+    assert intents.asked("do I still pay for shipping?") == {"price", "shipping"}
+    assert "personalisation" in intents.asked("I'd like my sister's name put on a bottle, do you do that?")
+    # 收到 of a parcel already received is no delivery question.
+    assert "shipping" not in intents.asked("收到快20天了，还能换个别的吗？")
+    assert "shipping" in intents.asked("下单后几天能收到？")
