@@ -317,11 +317,14 @@ def places() -> tuple[Term, ...]:
     Canada."""
     raw = _data()["places"]
     assert isinstance(raw, dict)
-    regions: dict[str, list[str]] = raw["regions"]
-    return tuple(
-        Term.of(c["names"], [*c["names"], *(form for region in c["in"] for form in regions[region])])
-        for c in raw["countries"]
-    )
+    return tuple(Term.of(c["names"], [*c["names"], *_region_forms(c["in"])]) for c in raw["countries"])
+
+
+def _region_forms(regions: list[str]) -> list[str]:
+    """Every form of the regions named ("europe", "outside the eu")."""
+    raw = _data()["places"]
+    assert isinstance(raw, dict)
+    return [form for region in regions for form in raw["regions"][region]]
 
 
 def places_in(
@@ -347,9 +350,8 @@ def _city_term(name: str, country: str, in_europe: bool) -> Term:
     listed = next((term for term in places() if country in term.forms), None)
     if listed is not None:
         return Term.of([name], [name, *listed.forms])
-    regions: dict[str, list[str]] = _data()["places"]["regions"]  # type: ignore[index]
     around = ["europe"] if in_europe else ["outside europe", "outside the eu"]
-    return Term.of([name], [name, country, *(form for region in around for form in regions[region])])
+    return Term.of([name], [name, country, *_region_forms(around)])
 
 
 def find(terms: tuple[Term, ...], text: str) -> list[tuple[tuple[int, int], Term]]:

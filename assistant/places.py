@@ -97,16 +97,19 @@ def cities_in(text: str, segment: Callable[[str], Sequence[str]]) -> list[tuple[
                 break
         i += 1
     for run in _CJK_RUN_RE.finditer(text):
+        chars = run.group(0)
         # Whole words only (jieba): "达卡" (Dhaka) is not in "万事达卡" (Mastercard).
-        bounds = list(itertools.accumulate(len(w) for w in segment(run.group(0))))
+        bounds = list(itertools.accumulate(len(w) for w in segment(chars)))
         start = 0
-        while start < len(run.group(0)):
-            ends = [end for end in bounds if MIN_CJK_CHARS <= end - start <= MAX_CJK_CHARS]
-            end = next((e for e in reversed(ends) if _city(run.group(0)[start:e], "")), None)
-            if end is not None:
-                name = run.group(0)[start:end]
-                found.append(((run.start() + start, run.start() + end), _city(name, name)))  # type: ignore[arg-type]
-            start = end if end is not None else next((b for b in bounds if b > start), len(run.group(0)))
+        while start < len(chars):
+            ends = [end for end in reversed(bounds) if MIN_CJK_CHARS <= end - start <= MAX_CJK_CHARS]
+            match = next(
+                ((end, city) for end in ends if (city := _city(chars[start:end], chars[start:end]))), None
+            )
+            if match is not None:
+                end, city = match
+                found.append(((run.start() + start, run.start() + end), city))
+            start = match[0] if match else next((b for b in bounds if b > start), len(chars))
     return sorted(found, key=lambda item: item[0])
 
 

@@ -190,16 +190,18 @@ def _latin_pairs(words: Sequence[str]) -> Iterator[tuple[str, str]]:
 def subject_units(question: str, asked: frozenset[str], weights: Weights) -> list[Unit]:
     """What the question names besides what it asks (its intents' cues), as
     units: places and synonyms first (a place is found by its regions too, a
-    city by its country; a
-    synonym group weighs as its best-known form, so "store" is not an unseen
-    word where the brand writes "shop"), then each remaining word."""
+    city by its country; a synonym group weighs as its best-known form, so
+    "store" is not an unseen word where the brand writes "shop"), then each
+    remaining word."""
     lowered = question.lower()
     units = []
-    for found, weigh, place in (
-        (intents.places_in(question, weights.knows), _mention_weight, True),
-        (None, _known_form_weight, False),
-    ):
-        for (start, end), term in found if found is not None else intents.find(intents.synonyms(), lowered):
+    for place in (True, False):
+        # Synonyms are looked for in what the places left.
+        found = (
+            intents.places_in(question, weights.knows) if place else intents.find(intents.synonyms(), lowered)
+        )
+        weigh = _mention_weight if place else _known_form_weight
+        for (start, end), term in found:
             if not lowered[start:end].strip():
                 continue  # overlaps a term taken before
             forms = tuple(tuple(tokens(f)) for f in term.forms)
