@@ -281,10 +281,16 @@ def expansion(names: frozenset[str]) -> list[str]:
 
 
 def without_cues(text: str, names: frozenset[str]) -> str:
-    """The question less its intents' cues: what is left names its subject."""
+    """The question less its intents' cues: what is left names its subject.
+    The cues go in the order of intents.json, never in the set's order: one
+    cue taken out first can leave another nothing to take ("寄回来" less
+    returns' 寄回 or less shipping's 寄), and a set's order changes with the
+    process's hash seed, so the same question would be read differently by
+    two workers."""
     lowered = text.lower()
-    for name in names:
-        lowered = intents()[name].values.remove(intents()[name].ask.remove(lowered))
+    for intent in intents().values():
+        if intent.name in names:
+            lowered = intent.values.remove(intent.ask.remove(lowered))
     return lowered
 
 

@@ -349,3 +349,28 @@ def test_having_to_pay_asks_what_it_costs_and_a_name_put_on_asks_for_engraving()
     # 收到 of a parcel already received is no delivery question.
     assert "shipping" not in intents.asked("收到快20天了，还能换个别的吗？")
     assert "shipping" in intents.asked("下单后几天能收到？")
+
+
+def test_a_question_is_read_the_same_whatever_the_hash_seed():
+    """Two workers (two hash seeds) read the subject of a question alike."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup()\n"
+        "from assistant import intents\n"
+        "q = '背包寄回卑尔根保修，一般多久能修好寄回来？'\n"
+        "print(intents.without_cues(q, intents.asked(q)))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+    assert len(outputs) == 1
