@@ -40,7 +40,9 @@ URL_MAX = 300
 # "charge same order"), since "If I buy two, are there extra charges?" is
 # answered; a fall or blow by its wound (摔伤, 砸伤), since "防摔" is a
 # product's feature; a claim by "compensation" and 赔偿, at the price of
-# handing over "is there compensation for late delivery?" too.
+# handing over "is there compensation for late delivery?" too. A request
+# about the shopper's personal data (GDPR, "delete my data", 个人信息) is a
+# legal one and goes to a person too.
 DEFAULT_SENSITIVE_TOPICS = "\n".join(
     (
         "refund",
@@ -216,6 +218,22 @@ DEFAULT_SENSITIVE_TOPICS = "\n".join(
         "钱 还没退",
         "赔偿",
         "索赔",
+        "gdpr",
+        "data protection",
+        "personal data",
+        "delete data",
+        "erase data",
+        "remove data",
+        "data erase",
+        "data delete",
+        "delete account",
+        "个人数据",
+        "个人信息",
+        "删除 数据",
+        "删除 账户",
+        "注销 账户",
+        "注销 账号",
+        "隐私",
     )
 )
 

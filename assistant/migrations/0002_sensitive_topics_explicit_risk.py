@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from assistant.migrations._defaults import adopt_new_default
+
 # The defaults of 0001, which handed "which payment methods do you accept?"
 # to a person. Brands that never edited them move to the new defaults; an
 # edited list is the merchant's and stays as it is.
@@ -39,10 +41,7 @@ OLD_DEFAULT_TOPICS = "\n".join(
 )
 
 
-def forwards(apps, schema_editor):
-    settings = apps.get_model("assistant", "AssistantSettings")
-    new_default = settings._meta.get_field("sensitive_topics").default
-    settings.objects.filter(sensitive_topics=OLD_DEFAULT_TOPICS).update(sensitive_topics=new_default)
+forwards = adopt_new_default(OLD_DEFAULT_TOPICS)
 
 
 class Migration(migrations.Migration):

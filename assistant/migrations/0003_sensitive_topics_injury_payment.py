@@ -4,6 +4,8 @@ import importlib
 
 from django.db import migrations, models
 
+from assistant.migrations._defaults import adopt_new_default
+
 # The defaults 0002 set, read from that migration so the list is written once.
 # Brands that never edited them gain the injury, fire and payment-trouble
 # topics of issue 16; an edited list is the merchant's and stays as it is.
@@ -11,10 +13,7 @@ _PREVIOUS = importlib.import_module("assistant.migrations.0002_sensitive_topics_
 OLD_DEFAULT_TOPICS = _PREVIOUS.Migration.operations[0].field.default
 
 
-def forwards(apps, schema_editor):
-    settings = apps.get_model("assistant", "AssistantSettings")
-    new_default = settings._meta.get_field("sensitive_topics").default
-    settings.objects.filter(sensitive_topics=OLD_DEFAULT_TOPICS).update(sensitive_topics=new_default)
+forwards = adopt_new_default(OLD_DEFAULT_TOPICS)
 
 
 class Migration(migrations.Migration):

@@ -48,6 +48,9 @@ def test_it_hands_over_when_a_person_is_asked_for(text):
         "什么破杯子，垃圾",
         "Your jacket is garbage and so is your support.",
         "I'm done with Northpeak!!!",
+        "The seal leaked soup all over my bag. Absolute garbage.",
+        "total rubbish, the zip went on day two",
+        "I'm so done with you people.",
     ],
 )
 def test_it_hands_over_an_angry_shopper(text):
@@ -322,26 +325,64 @@ def test_questions_near_the_charge_fall_and_claim_topics_stay_with_the_assistant
     assert handoff.handoff_reason(text, topics=TOPICS) is None
 
 
-def test_the_defaults_keep_every_topic_of_the_ones_0004_replaces():
-    previous = importlib.import_module("assistant.migrations.0004_sensitive_topics_charges_falls_claims")
+# Each migration that moves the defaults on, for brands that never edited them.
+DEFAULT_MIGRATIONS = [
+    "assistant.migrations.0004_sensitive_topics_charges_falls_claims",
+    "assistant.migrations.0005_sensitive_topics_personal_data",
+]
+
+
+@pytest.mark.parametrize("name", DEFAULT_MIGRATIONS)
+def test_the_defaults_keep_every_topic_of_the_ones_a_migration_replaces(name):
+    previous = importlib.import_module(name)
 
     assert set(previous.OLD_DEFAULT_TOPICS.splitlines()) < set(TOPICS)
 
 
 @pytest.mark.django_db
-def test_0004_gives_the_new_defaults_to_brands_that_kept_the_old_ones_only():
-    migration = importlib.import_module("assistant.migrations.0004_sensitive_topics_charges_falls_claims")
+@pytest.mark.parametrize("name", DEFAULT_MIGRATIONS)
+def test_a_migration_gives_the_new_defaults_to_brands_that_kept_the_old_ones_only(name):
+    migration = importlib.import_module(name)
     kept = AssistantSettings.objects.create(
         brand=BrandFactory(), sensitive_topics=migration.OLD_DEFAULT_TOPICS
     )
     edited = AssistantSettings.objects.create(brand=BrandFactory(), sensitive_topics="refund\nlawyer")
 
-    migration.forwards(apps, None)
+    migration.Migration.operations[-1].code(apps, None)
 
     kept.refresh_from_db()
     edited.refresh_from_db()
     assert kept.sensitive_topics == DEFAULT_SENSITIVE_TOPICS
     assert edited.sensitive_topics == "refund\nlawyer"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Under GDPR I want you to delete everything you hold about me.",
+        "Please delete all my personal data.",
+        "How do I get my data erased?",
+        "I want to delete my account and my data",
+        "请删除我的所有数据",
+        "你们会把我的个人信息给别人吗？",
+        "我要注销账户",
+    ],
+)
+def test_a_personal_data_request_hands_over(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) == handoff.SENSITIVE_TOPIC
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is there a data sheet for the Ridgeline's fabric?",
+        "Can I remove the hood?",
+        "Can I delete an item from my basket?",
+        "数据线可以放进包里吗？",
+    ],
+)
+def test_questions_near_the_personal_data_topics_stay_with_the_assistant(text):
+    assert handoff.handoff_reason(text, topics=TOPICS) is None
 
 
 @pytest.mark.parametrize("text", ["我退的货你们已经签收了，但是钱到现在还没退回来", "钱没退给我"])
