@@ -374,3 +374,46 @@ def test_a_question_is_read_the_same_whatever_the_hash_seed():
         for seed in (1, 2, 3)
     }
     assert len(outputs) == 1
+
+
+def test_a_threshold_is_the_spend_over_which_shipping_is_free():
+    shipping = passage(51, "Shipping", "Shipping is free on orders over 1000 NOK.")
+    shipping_zh = passage(52, "配送", "订单满 1000 挪威克朗免运费。", "zh-hans")
+
+    assert ask("free shipping threshold?", [shipping]).text == shipping.text
+    assert ask("包邮门槛是多少？", [shipping_zh], language="zh-hans").text == shipping_zh.text
+
+
+def test_which_city_asks_where_and_ranks_the_sentence_saying_where():
+    shipping = passage(53, "配送", "订单会在 1 个工作日内从我们位于鹿特丹的仓库发出。", "zh-hans")
+    returns = passage(54, "退货", "欧盟境内退货免运费。", "zh-hans")
+
+    assert "location" in intents.asked("Which city do you ship from?")
+    answer = ask("你们的货是从哪个城市发出的？", [returns, shipping], language="zh-hans")
+    assert answer.citations[0]["id"] == shipping.object_id
+
+
+def test_landing_on_the_doorstep_asks_about_delivery():
+    assert "shipping" in intents.asked("If I order today, when would it land on my doorstep?")
+    assert "shipping" in intents.asked("how fast does it get here")
+
+
+def test_keeping_food_hot_is_answered_only_by_a_passage_saying_it_does():
+    seal = passage(55, "Lumen Bento", "The silicone seal of the Lumen Bento keeps soup inside the box.")
+    insulated = passage(56, "Lumen Bento", "The insulated Lumen Bento keeps soup hot for six hours.")
+
+    assert "insulation" in intents.asked("Will the Bento keep soup hot until lunch?")
+    assert "insulation" in intents.asked("这个杯子能保温多久？")
+    # The name of the thermos (保温杯) asks nothing about keeping things warm.
+    assert "insulation" not in intents.asked("保温杯可以放洗碗机吗？")
+    assert ask("Does the Bento keep soup hot?", [seal]).outcome == answering.NO_ANSWER
+    assert ask("Does the Bento keep soup hot?", [insulated]).outcome == answering.ANSWERED
+
+
+def test_picking_up_is_not_answered_by_delivery_times_or_payment_methods():
+    shipping = passage(57, "Shipping", "We ship from our warehouse in Bergen within 2 working days.")
+    payment = passage(58, "Payment", "We accept cards and Vipps.")
+
+    assert intents.topics(intents.asked("Can I pick it up instead of paying for shipping?")) == {"pickup"}
+    question = "Can I pick up my order at your Bergen warehouse instead of paying for shipping?"
+    assert ask(question, [shipping, payment]).outcome == answering.NO_ANSWER
