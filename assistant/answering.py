@@ -206,6 +206,8 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
         return []
     # The encoder knows little Chinese: its similarities there are noise.
     similar = PASSAGE_MIN_SIMILARITY if not reading.chinese else math.inf
+    if not reading.asked and not reading.subject:
+        return []  # it names nothing and asks nothing: "no." of "Finn.no."
     if not reading.needed:
         # A passage about another product than the one named does not answer;
         # a place says where, not what: the rest must be covered, the place be there.
