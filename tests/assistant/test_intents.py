@@ -417,3 +417,72 @@ def test_picking_up_is_not_answered_by_delivery_times_or_payment_methods():
     assert intents.topics(intents.asked("Can I pick it up instead of paying for shipping?")) == {"pickup"}
     question = "Can I pick up my order at your Bergen warehouse instead of paying for shipping?"
     assert ask(question, [shipping, payment]).outcome == answering.NO_ANSWER
+
+
+SHIPPING_NO = passage(
+    59,
+    "Shipping and delivery",
+    "We ship from our warehouse in Bergen within 2 working days. "
+    "Delivery within Norway takes 1 to 3 working days. Shipping is free on orders over 1000 NOK.",
+)
+PAYMENT = passage(60, "Payment methods", "We accept Visa, Mastercard, American Express and PayPal.")
+WARRANTY = passage(
+    61, "Warranty", "Every pack has a 3-year warranty against faults in materials and workmanship."
+)
+SIZING_ZH = passage(62, "尺码", "我们的外套尺码标准。", "zh-hans")
+
+
+def test_express_delivery_is_not_answered_by_standard_delivery_times_or_a_card_name():
+    assert "express" in intents.asked("Do you do express?")
+    assert "express" not in intents.stated(PAYMENT.text)
+    assert "express" not in intents.asked("Any recipe for overnight oats?")
+    for question in (
+        "Do you have express shipping within Norway, and what does it cost?",
+        "Can I choose express or next-day delivery?",
+    ):
+        assert ask(question, [SHIPPING_NO, PAYMENT]).outcome == answering.NO_ANSWER
+    assert ask("有加急配送吗？", [SHIPPING_ZH], language="zh-hans").outcome == answering.NO_ANSWER
+    express = passage(
+        63, "Express", "Express delivery within Norway costs 99 NOK and arrives the next working day."
+    )
+    assert ask("Do you have express delivery?", [express, SHIPPING_NO]).text.startswith("Express delivery")
+
+
+def test_tracking_a_parcel_is_not_answered_by_delivery_times():
+    assert intents.topics(intents.asked("Can I track my parcel?")) == {"tracking"}
+    assert ask("Is there a tracking number once it ships?", [SHIPPING_NO]).outcome == answering.NO_ANSWER
+    assert (
+        ask("发货以后怎么查物流？有单号吗", [SHIPPING_ZH], language="zh-hans").outcome == answering.NO_ANSWER
+    )
+
+
+def test_a_second_owner_or_a_receipt_is_not_answered_by_the_warranty_alone():
+    for question in (
+        "I bought the pack second-hand, does the warranty still cover me?",
+        "Is the warranty transferable to a new owner?",
+        "Do I need the receipt to claim the warranty?",
+    ):
+        assert ask(question, [WARRANTY]).outcome == answering.NO_ANSWER, question
+    transferable = passage(64, "Warranty", "The warranty is transferable: a second owner is covered too.")
+    assert ask("Does the warranty cover a second owner?", [transferable]).outcome == answering.ANSWERED
+
+
+def test_a_womens_cut_or_a_shop_visit_is_not_answered_by_the_size_or_the_warehouse():
+    assert ask("女款和男款的尺码一样吗？", [SIZING_ZH], language="zh-hans").outcome == answering.NO_ANSWER
+    assert ask("Is there a women's version of the jacket?", [SIZING]).outcome == answering.NO_ANSWER
+    assert ask("Do you have a physical store in Bergen?", [SHIPPING_NO]).outcome == answering.NO_ANSWER
+
+
+def test_picking_an_order_up_with_words_between_asks_about_pick_up():
+    assert "pickup" in intents.asked("can i pick my order up at the warehouse")
+
+
+def test_a_part_that_names_nothing_answers_nothing():
+    """ "Thanks!" or the "no." of "Finn.no." asks nothing; it may not stand in
+    for the question around it."""
+    for question in (
+        "I bought a used pack on Finn.no. Is the warranty still valid for me as the second owner?",
+        "Do you sell cutlery sets? Thanks!",
+    ):
+        assert ask(question, [WARRANTY, SHIPPING_NO]).outcome == answering.NO_ANSWER, question
+    assert ask("Where is your warehouse?", [SHIPPING_NO]).outcome == answering.ANSWERED
