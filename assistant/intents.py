@@ -313,7 +313,8 @@ def synonyms() -> tuple[Term, ...]:
     """Words that stand for each other in a question and a passage."""
     groups = _data()["synonyms"]
     assert isinstance(groups, list)
-    return tuple(Term.of(group, group) for group in groups)
+    # A form with a gap ("minimum ... spend") finds the term in a question only.
+    return tuple(Term.of(group, [f for f in group if "..." not in f]) for group in groups)
 
 
 @cache

@@ -486,3 +486,21 @@ def test_a_part_that_names_nothing_answers_nothing():
     ):
         assert ask(question, [WARRANTY, SHIPPING_NO]).outcome == answering.NO_ANSWER, question
     assert ask("Where is your warehouse?", [SHIPPING_NO]).outcome == answering.ANSWERED
+
+
+def test_a_minimum_with_words_between_and_paying_for_shipping_ask_the_threshold():
+    shipping = passage(65, "Shipping", "Shipping is free on orders over 1000 NOK.")
+    payment = passage(66, "Payment", "Your card is charged when your order ships, not when you place it.")
+
+    assert intents.asked("so i dont pay for shipping") == {"price", "shipping"}
+    for question in (
+        "whats the minimum i have to spend to get free shiping",
+        "whats the minimum i need to spend so i dont pay for shipping",
+    ):
+        assert ask(question, [payment, shipping]).text == shipping.text, question
+
+
+def test_leaving_the_warehouse_asks_about_shipping():
+    assert "shipping" in intents.asked("roughly when will it leave the warehouse?")
+    answer = ask("Ordered a shell this morning. When will it leave the warehouse?", [SHIPPING_NO, WARRANTY])
+    assert answer.citations[0]["id"] == SHIPPING_NO.object_id
