@@ -504,3 +504,27 @@ def test_leaving_the_warehouse_asks_about_shipping():
     assert "shipping" in intents.asked("roughly when will it leave the warehouse?")
     answer = ask("Ordered a shell this morning. When will it leave the warehouse?", [SHIPPING_NO, WARRANTY])
     assert answer.citations[0]["id"] == SHIPPING_NO.object_id
+
+
+def test_changing_or_cancelling_an_order_is_not_answered_by_shipping_or_returns():
+    returns_zh = passage(67, "退货", "欧盟境内退货免运费。", "zh-hans")
+
+    assert intents.topics(intents.asked("Can I cancel my order?")) == {"order change"}
+    assert ask("下单以后还能修改收货地址吗？", [returns_zh, SHIPPING_ZH], language="zh-hans").outcome == (
+        answering.NO_ANSWER
+    )
+    assert ask("Can I change the delivery address after ordering?", [SHIPPING_NO]).outcome == (
+        answering.NO_ANSWER
+    )
+    cancel = passage(68, "Orders", "You can cancel or change an order within one hour of placing it.")
+    assert ask("Can I cancel my order?", [cancel, SHIPPING_NO]).text == cancel.text
+
+
+def test_asking_whether_something_will_get_damaged_is_no_warranty_question():
+    washing_zh = passage(69, "冲锋衣的清洗", "请用 30 度水温清洗。低温烘干可以恢复防泼水涂层。", "zh-hans")
+    warranty_zh = passage(70, "保修", "每一款背包都对材料和做工缺陷提供 3 年保修。", "zh-hans")
+
+    assert "warranty" not in intents.asked("洗完能不能放进烘干机？会不会坏？")
+    assert "warranty" in intents.asked("拉链坏了可以修吗？")
+    answer = ask("洗完能不能放进烘干机？会不会坏？", [warranty_zh, washing_zh], language="zh-hans")
+    assert answer.citations[0]["id"] == washing_zh.object_id
