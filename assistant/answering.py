@@ -37,6 +37,7 @@ redacted), the hits and a generator, and store what comes back.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections.abc import Callable, Sequence, Set
@@ -96,7 +97,13 @@ _DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)?")
 _CJK_RE = re.compile(f"[{CJK}]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*")
 # Capitalised in the middle of a sentence without being names.
-_NOT_NAMES = frozenset({"I", "I'm", "I’m", "I'd", "I’d", "I've", "I’ve", "I'll", "I’ll", "OK"})
+# Nor are the months, weekdays and holidays, which say when ("for a hut trip
+# in September", "by Friday"), not what.
+_NOT_NAMES = frozenset(
+    {"I", "I'm", "I’m", "I'd", "I’d", "I've", "I’ve", "I'll", "I’ll", "OK", "Christmas", "Easter"}
+    | {name for name in calendar.month_name if name}
+    | set(calendar.day_name)
+)
 _FENCE_RE = re.compile(r"<<<|>>>")
 
 NO_ANSWER = "no_answer"
@@ -150,6 +157,8 @@ class Reading:
     chinese: bool
     # It names something by a rare word the brand never wrote ("cutlery").
     names_unknown_thing: bool
+    # The tokens of the brand's own towns it names ("Bergen", 鹿特丹).
+    wheres: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, question: str, weights: Weights) -> Reading:
@@ -167,7 +176,13 @@ class Reading:
             all(t in weights.idf for n in names for t in n),
             bool(_CJK_RE.search(question)),
             any(u.weight >= weights.unseen and not u.place for u in subject),
+            frozenset(t for city in intents.known_cities_in(question, weights.knows) for t in tokens(city)),
         )
+
+    def says_where(self, unit: Unit) -> bool:
+        """A place, or a word of a town the brand writes itself: where a
+        question is about, not what ("明天鹿特丹会下雨吗" asks about rain)."""
+        return unit.place or all(set(form) <= self.wheres for form in unit.forms)
 
     def places_found_in(self, text: str) -> bool:
         present = Vocabulary.of([tokens(text)])
@@ -211,7 +226,7 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
     if not reading.needed:
         # A passage about another product than the one named does not answer;
         # a place says where, not what: the rest must be covered, the place be there.
-        things = [u for u in reading.subject if not u.place] or reading.subject
+        things = [u for u in reading.subject if not reading.says_where(u)] or reading.subject
         return [
             h
             for h in hits
@@ -258,7 +273,8 @@ def names_in(
 ) -> list[str]:
     """Words written as names: capitalised inside an English sentence
     ("the Ridgeline", "PayPal"), or any Latin word in a Chinese question
-    ("Ridgeline 背包"). A question in capitals throughout names nothing; a
+    ("Ridgeline 背包"), unless it is in lower case and asks for something
+    ("能用 dryer 烘干吗"). A question in capitals throughout names nothing; a
     place or a word of the synonym lists ("Amex" for "American Express") is
     looked for by its forms instead, and one letter ("M", "L") is a size or
     an initial, not a name. A city is a place unless it is `known` to the
@@ -271,7 +287,12 @@ def names_in(
     ]:
         blanked = blanked[:start] + " " * (end - start) + blanked[end:]
     if _CJK_RE.search(blanked):
-        return [w for w in _LATIN_WORD_RE.findall(blanked) if len(w) > 1]
+        # A lower-case word that asks something ("dryer", "campaign") is a word.
+        return [
+            w
+            for w in _LATIN_WORD_RE.findall(blanked)
+            if len(w) > 1 and not (w.islower() and intents.asked(w))
+        ]
     names = []
     for match in SENTENCE_RE.finditer(question):
         words = _LATIN_WORD_RE.findall(match.group(0))
@@ -396,6 +417,8 @@ def _answerable_part(question: str, hits: Sequence[Hit], weights: Weights) -> tu
     if passages or len(parts) < 2:
         return question, passages
     whole = Reading.of(question, weights)
+    if not whole.knows_names:
+        return question, []  # "How does Arc'teryx's warranty work? Do they repair for free?"
     for part in parts:
         if Reading.of(part, weights).keeps(whole) and (
             passages := [h.passage for h in relevant(part, hits, weights)]

@@ -83,8 +83,8 @@ _ORDERS = compile_all(
         r"(?!\s+(?:for|on|about|of|regarding)\b)",
         r"\bnew\s+(?:instructions|rules|directives)\s*[:：]",
         # "the exact rules you were given by the shop".
-        r"\b(?:rules|instructions|prompt|guidelines)\s+(?:that\s+)?you\s+(?:were|have\s+been|got)\s+"
-        r"(?:given|told|set|programmed)\b",
+        r"\b(?:rules?|instructions?|documents?|prompts?|guidelines)\s+(?:that\s+)?you\s+(?:were|have\s+been|got)\s+"
+        r"(?:given|told|set|programmed|shown)\b",
         # 你们的规则 is the shop's; 你的 (singular) addresses the assistant.
         "提示词|系统(?:指令|设定)|(?:你|您)的(?:指令|规则|设定|初始设置|程序设定)",
         # Role play.

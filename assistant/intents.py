@@ -349,6 +349,12 @@ def places_in(
     return sorted(found, key=lambda item: item[0])
 
 
+def known_cities_in(text: str, known: Callable[[str], bool]) -> list[str]:
+    """The cities a text names that the brand writes itself ("Bergen", where
+    its warehouse is), as written: names, not countries, yet they say where."""
+    return [text[start:end] for (start, end), city in cities_in(text, chinese_words) if known(city.name)]
+
+
 @lru_cache(maxsize=1024)
 def _city_term(name: str, country: str, in_europe: bool) -> Term:
     """A city found by its own name, its country's forms and the regions

@@ -528,3 +528,50 @@ def test_asking_whether_something_will_get_damaged_is_no_warranty_question():
     assert "warranty" in intents.asked("拉链坏了可以修吗？")
     answer = ask("洗完能不能放进烘干机？会不会坏？", [warranty_zh, washing_zh], language="zh-hans")
     assert answer.citations[0]["id"] == washing_zh.object_id
+
+
+def test_the_brands_own_town_says_where_not_what():
+    shipping = passage(74, "Shipping", "Orders leave our warehouse in Rotterdam within 1 working day.")
+    shipping_zh = passage(71, "配送", "订单会在 1 个工作日内从我们位于鹿特丹的仓库发出。", "zh-hans")
+    index = build_index([shipping, shipping_zh], [b"", b""], version=())
+
+    reading = answering.Reading.of("明天鹿特丹会下雨吗？", index.weights)
+    assert {"鹿", "特", "丹"} <= reading.wheres
+    hits = index.search("明天鹿特丹会下雨吗？", None, limit=4)
+    assert answering.relevant("明天鹿特丹会下雨吗？", hits, index.weights) == []
+
+
+def test_instalments_customs_and_bulk_orders_are_not_answered_by_payment_or_delivery():
+    payment = passage(72, "Payment methods", "We accept Visa, Mastercard and PayPal.")
+    payment_zh = passage(73, "付款方式", "我们接受 Visa、Mastercard 和 PayPal。", "zh-hans")
+
+    assert ask("Can I pay in instalments?", [payment]).outcome == answering.NO_ANSWER
+    assert ask("可以分期付款吗？", [payment_zh], language="zh-hans").outcome == answering.NO_ANSWER
+    assert (
+        ask("寄到瑞士的话需要另外交关税吗？", [SHIPPING_ZH], language="zh-hans").outcome
+        == answering.NO_ANSWER
+    )
+    assert ask("Do I pay customs on a parcel to Norway?", [SHIPPING_NO]).outcome == answering.NO_ANSWER
+    assert (
+        ask("Is there a volume discount, and can we pay by card?", [payment]).outcome == answering.NO_ANSWER
+    )
+    assert ask("Which cards do you accept?", [payment]).outcome == answering.ANSWERED
+
+
+def test_a_lower_case_word_that_asks_something_is_no_name_in_a_chinese_question():
+    assert answering.names_in("Stormline 冲锋衣洗完可以用 dryer 烘干吗？") == ["Stormline"]
+    assert answering.names_in("可以用 Visa 付款吗？") == ["Visa"]
+    assert answering.names_in("thermos 的杯子好用吗？") == ["thermos"]
+
+
+def test_months_and_weekdays_say_when_not_what():
+    assert answering.names_in("Can I order the Ridgeline yet? I want it for a trip in September.") == [
+        "Ridgeline"
+    ]
+    assert answering.names_in("I need a shell by Friday, does it ship to Oslo?") == []
+    assert "sale" in intents.asked("Can I order the Ridgeline 30L yet?")
+
+
+def test_no_part_of_a_question_about_another_brand_is_answered():
+    question = "How does Arc'teryx's warranty work on the Beta jacket? Do they repair for free?"
+    assert ask(question, [WARRANTY]).outcome == answering.NO_ANSWER
