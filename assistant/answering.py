@@ -105,6 +105,7 @@ _NOT_NAMES = frozenset(
     | set(calendar.day_name)
 )
 _FENCE_RE = re.compile(r"<<<|>>>")
+_QUESTION_MARKS = ("?", "？")
 
 NO_ANSWER = "no_answer"
 ANSWERED = "answered"
@@ -420,9 +421,12 @@ def _answerable_part(question: str, hits: Sequence[Hit], weights: Weights) -> tu
     if not whole.knows_names:
         return question, []  # "How does Arc'teryx's warranty work? Do they repair for free?"
     for part in parts:
-        if Reading.of(part, weights).keeps(whole) and (
-            passages := [h.passage for h in relevant(part, hits, weights)]
-        ):
+        reading = Reading.of(part, weights)
+        # A part that neither asks for anything nor ends as a question is the
+        # shopper's context ("want my pack back before easter"), not a question.
+        if not (reading.asked or part.rstrip().endswith(_QUESTION_MARKS)):
+            continue
+        if reading.keeps(whole) and (passages := [h.passage for h in relevant(part, hits, weights)]):
             return part, passages
     return question, []
 

@@ -575,3 +575,25 @@ def test_months_and_weekdays_say_when_not_what():
 def test_no_part_of_a_question_about_another_brand_is_answered():
     question = "How does Arc'teryx's warranty work on the Beta jacket? Do they repair for free?"
     assert ask(question, [WARRANTY]).outcome == answering.NO_ANSWER
+
+
+def test_how_long_a_repair_takes_is_not_answered_by_the_warranty_or_returns_period():
+    warranty_zh = passage(
+        75, "保修", "每一款背包都提供 3 年保修。保修期过后，我们的工坊按成本价维修拉链。", "zh-hans"
+    )
+    returns_zh = passage(76, "退货", "收到商品后 30 天内，未使用的装备可以退回。", "zh-hans")
+
+    assert intents.topics(intents.asked("How long does a repair usually take?")) == {"repair time"}
+    assert ask("How long does a repair usually take?", [WARRANTY, RETURNS]).outcome == answering.NO_ANSWER
+    question = "背包寄回卑尔根维修，一般多久能修好寄回来？"
+    assert ask(question, [warranty_zh, returns_zh], language="zh-hans").outcome == answering.NO_ANSWER
+    assert ask("How long is the warranty?", [WARRANTY]).outcome == answering.ANSWERED
+
+
+def test_a_sentence_of_context_does_not_stand_in_for_the_question():
+    """Neither asking for anything nor ending in a question mark, "want my
+    pack back before easter" is context, not a question to answer."""
+    question = "How long does a repair take? want my pack back before easter"
+    assert ask(question, [WARRANTY]).outcome == answering.NO_ANSWER
+    # A real question after the context is still answered.
+    assert ask("I'm planning a trip. How long is the warranty?", [WARRANTY]).outcome == answering.ANSWERED
