@@ -591,9 +591,10 @@ def test_how_long_a_repair_takes_is_not_answered_by_the_warranty_or_returns_peri
 
 
 def test_a_sentence_of_context_does_not_stand_in_for_the_question():
-    """Neither asking for anything nor ending in a question mark, "want my
-    pack back before easter" is context, not a question to answer."""
-    question = "How long does a repair take? want my pack back before easter"
+    """Neither asking for anything nor ending in a question mark, "Every
+    pack I own has one." is context, not a question to answer (it would
+    otherwise be answered by the passage holding its words)."""
+    question = "How long does a repair take? Every pack I own has one."
     assert ask(question, [WARRANTY]).outcome == answering.NO_ANSWER
     # A real question after the context is still answered.
     assert ask("I'm planning a trip. How long is the warranty?", [WARRANTY]).outcome == answering.ANSWERED
