@@ -106,6 +106,14 @@ _NOT_NAMES = frozenset(
 )
 _FENCE_RE = re.compile(r"<<<|>>>")
 _QUESTION_MARKS = ("?", "？")
+# Asking whether a rule reaches something: "does the warranty cover ...".
+# A word weighing this share of an unseen word's weight names a thing: the
+# rule may not be read as covering it unless the brand writes it.
+COVERS_MIN_SHARE = 0.5
+_COVERS_RE = re.compile(
+    r"\b(?:cover(?:s|ed)?|appl(?:y|ies)\s+to|includ(?:e|es|ed|ing)|count(?:s)?\s+for|valid\s+for)\b|适用|包括|包含",
+    re.IGNORECASE,
+)
 
 NO_ANSWER = "no_answer"
 ANSWERED = "answered"
@@ -258,6 +266,11 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
                 or unit_coverage(reading.subject, _passage_text(h.passage)) >= PRODUCT_MIN_SUBJECT
             )
         ]
+    if _COVERS_RE.search(question) and any(
+        u.weight >= COVERS_MIN_SHARE * weights.unseen and not u.place and not u.found_in(weights.vocabulary)
+        for u in reading.subject
+    ):
+        return []  # whether the rule covers a thing the brand never wrote of ("sleeping bags")
     # A brand's rule holds for everything it sells: what the question names
     # need not be in the passage, only known to the brand; a place must be there.
     return [

@@ -598,3 +598,16 @@ def test_a_sentence_of_context_does_not_stand_in_for_the_question():
     assert ask(question, [WARRANTY]).outcome == answering.NO_ANSWER
     # A real question after the context is still answered.
     assert ask("I'm planning a trip. How long is the warranty?", [WARRANTY]).outcome == answering.ANSWERED
+
+
+def test_whether_a_rule_covers_a_thing_the_brand_never_wrote_of_is_not_answered():
+    shell = passage(
+        78, "Stormline", "The Stormline is a light 2.5-layer shell with a base of recycled nylon."
+    )
+    passages = [WARRANTY, shell]
+
+    question = "Does the warranty also cover your merino base layers?"
+    assert ask(question, passages).outcome == answering.NO_ANSWER
+    assert ask("Does the warranty also cover the base layer of the shell?", passages).outcome == (
+        answering.ANSWERED
+    )
