@@ -55,7 +55,7 @@ STOPWORDS = frozenset(
     i've i'd i'll you're you've we're we've they're what's there's that's let's
     im ive id ill youre weve theyre whats theres thats lets dont doesnt didnt isnt arent wasnt
     cant couldnt wont wouldnt shouldnt havent hasnt u ur pls plz thx
-    something anything everything nothing stuff still yet
+    something anything everything nothing else stuff still yet
     put go goes going make take takes want need know tell give come comes ok okay
     find choose pick select check see look another other""".split()
 )
@@ -79,8 +79,12 @@ COMMON_ZIPF = 6.0
 INFORMATIVENESS_FLOOR = 0.1
 # A Chinese word that jieba's dictionary does not tag as a noun (a verb, an
 # adverb: "扔", "直接", "好像") tells what the shopper does, not what they ask
-# about: it keeps this share of its weight. English has no such tagger here.
-CJK_NOT_A_THING = 0.3
+# about: it keeps this share of its weight. English has no such tagger here,
+# but an adverb made of a common word ("kindly", "exactly", "roughly")
+# keeps the same share.
+NOT_A_THING = 0.3
+# The root of such an adverb is at least this common (wordfreq's Zipf).
+ADVERB_ROOT_MIN_ZIPF = 3.0
 # A word of a question that no dictionary and no passage has, this long or
 # longer, is read as the brand's word it is this close to (difflib's ratio:
 # one letter missing, added or swapped in a word of 8 letters is about 0.9).
@@ -237,14 +241,23 @@ def informativeness(word: str) -> float:
     wrote it, while a rare one ("cutlery", "柔顺剂") or one no dictionary has
     (a product's name, a typo) names one. 1 up to RARE_ZIPF, falling
     linearly to INFORMATIVENESS_FLOOR at COMMON_ZIPF; a Chinese word that is
-    no noun, CJK_NOT_A_THING of that."""
+    no noun or an English adverb, NOT_A_THING of that."""
     word = word.removesuffix("'s").removesuffix("’s")  # "sister's" is as common as "sister"
     chinese = bool(_CJK_RUN_RE.match(word))
     frequency = zipf(word, "zh" if chinese else "en")
     share = (COMMON_ZIPF - frequency) / (COMMON_ZIPF - RARE_ZIPF)
-    if chinese and not intents.names_a_thing(word):
-        share *= CJK_NOT_A_THING
+    if (chinese and not intents.names_a_thing(word)) or (not chinese and is_adverb(word)):
+        share *= NOT_A_THING
     return min(1.0, max(INFORMATIVENESS_FLOOR, share))
+
+
+def is_adverb(word: str) -> bool:
+    """An English word made an adverb by -ly from a common word ("exactly"
+    of "exact", "easily" of "easy"); "family" or "supply" has no such root."""
+    if not word.endswith("ly") or len(word) < 5:
+        return False
+    roots = [word[:-2], word[:-3] + "y" if word.endswith("ily") else ""]
+    return any(root and zipf(root, "en") >= ADVERB_ROOT_MIN_ZIPF for root in roots)
 
 
 def _mention_weight(mention: str, forms: tuple[tuple[str, ...], ...], weights: Weights) -> float:

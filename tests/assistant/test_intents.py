@@ -611,3 +611,20 @@ def test_whether_a_rule_covers_a_thing_the_brand_never_wrote_of_is_not_answered(
     assert ask("Does the warranty also cover the base layer of the shell?", passages).outcome == (
         answering.ANSWERED
     )
+
+
+def test_an_adverb_or_else_says_how_not_what():
+    from assistant.retrieval import is_adverb
+
+    assert [w for w in ("kindly", "exactly", "easily", "family", "supply", "assembly") if is_adverb(w)] == [
+        "kindly",
+        "exactly",
+        "easily",
+    ]
+    returns = passage(79, "Returns and exchanges", "Unused gear can be exchanged within 30 days of delivery.")
+    jacket = passage(80, "Stormline", "The Stormline jacket comes in red and in blue.")
+    for question in (
+        "It arrived 12 days ago, never worn. Can I swap it for something else?",
+        "My jacket is red. Would you kindly tell me how long I have to exchange it?",
+    ):
+        assert ask(question, [returns, SHIPPING_NO, jacket]).text == returns.text, question
