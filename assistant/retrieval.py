@@ -272,6 +272,17 @@ def _form_weight(form: tuple[str, ...], weights: Weights) -> float:
     return max((_weight(t, weights.idf, weights.unseen) for t in form), default=weights.unseen)
 
 
+# Words of buying online that every shop's rules speak to, whether or not
+# its own texts use them: "the moment I click order", "right at checkout".
+SHOP_WORDS = Vocabulary.of(
+    [
+        tokens(
+            "checkout cart basket website webshop online click button account login 下单 购物车 结账 网站 官网 账号"
+        )
+    ]
+)
+
+
 def unit_coverage(units: Sequence[Unit], text: str, *, known: Weights | None = None) -> float:
     """Share of the units' weight found in `text` (or, given `known`, found in
     any of the brand's passages); 1 when the question names nothing besides
@@ -284,7 +295,10 @@ def unit_coverage(units: Sequence[Unit], text: str, *, known: Weights | None = N
         sum(
             u.weight
             for u in units
-            if u.found_in(present) or (known is not None and not u.place and u.found_in(known.vocabulary))
+            if u.found_in(present)
+            or (
+                known is not None and not u.place and (u.found_in(known.vocabulary) or u.found_in(SHOP_WORDS))
+            )
         )
         / total
     )

@@ -628,3 +628,11 @@ def test_an_adverb_or_else_says_how_not_what():
         "My jacket is red. Would you kindly tell me how long I have to exchange it?",
     ):
         assert ask(question, [returns, SHIPPING_NO, jacket]).text == returns.text, question
+
+
+def test_the_words_of_buying_online_are_known_to_every_shop():
+    payment = passage(
+        81, "Payment methods", "Your card is charged when your order ships, not when you place it."
+    )
+    answer = ask("when does my card get charged, right at checkout?", [payment, SHIPPING_NO])
+    assert answer.text == payment.text
