@@ -588,6 +588,9 @@ def test_how_long_a_repair_takes_is_not_answered_by_the_warranty_or_returns_peri
     question = "背包寄回卑尔根维修，一般多久能修好寄回来？"
     assert ask(question, [warranty_zh, returns_zh], language="zh-hans").outcome == answering.NO_ANSWER
     assert ask("How long is the warranty?", [WARRANTY]).outcome == answering.ANSWERED
+    # 保修多久 asks how long the warranty lasts: 修多久 inside it is no cue.
+    assert "repair time" not in intents.asked("Lumen 的产品保修多久？")
+    assert ask("背包保修多久？", [warranty_zh], language="zh-hans").outcome == answering.ANSWERED
 
 
 def test_a_sentence_of_context_does_not_stand_in_for_the_question():
