@@ -253,10 +253,15 @@ def informativeness(word: str) -> float:
 
 def is_adverb(word: str) -> bool:
     """An English word made an adverb by -ly from a common word ("exactly"
-    of "exact", "easily" of "easy"); "family" or "supply" has no such root."""
+    of "exact", "easily" of "easy", "basically" of "basic"); "family" or
+    "supply" has no such root."""
     if not word.endswith("ly") or len(word) < 5:
         return False
-    roots = [word[:-2], word[:-3] + "y" if word.endswith("ily") else ""]
+    roots = [
+        word[:-2],
+        word[:-3] + "y" if word.endswith("ily") else "",
+        word[:-4] if word.endswith("ically") else "",  # "realistically" of "realistic"
+    ]
     return any(root and zipf(root, "en") >= ADVERB_ROOT_MIN_ZIPF for root in roots)
 
 

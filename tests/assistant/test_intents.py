@@ -396,6 +396,7 @@ def test_which_city_asks_where_and_ranks_the_sentence_saying_where():
 def test_landing_on_the_doorstep_asks_about_delivery():
     assert "shipping" in intents.asked("If I order today, when would it land on my doorstep?")
     assert "shipping" in intents.asked("how fast does it get here")
+    assert "shipping" in intents.asked("If I order this morning, when could I realistically have it?")
 
 
 def test_keeping_food_hot_is_answered_only_by_a_passage_saying_it_does():
@@ -619,11 +620,8 @@ def test_whether_a_rule_covers_a_thing_the_brand_never_wrote_of_is_not_answered(
 def test_an_adverb_or_else_says_how_not_what():
     from assistant.retrieval import is_adverb
 
-    assert [w for w in ("kindly", "exactly", "easily", "family", "supply", "assembly") if is_adverb(w)] == [
-        "kindly",
-        "exactly",
-        "easily",
-    ]
+    words = ("kindly", "exactly", "easily", "realistically", "family", "supply", "assembly")
+    assert [w for w in words if is_adverb(w)] == ["kindly", "exactly", "easily", "realistically"]
     returns = passage(79, "Returns and exchanges", "Unused gear can be exchanged within 30 days of delivery.")
     jacket = passage(80, "Stormline", "The Stormline jacket comes in red and in blue.")
     for question in (
