@@ -267,7 +267,7 @@ def relevant(question: str, hits: Sequence[Hit], weights: Weights) -> list[Hit]:
             )
         ]
     if _COVERS_RE.search(question) and any(
-        u.weight >= COVERS_MIN_SHARE * weights.unseen and not u.place and not u.found_in(weights.vocabulary)
+        u.weight >= COVERS_MIN_SHARE * weights.unseen and not u.place and not weights.writes(u)
         for u in reading.subject
     ):
         return []  # whether the rule covers a thing the brand never wrote of ("sleeping bags")

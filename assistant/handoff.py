@@ -132,10 +132,9 @@ _ANGRY_PHRASES = re.compile(
     r"\b(?:is|are|what|such|total|complete|absolute)\s+(?:a\s+)?(?:joke|farce)\b"
     r"|\b(?:nobody|no one|no-one|none of you)\b[^.?!]{0,20}?\b(?:repl|answer|respond|help|get back|care)"
     r"|\bnever\s+(?:repl|answer|respond|get back)"
-    # What was bought called garbage: "your jacket is garbage", not "rubbish in the bento".
-    r"|\b(?:is|are|was|were)\s+(?:total|complete|absolute|utter)?\s*(?:garbage|rubbish|junk|trash)\b"
-    # ... or "absolute garbage" on its own; and "I'm so done with you people".
-    r"|\b(?:total|complete|absolute|utter|pure)\s+(?:garbage|rubbish|junk|trash|crap)\b"
+    # What was bought called garbage ("your jacket is garbage", "absolute
+    # garbage"), not "rubbish in the bento"; and "I'm so done with you people".
+    r"|\b(?:is|are|was|were|total|complete|absolute|utter|pure)\s+(?:garbage|rubbish|junk|trash|crap)\b"
     r"|\b(?:so|totally|completely|absolutely)\s+done\s+with\s+(?:you|your|this)\b",
     re.IGNORECASE,
 )

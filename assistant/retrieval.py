@@ -300,10 +300,7 @@ def unit_coverage(units: Sequence[Unit], text: str, *, known: Weights | None = N
         sum(
             u.weight
             for u in units
-            if u.found_in(present)
-            or (
-                known is not None and not u.place and (u.found_in(known.vocabulary) or u.found_in(SHOP_WORDS))
-            )
+            if u.found_in(present) or (known is not None and not u.place and known.writes(u))
         )
         / total
     )
@@ -365,6 +362,11 @@ class Weights:
             ),
             frozenset(name.lower() for t in texts for name in capitalised_inside(t)),
         )
+
+    def writes(self, unit: Unit) -> bool:
+        """Whether the brand's passages hold the unit, or it is a word of
+        buying online that every shop's rules speak to (SHOP_WORDS)."""
+        return unit.found_in(self.vocabulary) or unit.found_in(SHOP_WORDS)
 
     def knows(self, name: str) -> bool:
         """Whether the brand's passages write this name ("Bergen")."""
